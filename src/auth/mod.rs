@@ -1,0 +1,12 @@
+//! Who is calling: tokens, passwords, login throttling and the `Principal` extractor.
+
+pub mod jwt;
+pub mod password;
+mod principal;
+pub mod rate_limit;
+
+pub use jwt::{Audience, Claims, Keys};
+pub use principal::{Principal, StaffScope, token_from_request};
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure in production.
+pub const SESSION_COOKIE: &str = "fq_session";

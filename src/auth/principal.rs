@@ -1,0 +1,109 @@
+//! The `Principal` extractor: the logged-in caller, with role and scope read from the database on
+//! every request (a token says who you are, never what you may do).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use uuid::Uuid;
+
+use super::SESSION_COOKIE;
+use super::jwt::{Audience, Claims};
+use crate::db;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::workflow::Level;
+
+/// The committee a mediator, head or other staff member works in.
+#[derive(Debug, Clone)]
+pub struct StaffScope {
+    pub committee_id: Uuid,
+    pub level: Level,
+    pub division_code: String,
+    pub county_id: Uuid,
+}
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub language: String,
+    pub committee: Option<StaffScope>,
+    pub county_id: Option<Uuid>,
+    pub county_code: Option<String>,
+    pub token: Claims,
+}
+
+impl Principal {
+    pub fn is_head(&self) -> bool {
+        self.role == Role::CommitteeHead
+    }
+}
+
+/// The session token from `Authorization: Bearer …` or, for pages, the session cookie.
+pub fn token_from_request(req: &HttpRequest) -> Option<String> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let value = value.to_str().ok()?;
+        let (scheme, token) = value.split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_owned());
+    }
+    req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned())
+}
+
+async fn load(state: web::Data<AppState>, token: Option<String>) -> Result<Principal, AppError> {
+    let token = token.ok_or(AppError::Unauthorized)?;
+    let claims = state
+        .keys
+        .verify(&token, Audience::Session)
+        .map_err(|_| AppError::Unauthorized)?;
+    let user_id = claims.subject().ok_or(AppError::Unauthorized)?;
+    let mut conn = state.pool.get().await?;
+    if db::users::is_revoked(&mut conn, claims.jti).await? {
+        return Err(AppError::Unauthorized);
+    }
+    let (user, committee, county_code) = db::users::with_scope(&mut conn, user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if user.token_version != claims.ver {
+        return Err(AppError::Unauthorized);
+    }
+    let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
+    let committee = committee.and_then(|c| {
+        Some(StaffScope {
+            committee_id: c.id,
+            level: Level::parse(&c.level)?,
+            division_code: c.division_code,
+            county_id: c.county_id,
+        })
+    });
+    Ok(Principal {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role,
+        language: user.language,
+        committee,
+        county_id: user.county_id,
+        county_code,
+        token: claims,
+    })
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Principal, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = token_from_request(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
+            load(state, token).await
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! Subcommands: serve, migrate, seed-demo, create-user, import-divisions.
+
+mod users;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::{config, db, seed, startup};
+
+#[derive(Parser)]
+#[command(
+    name = "fengqiao",
+    version,
+    about = "Online people's mediation (枫桥在线调解)"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve HTTP on BIND (default 127.0.0.1:8080).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create the demo county, its staff and residents (idempotent).
+    SeedDemo,
+    /// Create an account. The password is read from the FENGQIAO_PASSWORD variable or stdin.
+    CreateUser(users::CreateUser),
+    /// Import divisions from a CSV file with the columns code,name,parent_code,level.
+    ImportDivisions {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = config::load()?;
+    match cli.command {
+        Command::Serve => {
+            db::migrate(&config.database_url).await?;
+            let app = startup::Application::build(config.clone()).await?;
+            tracing::info!(port = app.port(), config = ?config, "serving");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let applied = db::migrate(&config.database_url).await?;
+            println!(
+                "applied {} migration(s): {}",
+                applied.len(),
+                applied.join(", ")
+            );
+        }
+        Command::SeedDemo => {
+            db::migrate(&config.database_url).await?;
+            let pool = db::pool(&config.database_url, 2)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let report = seed::demo(&mut conn).await?;
+            println!("{report}");
+        }
+        Command::CreateUser(args) => {
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let id = users::create(&mut conn, args).await?;
+            println!("created user {id}");
+        }
+        Command::ImportDivisions { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let rows = seed::parse_divisions(&text)?;
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let created = db::divisions::import(&mut conn, &rows).await?;
+            println!(
+                "{} rows read, {created} new divisions (each with its committee)",
+                rows.len()
+            );
+        }
+    }
+    Ok(())
+}

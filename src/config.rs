@@ -1,0 +1,134 @@
+//! Configuration from environment variables, with safe defaults for local use.
+//! In production (`FENGQIAO_ENV=production`) weak defaults are refused at start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+/// Used when `JWT_SECRET` is unset; refused in production.
+pub const DEV_JWT_SECRET: &str = "fengqiao-local-development-secret-do-not-use-in-production";
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone)]
+pub struct Config {
+    pub env: Environment,
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// The address people use to reach the service; links in emails start with it.
+    pub public_url: String,
+    pub jwt_secret: Vec<u8>,
+    pub data_dir: PathBuf,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// Connections per app node.
+    pub db_pool_size: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Lifetime of a login session token, in minutes.
+    pub session_minutes: i64,
+}
+
+impl std::fmt::Debug for Config {
+    // The secret and the database password never reach a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("env", &self.env)
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .field("data_dir", &self.data_dir)
+            .field("smtp", &self.smtp_url.is_some())
+            .field("db_pool_size", &self.db_pool_size)
+            .finish_non_exhaustive()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{name}={v:?} is not valid: {e}")),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Config> {
+        let env = match var("FENGQIAO_ENV").as_deref() {
+            None | Some("development") | Some("dev") | Some("test") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => bail!("FENGQIAO_ENV={other:?}: expected development or production"),
+        };
+        let bind: SocketAddr = parsed("BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+        let config = Config {
+            env,
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "postgres://fengqiao@127.0.0.1:5432/fengqiao".to_owned()),
+            public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),
+            bind,
+            jwt_secret: var("JWT_SECRET")
+                .unwrap_or_else(|| DEV_JWT_SECRET.to_owned())
+                .into_bytes(),
+            data_dir: PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".to_owned())),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Fengqiao <no-reply@fengqiao.localhost>".to_owned()),
+            db_pool_size: parsed("DB_POOL_SIZE", 16)?,
+            workers: parsed("WORKERS", 0)?,
+            session_minutes: parsed("SESSION_MINUTES", 8 * 60)?,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Refuses settings that are only acceptable on a developer's machine.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.session_minutes <= 0 {
+            bail!("SESSION_MINUTES must be positive");
+        }
+        if self.db_pool_size == 0 {
+            bail!("DB_POOL_SIZE must be at least 1");
+        }
+        if self.env == Environment::Production {
+            if self.jwt_secret == DEV_JWT_SECRET.as_bytes() {
+                bail!("JWT_SECRET is not set: production refuses the development default");
+            }
+            if self.jwt_secret.len() < MIN_SECRET_BYTES {
+                bail!(
+                    "JWT_SECRET is {} bytes: production needs at least {MIN_SECRET_BYTES}",
+                    self.jwt_secret.len()
+                );
+            }
+            if !self.public_url.starts_with("https://") {
+                bail!("PUBLIC_URL must be an https:// address in production");
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == Environment::Production
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+/// Checks a configuration read from the environment, for `serve` in production.
+pub fn load() -> anyhow::Result<Config> {
+    Config::from_env().context("configuration")
+}

@@ -1,0 +1,79 @@
+//! The database: the connection pool, embedded migrations, the schema, and one module per
+//! aggregate. Queries of case data live here and are always scoped by county.
+
+pub mod divisions;
+pub mod schema;
+pub mod users;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::prelude::*;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::AsyncDieselConnectionManager;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type Pool = diesel_async::pooled_connection::deadpool::Pool<AsyncPgConnection>;
+pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+pub type Conn = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
+
+/// How long a request waits for a connection before it is told 503: short, so that a database
+/// outage answers quickly instead of piling up requests.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
+
+pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Pool> {
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
+    Pool::builder(manager)
+        .max_size(size)
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(CHECKOUT_TIMEOUT))
+        .create_timeout(Some(CHECKOUT_TIMEOUT))
+        .recycle_timeout(Some(CHECKOUT_TIMEOUT))
+        .build()
+        .context("building the database pool")
+}
+
+/// Applies pending migrations. Diesel's migration harness is synchronous, so it runs on a
+/// blocking thread over a wrapped async connection (never `block_on` on a runtime thread).
+pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
+    let url = database_url.to_owned();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
+            .with_context(|| "connecting to the database to migrate")?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("migrating: {e}"))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    })
+    .await
+    .context("migration task")?
+}
+
+/// The newest migration embedded in this binary; `/readyz` compares it with the database.
+pub fn latest_migration() -> String {
+    use diesel::migration::MigrationSource;
+    MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+        .ok()
+        .and_then(|all| all.iter().map(|m| m.name().version().to_string()).max())
+        .unwrap_or_default()
+}
+
+diesel::table! {
+    __diesel_schema_migrations (version) {
+        version -> VarChar,
+        run_on -> Timestamp,
+    }
+}
+
+/// Whether the database has every migration this binary knows.
+pub async fn migrations_applied(conn: &mut AsyncPgConnection) -> QueryResult<bool> {
+    use diesel::dsl::max;
+    let newest: Option<String> = __diesel_schema_migrations::table
+        .select(max(__diesel_schema_migrations::version))
+        .first(conn)
+        .await?;
+    Ok(newest.as_deref() >= Some(latest_migration().as_str()))
+}

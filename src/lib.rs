@@ -1,0 +1,15 @@
+//! Fengqiao: online people's mediation, village → township → county.
+//! See docs/ARCHITECTURE.md for the map of modules and the life of a request and of a case.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod workflow;

@@ -1,0 +1,65 @@
+//! `GET /api/v1/divisions`: the county → township → village tree with codes. Public, because a
+//! resident chooses the village of the dispute before having an account.
+
+use std::collections::HashMap;
+
+use actix_web::web;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::divisions::DivisionRow;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct Node {
+    code: String,
+    name: String,
+    level: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<Node>,
+}
+
+#[derive(Deserialize)]
+pub struct TreeQuery {
+    /// Only this county (its 12-digit code); all counties when absent.
+    county: Option<String>,
+}
+
+fn build(
+    rows: &[DivisionRow],
+    children_of: &HashMap<Option<Uuid>, Vec<usize>>,
+    parent: Option<Uuid>,
+) -> Vec<Node> {
+    children_of
+        .get(&parent)
+        .map(|idx| {
+            idx.iter()
+                .map(|&i| Node {
+                    code: rows[i].code.clone(),
+                    name: rows[i].name.clone(),
+                    level: rows[i].level.clone(),
+                    children: build(rows, children_of, Some(rows[i].id)),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub async fn tree(
+    state: web::Data<AppState>,
+    query: web::Query<TreeQuery>,
+) -> AppResult<web::Json<Vec<Node>>> {
+    let mut conn = state.pool.get().await?;
+    let rows = db::divisions::all(&mut conn).await?;
+    let mut children_of: HashMap<Option<Uuid>, Vec<usize>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        children_of.entry(row.parent_id).or_default().push(i);
+    }
+    let mut counties = build(&rows, &children_of, None);
+    if let Some(code) = &query.county {
+        counties.retain(|c| &c.code == code);
+    }
+    Ok(web::Json(counties))
+}

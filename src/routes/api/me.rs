@@ -1,0 +1,40 @@
+//! `GET /api/v1/me`: who the caller is, as the stable API contract says.
+
+use actix_web::web;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::workflow::Level;
+
+#[derive(Serialize)]
+pub struct CommitteeView {
+    id: Uuid,
+    level: Level,
+    division_code: String,
+}
+
+#[derive(Serialize)]
+pub struct Me {
+    id: Uuid,
+    email: String,
+    name: String,
+    role: crate::domain::Role,
+    committee: Option<CommitteeView>,
+    county_code: Option<String>,
+}
+
+pub async fn me(principal: Principal) -> web::Json<Me> {
+    web::Json(Me {
+        id: principal.id,
+        email: principal.email,
+        name: principal.name,
+        role: principal.role,
+        committee: principal.committee.map(|c| CommitteeView {
+            id: c.committee_id,
+            level: c.level,
+            division_code: c.division_code,
+        }),
+        county_code: principal.county_code,
+    })
+}

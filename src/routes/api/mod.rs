@@ -1,0 +1,5 @@
+//! JSON handlers under `/api/v1`, one file per resource.
+
+pub mod auth;
+pub mod divisions;
+pub mod me;

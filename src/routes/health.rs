@@ -1,0 +1,37 @@
+//! Liveness, readiness and metrics for the operator.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::db;
+use crate::state::AppState;
+
+/// The process is alive; says nothing about the database.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+/// Ready to serve: the database answers and has every migration this binary expects.
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let (ready, reason) = match state.pool.get().await {
+        Err(_) => (false, "database unreachable"),
+        Ok(mut conn) => match db::migrations_applied(&mut conn).await {
+            Ok(true) => (true, "ok"),
+            Ok(false) => (false, "migrations pending"),
+            Err(_) => (false, "database unreachable"),
+        },
+    };
+    if ready {
+        HttpResponse::Ok().json(json!({"status": "ready"}))
+    } else {
+        HttpResponse::ServiceUnavailable()
+            .insert_header(("Retry-After", "5"))
+            .json(json!({"status": "not_ready", "reason": reason}))
+    }
+}
+
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(&state.pool))
+}

@@ -1,0 +1,15 @@
+//! What every handler can reach: the pool, the token keys, the configuration and the metrics.
+
+use std::sync::Arc;
+
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::db::Pool;
+use crate::telemetry::Metrics;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub keys: Keys,
+    pub config: Arc<Config>,
+    pub metrics: Arc<Metrics>,
+}

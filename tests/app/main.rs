@@ -1,0 +1,7 @@
+//! The integration tests: the real server over HTTP against real PostgreSQL.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod auth;
+mod harness;
+mod operations;
+mod tokens;

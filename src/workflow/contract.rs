@@ -11,9 +11,16 @@ use super::types::{CaseState, Level, Performance, SessionMode, Side};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Actor {
     /// A party of this case (`party_id` is a row of `CaseState::parties`).
-    Party { user_id: Option<Uuid>, party_id: Uuid },
+    Party {
+        user_id: Option<Uuid>,
+        party_id: Uuid,
+    },
     /// Staff of a mediation committee; `is_head` for the committee head.
-    Mediator { user_id: Uuid, committee_id: Uuid, is_head: bool },
+    Mediator {
+        user_id: Uuid,
+        committee_id: Uuid,
+        is_head: bool,
+    },
     /// A judge of the county's court.
     Judge { user_id: Uuid, county_id: Uuid },
     /// The deadline sweeper.
@@ -47,29 +54,68 @@ impl Actor {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     Accept,
-    Decline { reason: String },
+    Decline {
+        reason: String,
+    },
     RespondentConsents,
-    RespondentRefuses { reason: Option<String> },
+    RespondentRefuses {
+        reason: Option<String>,
+    },
     /// `mediator_committee_id` is the committee the named user belongs to (looked up by the
     /// caller; `None` when that user is not a mediator), so the engine can refuse outsiders.
-    Assign { mediator_id: Uuid, mediator_committee_id: Option<Uuid> },
-    Reassign { mediator_id: Uuid, mediator_committee_id: Option<Uuid> },
+    Assign {
+        mediator_id: Uuid,
+        mediator_committee_id: Option<Uuid>,
+    },
+    Reassign {
+        mediator_id: Uuid,
+        mediator_committee_id: Option<Uuid>,
+    },
     /// A party asks for a different mediator (once per party); the head then `reassign`s.
-    Recuse { reason: Option<String> },
-    ScheduleSession { session_id: Uuid, at: DateTime<Utc>, mode: SessionMode, location: String },
-    RecordSession { session_id: Uuid, record: String },
+    Recuse {
+        reason: Option<String>,
+    },
+    ScheduleSession {
+        session_id: Uuid,
+        at: DateTime<Utc>,
+        mode: SessionMode,
+        location: String,
+    },
+    RecordSession {
+        session_id: Uuid,
+        record: String,
+    },
     Extend,
-    ProposeAgreement { terms: String, performance_due: Option<DateTime<Utc>> },
+    ProposeAgreement {
+        terms: String,
+        performance_due: Option<DateTime<Utc>>,
+    },
     Sign,
-    RejectAgreement { reason: Option<String> },
-    Escalate { reason: String },
-    ReferToCourt { reason: String },
-    Withdraw { reason: Option<String> },
+    RejectAgreement {
+        reason: Option<String>,
+    },
+    Escalate {
+        reason: String,
+    },
+    ReferToCourt {
+        reason: String,
+    },
+    Withdraw {
+        reason: Option<String>,
+    },
     ApplyConfirmation,
     Confirm,
-    RejectConfirmation { reason: String },
-    RecordPerformance { performed: Performance, note: Option<String> },
-    RecordFollowUp { satisfaction: u8, note: Option<String> },
+    RejectConfirmation {
+        reason: String,
+    },
+    RecordPerformance {
+        performed: Performance,
+        note: Option<String>,
+    },
+    RecordFollowUp {
+        satisfaction: u8,
+        note: Option<String>,
+    },
     DeadlinePassed,
 }
 
@@ -158,11 +204,17 @@ pub struct Filing {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "to", rename_all = "snake_case")]
 pub enum Recipient {
-    Party { party_id: Uuid },
+    Party {
+        party_id: Uuid,
+    },
     AllParties,
-    Mediator { user_id: Uuid },
+    Mediator {
+        user_id: Uuid,
+    },
     /// Every mediator of a committee (e.g. the committee that receives an escalated case).
-    Committee { committee_id: Uuid },
+    Committee {
+        committee_id: Uuid,
+    },
     /// The county's judges (a case reaches them, or a confirmation is requested).
     Judges,
 }

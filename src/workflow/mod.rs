@@ -2,8 +2,27 @@
 //! state of the case and the effects the caller must persist in the same transaction.
 //! It knows nothing about HTTP or SQL; every status change in the system goes through here.
 
+mod aftercare;
+mod agreement;
+mod allowed;
 mod contract;
+mod deadline;
+mod decide;
+mod escalation;
+mod file;
+mod guards;
+mod intake;
+mod mediation;
+mod next_step;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
+pub use allowed::allowed_actions;
 pub use contract::*;
+pub use decide::{NOTICE_KINDS, decide};
+pub use file::file;
+pub use guards::may_mediate;
+pub use next_step::{Lang, Viewer, next_step};
 pub use types::*;

@@ -174,9 +174,14 @@ impl Side {
     }
 
     pub fn parse(s: &str) -> Option<Side> {
-        [Side::Applicant, Side::Respondent, Side::Agent, Side::ThirdParty]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [
+            Side::Applicant,
+            Side::Respondent,
+            Side::Agent,
+            Side::ThirdParty,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
     }
 
     /// Applicants and respondents are the disputing parties: they consent, sign and rate.

@@ -1,0 +1,208 @@
+//! The work of mediation itself: who mediates, sessions, and the one extension of the clock.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::contract::{Recipient, Refusal, Transition};
+use super::decide::{Cx, after_days, reason_data};
+use super::guards;
+use super::types::{DeadlineKind, Session, SessionMode, Status};
+
+/// `assign` (nobody mediates yet) and `reassign` (somebody else takes over).
+pub(super) fn assign(
+    cx: &Cx,
+    mediator_id: Uuid,
+    mediator_committee_id: Option<Uuid>,
+    reassign: bool,
+) -> Result<Transition, Refusal> {
+    guards::head(cx.case, cx.actor)?;
+    guards::status(
+        cx.case,
+        &[
+            Status::Submitted,
+            Status::AwaitingRespondent,
+            Status::InMediation,
+            Status::AgreementPending,
+            Status::Unmediable,
+            Status::Resolved,
+        ],
+        "a mediator cannot be assigned now",
+    )?;
+    let previous = cx.case.mediator_id;
+    match (reassign, previous) {
+        (false, Some(_)) => {
+            return Err(Refusal::WrongState(
+                "this case already has a mediator: reassign it instead".into(),
+            ));
+        }
+        (true, None) => {
+            return Err(Refusal::WrongState(
+                "this case has no mediator yet: assign one instead".into(),
+            ));
+        }
+        _ => {}
+    }
+    if mediator_committee_id != Some(cx.case.committee_id) {
+        return Err(Refusal::Invalid(
+            "that person is not a mediator of this committee".into(),
+        ));
+    }
+    if previous == Some(mediator_id) {
+        return Err(Refusal::Invalid(
+            "that person already mediates this case".into(),
+        ));
+    }
+    let action = if reassign { "reassign" } else { "assign" };
+    let mut d = cx.draft(
+        action,
+        json!({ "mediator_id": mediator_id, "previous": previous }),
+    );
+    d.case.mediator_id = Some(mediator_id);
+    d.notify("mediator_assigned", Recipient::AllParties);
+    d.notify(
+        "mediator_assigned",
+        Recipient::Mediator {
+            user_id: mediator_id,
+        },
+    );
+    d.finish()
+}
+
+pub(super) fn recuse(cx: &Cx, reason: &Option<String>) -> Result<Transition, Refusal> {
+    let party = guards::party(cx.case, cx.actor, guards::PRINCIPALS, guards::PRINCIPAL)?;
+    guards::status(
+        cx.case,
+        &[
+            Status::AwaitingRespondent,
+            Status::InMediation,
+            Status::AgreementPending,
+        ],
+        "a different mediator can be asked for only while mediation is under way",
+    )?;
+    let Some(mediator_id) = cx.case.mediator_id else {
+        return Err(Refusal::WrongState(
+            "no mediator has been assigned yet".into(),
+        ));
+    };
+    if party.recusal_used {
+        return Err(Refusal::WrongState(
+            "you have already asked for a different mediator once".into(),
+        ));
+    }
+    let party_id = party.id;
+    let mut data = reason_data(guards::optional_text(reason));
+    data["party_id"] = json!(party_id);
+    data["mediator_id"] = json!(mediator_id);
+    let mut d = cx.draft("recuse", data);
+    for p in d.case.parties.iter_mut().filter(|p| p.id == party_id) {
+        p.recusal_used = true;
+    }
+    d.notify(
+        "recusal_requested",
+        Recipient::Committee {
+            committee_id: cx.case.committee_id,
+        },
+    );
+    d.finish()
+}
+
+pub(super) fn schedule_session(
+    cx: &Cx,
+    session_id: Uuid,
+    at: DateTime<Utc>,
+    mode: SessionMode,
+    location: &str,
+) -> Result<Transition, Refusal> {
+    guards::mediator(cx.case, cx.actor)?;
+    guards::status(
+        cx.case,
+        &[Status::InMediation],
+        "sessions are held during mediation",
+    )?;
+    if at <= cx.now {
+        return Err(Refusal::Invalid(
+            "a session must be scheduled in the future".into(),
+        ));
+    }
+    let what = match mode {
+        SessionMode::Online => "the link of an online session",
+        SessionMode::InPerson => "the place of the session",
+    };
+    guards::text(location, what)?;
+    if cx.case.sessions.iter().any(|s| s.id == session_id) {
+        return Err(Refusal::Invalid("that session already exists".into()));
+    }
+    let location = location.trim().to_owned();
+    let mut d = cx.draft(
+        "schedule_session",
+        json!({ "session_id": session_id, "at": at, "mode": mode, "location": location }),
+    );
+    d.case.sessions.push(Session {
+        id: session_id,
+        at,
+        mode,
+        location,
+        record: None,
+    });
+    d.notify("session_scheduled", Recipient::AllParties);
+    d.finish()
+}
+
+pub(super) fn record_session(
+    cx: &Cx,
+    session_id: Uuid,
+    record: &str,
+) -> Result<Transition, Refusal> {
+    guards::mediator(cx.case, cx.actor)?;
+    guards::status(
+        cx.case,
+        &[Status::InMediation, Status::AgreementPending],
+        "sessions are recorded during mediation",
+    )?;
+    let Some(session) = cx.case.sessions.iter().find(|s| s.id == session_id) else {
+        return Err(Refusal::Invalid(
+            "there is no such session in this case".into(),
+        ));
+    };
+    if session.record.is_some() {
+        // The record is part of the file the parties and the court rely on.
+        return Err(Refusal::WrongState(
+            "this session has already been recorded".into(),
+        ));
+    }
+    guards::text(record, "the session record")?;
+    let mut d = cx.draft("record_session", json!({ "session_id": session_id }));
+    for s in d.case.sessions.iter_mut().filter(|s| s.id == session_id) {
+        s.record = Some(record.trim().to_owned());
+    }
+    d.finish()
+}
+
+pub(super) fn extend(cx: &Cx) -> Result<Transition, Refusal> {
+    guards::mediator(cx.case, cx.actor)?;
+    guards::status(
+        cx.case,
+        &[Status::InMediation],
+        "only mediation can be extended",
+    )?;
+    if cx.case.extended {
+        return Err(Refusal::WrongState(
+            "the mediation period has already been extended once".into(),
+        ));
+    }
+    let days = cx.policy.extension_days;
+    // An overdue county case has no live deadline but keeps its mediation clock.
+    let base = cx
+        .case
+        .mediation_due_at
+        .or(cx.case.deadline_at)
+        .unwrap_or(cx.now);
+    let due = after_days(base, days);
+    let mut d = cx.draft("extend", json!({ "days": days, "due_at": due }));
+    d.case.extended = true;
+    d.case.mediation_due_at = Some(due);
+    d.set_clock(due, DeadlineKind::Mediation);
+    d.notify("extended", Recipient::AllParties);
+    d.finish()
+}

@@ -9,6 +9,8 @@ use anyhow::{Context, bail};
 /// Used when `JWT_SECRET` is unset; refused in production.
 pub const DEV_JWT_SECRET: &str = "fengqiao-local-development-secret-do-not-use-in-production";
 pub const MIN_SECRET_BYTES: usize = 32;
+/// Used when `DATA_KEY` is unset; refused in production.
+pub const DEV_DATA_KEY: [u8; 32] = *b"fengqiao-dev-data-key-not-secret";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -24,6 +26,8 @@ pub struct Config {
     /// The address people use to reach the service; links in emails start with it.
     pub public_url: String,
     pub jwt_secret: Vec<u8>,
+    /// AES-256 key for personal data at rest (`DATA_KEY`, 64 hex digits).
+    pub data_key: [u8; 32],
     pub data_dir: PathBuf,
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -82,6 +86,13 @@ impl Config {
             jwt_secret: var("JWT_SECRET")
                 .unwrap_or_else(|| DEV_JWT_SECRET.to_owned())
                 .into_bytes(),
+            data_key: match var("DATA_KEY") {
+                None => DEV_DATA_KEY,
+                Some(hex_key) => hex::decode(hex_key.trim())
+                    .ok()
+                    .and_then(|k| <[u8; 32]>::try_from(k).ok())
+                    .context("DATA_KEY must be 64 hex digits (32 bytes)")?,
+            },
             data_dir: PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".to_owned())),
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM")
@@ -111,6 +122,9 @@ impl Config {
                     "JWT_SECRET is {} bytes: production needs at least {MIN_SECRET_BYTES}",
                     self.jwt_secret.len()
                 );
+            }
+            if self.data_key == DEV_DATA_KEY {
+                bail!("DATA_KEY is not set: production refuses the development key");
             }
             if !self.public_url.starts_with("https://") {
                 bail!("PUBLIC_URL must be an https:// address in production");

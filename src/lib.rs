@@ -2,11 +2,14 @@
 //! See docs/ARCHITECTURE.md for the map of modules and the life of a request and of a case.
 
 pub mod auth;
+pub mod casework;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -11,6 +11,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::Keys;
 use crate::config::Config;
+use crate::crypto::Sealer;
 use crate::state::AppState;
 use crate::telemetry::Metrics;
 use crate::{db, routes, telemetry};
@@ -45,6 +46,7 @@ impl Application {
         let state = web::Data::new(AppState {
             pool,
             keys: Keys::new(&config.jwt_secret),
+            sealer: Sealer::new(&config.data_key),
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config.clone()),
         });

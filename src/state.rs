@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use crate::auth::Keys;
 use crate::config::Config;
+use crate::crypto::Sealer;
 use crate::db::Pool;
 use crate::telemetry::Metrics;
 
 pub struct AppState {
     pub pool: Pool,
     pub keys: Keys,
+    pub sealer: Sealer,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
 }

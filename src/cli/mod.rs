@@ -1,5 +1,6 @@
 //! Subcommands: serve, migrate, seed-demo, create-user, import-divisions.
 
+mod audit;
 mod users;
 
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::{config, db, seed, startup};
+use crate::{config, db, jobs, seed, startup};
 
 #[derive(Parser)]
 #[command(
@@ -30,6 +31,14 @@ enum Command {
     SeedDemo,
     /// Create an account. The password is read from the FENGQIAO_PASSWORD variable or stdin.
     CreateUser(users::CreateUser),
+    /// Apply every deadline that has passed, once (as if it were --now, for drills and tests).
+    Sweep {
+        /// The time to sweep at, RFC 3339 (default: now).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Check the hash chain of every case's history; exits non-zero if any row was altered.
+    VerifyAudit,
     /// Import divisions from a CSV file with the columns code,name,parent_code,level.
     ImportDivisions {
         /// The CSV file.
@@ -43,6 +52,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             db::migrate(&config.database_url).await?;
             let app = startup::Application::build(config.clone()).await?;
+            let pool = db::pool(&config.database_url, 2)?;
+            tokio::spawn(jobs::sweeper::run_forever(
+                pool,
+                std::time::Duration::from_secs(60),
+            ));
             tracing::info!(port = app.port(), config = ?config, "serving");
             app.run_until_stopped().await?;
         }
@@ -66,6 +80,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get().await.context("connecting to the database")?;
             let id = users::create(&mut conn, args).await?;
             println!("created user {id}");
+        }
+        Command::Sweep { now } => {
+            let now = match now {
+                None => chrono::Utc::now(),
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .with_context(|| format!("--now {t:?} is not an RFC 3339 time"))?
+                    .with_timezone(&chrono::Utc),
+            };
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let report = jobs::sweeper::sweep(&mut conn, now).await?;
+            println!("sweep at {now}: {report}");
+        }
+        Command::VerifyAudit => {
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let broken = audit::verify_all(&mut conn).await?;
+            if !broken.is_empty() {
+                for line in &broken {
+                    println!("{line}");
+                }
+                anyhow::bail!("{} case histories do not verify", broken.len());
+            }
+            println!("every case history verifies");
         }
         Command::ImportDivisions { file } => {
             let text = std::fs::read_to_string(&file)

@@ -114,3 +114,25 @@ pub async fn import(conn: &mut AsyncPgConnection, rows: &[ImportRow]) -> anyhow:
     }
     Ok(created)
 }
+
+/// A village and the committees of its village, township and county: the road a case travels.
+pub async fn route_of_village(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+) -> QueryResult<Option<(DivisionRow, crate::workflow::Route)>> {
+    let Some(village) = by_code(conn, code).await? else {
+        return Ok(None);
+    };
+    if village.level != "village" {
+        return Ok(None);
+    }
+    let Some(township_id) = village.parent_id else {
+        return Ok(None);
+    };
+    let route = crate::workflow::Route {
+        village: committee_of(conn, village.id).await?,
+        township: committee_of(conn, township_id).await?,
+        county: committee_of(conn, village.county_id).await?,
+    };
+    Ok(Some((village, route)))
+}

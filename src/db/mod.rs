@@ -1,7 +1,11 @@
 //! The database: the connection pool, embedded migrations, the schema, and one module per
 //! aggregate. Queries of case data live here and are always scoped by county.
 
+pub mod access;
+pub mod cases;
 pub mod divisions;
+pub mod events;
+pub mod policy;
 pub mod schema;
 pub mod users;
 

@@ -52,12 +52,138 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    county_policies (county_id) {
+        county_id -> Uuid,
+        acceptance_days_village -> Int4,
+        acceptance_days_township -> Int4,
+        acceptance_days_county -> Int4,
+        response_days -> Int4,
+        mediation_days -> Int4,
+        extension_days -> Int4,
+        signature_days -> Int4,
+        confirmation_days -> Int4,
+        follow_up_days -> Int4,
+        updated_at -> Timestamptz,
+        updated_by -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    case_counters (county_id, year) {
+        county_id -> Uuid,
+        year -> Int4,
+        last -> Int4,
+    }
+}
+
+diesel::table! {
+    cases (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        number -> Text,
+        access_code_hash -> Text,
+        category -> Text,
+        narrative -> Text,
+        request -> Text,
+        amount_fen -> Nullable<Int8>,
+        village_id -> Uuid,
+        village_committee_id -> Uuid,
+        township_committee_id -> Uuid,
+        county_committee_id -> Uuid,
+        level -> Text,
+        committee_id -> Uuid,
+        status -> Text,
+        version -> Int4,
+        mediator_id -> Nullable<Uuid>,
+        deadline_at -> Nullable<Timestamptz>,
+        deadline_kind -> Nullable<Text>,
+        queue_at -> Nullable<Timestamptz>,
+        mediation_due_at -> Nullable<Timestamptz>,
+        extended -> Bool,
+        overdue -> Bool,
+        agreement -> Nullable<Jsonb>,
+        resolved_at -> Nullable<Timestamptz>,
+        confirmation -> Nullable<Text>,
+        performance -> Nullable<Text>,
+        followed_up -> Bool,
+        filed_by -> Nullable<Uuid>,
+        filed_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_parties (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        case_id -> Uuid,
+        side -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        phone_enc -> Nullable<Bytea>,
+        user_id -> Nullable<Uuid>,
+        consented -> Bool,
+        signed_at -> Nullable<Timestamptz>,
+        recusal_used -> Bool,
+        position -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_sessions (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        case_id -> Uuid,
+        at -> Timestamptz,
+        mode -> Text,
+        location -> Text,
+        record -> Nullable<Text>,
+        recorded_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_events (county_id, case_id, seq) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        seq -> Int4,
+        kind -> Text,
+        actor_id -> Nullable<Uuid>,
+        actor_role -> Text,
+        data -> Jsonb,
+        at -> Timestamptz,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Text,
+        county_id -> Nullable<Uuid>,
+        case_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    case_counters,
+    case_events,
+    case_parties,
+    case_sessions,
+    cases,
     committees,
+    county_policies,
     divisions,
+    idempotency_keys,
     login_failures,
     revoked_tokens,
     users,

@@ -1,10 +1,20 @@
 //! Validated domain values ("parse, don't validate"): once a value of these types exists it is
 //! known to be well formed. No I/O and no framework types here.
 
+mod category;
 mod division_code;
 mod email;
+mod phone;
 mod role;
 
+pub use category::Category;
 pub use division_code::DivisionCode;
 pub use email::Email;
+pub use phone::Phone;
 pub use role::Role;
+
+/// Dates shown to people and case-number years are in China Standard Time (UTC+8).
+pub fn china_time() -> chrono::FixedOffset {
+    use chrono::Offset;
+    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
+}

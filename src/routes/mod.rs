@@ -68,7 +68,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/auth/login", web::post().to(api::auth::login))
             .route("/auth/logout", web::post().to(api::auth::logout))
             .route("/me", web::get().to(api::me::me))
-            .route("/divisions", web::get().to(api::divisions::tree)),
+            .route("/divisions", web::get().to(api::divisions::tree))
+            .route("/cases", web::post().to(api::cases::create))
+            .route("/cases", web::get().to(api::cases::list))
+            .route("/cases/{id}", web::get().to(api::cases::show))
+            .route("/cases/{id}/actions", web::post().to(api::cases::action))
+            .route("/cases/{id}/events", web::get().to(api::cases::events))
+            .route("/queue", web::get().to(api::queue::queue))
+            .route("/policy", web::get().to(api::policy::show))
+            .route("/policy", web::put().to(api::policy::update)),
     )
     .route("/static/{name}", web::get().to(static_files::serve))
     .route("/", web::get().to(pages::home::home))

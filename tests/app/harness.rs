@@ -83,6 +83,18 @@ async fn template() -> String {
         .unwrap()
         .is_some();
     if !exists {
+        // Templates of older migrations are of no use any more.
+        let stale = admin
+            .query("SELECT datname FROM pg_database WHERE datname LIKE 'fq\\_tpl\\_%' AND datname <> $1", &[&name])
+            .await
+            .unwrap();
+        for row in stale {
+            let old: String = row.get(0);
+            admin
+                .execute(&format!("DROP DATABASE IF EXISTS \"{old}\""), &[])
+                .await
+                .ok();
+        }
         let building = format!("{name}_building");
         admin
             .execute(
@@ -137,6 +149,7 @@ pub fn test_config(database_url: String) -> Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         public_url: "http://127.0.0.1".to_owned(),
         jwt_secret: SECRET.as_bytes().to_vec(),
+        data_key: [42u8; 32],
         data_dir: std::env::temp_dir().join(format!("fq-test-{}", Uuid::new_v4())),
         smtp_url: None,
         mail_from: "Fengqiao <no-reply@fengqiao.localhost>".to_owned(),

@@ -161,7 +161,8 @@ fn production_refuses_a_weak_secret() {
             .env("FENGQIAO_ENV", "production")
             .env("PUBLIC_URL", "https://mediation.example.gov.cn")
             .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-            .env("BIND", "127.0.0.1:0");
+            .env("BIND", "127.0.0.1:0")
+            .env("DATA_KEY", "ab".repeat(32));
         match secret {
             Some(s) => cmd.env("JWT_SECRET", s),
             None => cmd.env_remove("JWT_SECRET"),

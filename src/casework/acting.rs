@@ -1,0 +1,261 @@
+//! Acting on a case: `POST /cases/{id}/actions` and the forms of the case page end here.
+//! The engine decides; this module reads through the gate and writes under the version check.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::view::{CaseView, load_view};
+use super::{actor_for, refused, scope_of};
+use crate::auth::Principal;
+use crate::crypto::Sealer;
+use crate::db;
+use crate::db::schema::users;
+use crate::error::AppError;
+use crate::workflow::{self, Action, Lang, Performance, SessionMode};
+
+/// An action as clients send it: `{"action": "...", "version": N, ...parameters}`.
+#[derive(Debug, Deserialize)]
+pub struct ActionBody {
+    /// The version of the case the caller saw; a stale one is refused with 409.
+    pub version: i32,
+    #[serde(flatten)]
+    pub action: ActionInput,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionInput {
+    Accept,
+    Decline {
+        reason: String,
+    },
+    RespondentConsents,
+    RespondentRefuses {
+        reason: Option<String>,
+    },
+    Assign {
+        mediator_id: Uuid,
+    },
+    Reassign {
+        mediator_id: Uuid,
+    },
+    Recuse {
+        reason: Option<String>,
+    },
+    ScheduleSession {
+        at: DateTime<Utc>,
+        mode: SessionMode,
+        location: String,
+    },
+    RecordSession {
+        session_id: Uuid,
+        record: String,
+    },
+    Extend,
+    ProposeAgreement {
+        terms: String,
+        performance_due: Option<DateTime<Utc>>,
+    },
+    Sign,
+    RejectAgreement {
+        reason: Option<String>,
+    },
+    Escalate {
+        reason: String,
+    },
+    ReferToCourt {
+        reason: String,
+    },
+    Withdraw {
+        reason: Option<String>,
+    },
+    ApplyConfirmation,
+    Confirm,
+    RejectConfirmation {
+        reason: String,
+    },
+    RecordPerformance {
+        performed: Performance,
+        note: Option<String>,
+    },
+    RecordFollowUp {
+        satisfaction: i64,
+        note: Option<String>,
+    },
+}
+
+fn limit(field: &str, value: &str, max: usize) -> Result<(), AppError> {
+    if value.chars().count() > max {
+        return Err(AppError::Unprocessable(format!(
+            "{field} is too long (at most {max} characters)."
+        )));
+    }
+    Ok(())
+}
+
+fn opt_limit(field: &str, value: &Option<String>, max: usize) -> Result<(), AppError> {
+    value.as_deref().map_or(Ok(()), |v| limit(field, v, max))
+}
+
+async fn committee_of_user(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> Result<Option<Uuid>, AppError> {
+    Ok(users::table
+        .find(id)
+        .filter(users::role.eq_any(["mediator", "committee_head"]))
+        .select(users::committee_id)
+        .first::<Option<Uuid>>(conn)
+        .await
+        .optional()?
+        .flatten())
+}
+
+/// The engine's action for this input. Ids of new rows are chosen here, and the committee of a
+/// named mediator is looked up so that the engine can refuse outsiders.
+async fn to_engine(conn: &mut AsyncPgConnection, input: ActionInput) -> Result<Action, AppError> {
+    use ActionInput as I;
+    Ok(match input {
+        I::Accept => Action::Accept,
+        I::Decline { reason } => {
+            limit("reason", &reason, 2000)?;
+            Action::Decline { reason }
+        }
+        I::RespondentConsents => Action::RespondentConsents,
+        I::RespondentRefuses { reason } => {
+            opt_limit("reason", &reason, 2000)?;
+            Action::RespondentRefuses { reason }
+        }
+        I::Assign { mediator_id } => Action::Assign {
+            mediator_id,
+            mediator_committee_id: committee_of_user(conn, mediator_id).await?,
+        },
+        I::Reassign { mediator_id } => Action::Reassign {
+            mediator_id,
+            mediator_committee_id: committee_of_user(conn, mediator_id).await?,
+        },
+        I::Recuse { reason } => {
+            opt_limit("reason", &reason, 2000)?;
+            Action::Recuse { reason }
+        }
+        I::ScheduleSession { at, mode, location } => {
+            limit("location", &location, 500)?;
+            Action::ScheduleSession {
+                session_id: Uuid::now_v7(),
+                at,
+                mode,
+                location,
+            }
+        }
+        I::RecordSession { session_id, record } => {
+            limit("record", &record, 20_000)?;
+            Action::RecordSession { session_id, record }
+        }
+        I::Extend => Action::Extend,
+        I::ProposeAgreement {
+            terms,
+            performance_due,
+        } => {
+            limit("terms", &terms, 20_000)?;
+            Action::ProposeAgreement {
+                terms,
+                performance_due,
+            }
+        }
+        I::Sign => Action::Sign,
+        I::RejectAgreement { reason } => {
+            opt_limit("reason", &reason, 2000)?;
+            Action::RejectAgreement { reason }
+        }
+        I::Escalate { reason } => {
+            limit("reason", &reason, 2000)?;
+            Action::Escalate { reason }
+        }
+        I::ReferToCourt { reason } => {
+            limit("reason", &reason, 2000)?;
+            Action::ReferToCourt { reason }
+        }
+        I::Withdraw { reason } => {
+            opt_limit("reason", &reason, 2000)?;
+            Action::Withdraw { reason }
+        }
+        I::ApplyConfirmation => Action::ApplyConfirmation,
+        I::Confirm => Action::Confirm,
+        I::RejectConfirmation { reason } => {
+            limit("reason", &reason, 2000)?;
+            Action::RejectConfirmation { reason }
+        }
+        I::RecordPerformance { performed, note } => {
+            opt_limit("note", &note, 2000)?;
+            Action::RecordPerformance { performed, note }
+        }
+        I::RecordFollowUp { satisfaction, note } => {
+            opt_limit("note", &note, 2000)?;
+            Action::RecordFollowUp {
+                satisfaction: u8::try_from(satisfaction).unwrap_or(0),
+                note,
+            }
+        }
+    })
+}
+
+fn stale(current: &CaseView) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "This case was changed by someone else; it is now at version {}. Look at it again and retry.",
+            current.version
+        ),
+        case: serde_json::to_value(current).ok(),
+    }
+}
+
+pub async fn act(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+    body: ActionBody,
+    lang: Lang,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<CaseView, AppError> {
+    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state = record.state().map_err(AppError::internal)?;
+    let actor = actor_for(principal, &state)
+        .ok_or_else(|| AppError::Forbidden("You can read this case but not act on it.".into()))?;
+    if body.version != state.version {
+        return Err(stale(
+            &load_view(conn, principal, record, lang, sealer, now).await?,
+        ));
+    }
+    let action = to_engine(conn, body.action).await?;
+    let policy = db::policy::of_county(conn, state.county_id).await?;
+    let transition = match workflow::decide(&state, &action, &actor, now, &policy) {
+        Ok(t) => t,
+        Err(refusal) => {
+            let view = load_view(conn, principal, record, lang, sealer, now).await?;
+            return Err(refused(
+                refusal,
+                serde_json::to_value(&view).unwrap_or_default(),
+            ));
+        }
+    };
+    let applied = conn
+        .transaction::<bool, AppError, _>(async |conn| {
+            Ok(db::cases::apply(conn, &state, &transition, &actor, now).await?)
+        })
+        .await?;
+    let fresh = db::cases::find_visible(conn, scope_of(principal), case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let view = load_view(conn, principal, fresh, lang, sealer, now).await?;
+    if !applied {
+        return Err(stale(&view));
+    }
+    tracing::info!(case_id = %case_id, action = action.name(), status = %view.status, "case changed");
+    Ok(view)
+}

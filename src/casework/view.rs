@@ -1,0 +1,241 @@
+//! The case as a caller sees it: the same shape for the API and the pages, with personal details
+//! masked for everyone but the person and the mediators of the case.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{actor_for, viewer_for};
+use crate::auth::Principal;
+use crate::crypto::Sealer;
+use crate::db::cases::{CaseRecord, Labels};
+use crate::domain::Phone;
+use crate::workflow::{
+    Actor, Agreement, CaseState, Lang, Policy, allowed_actions, may_mediate, next_step,
+};
+
+#[derive(Debug, Serialize)]
+pub struct Named {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Place {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommitteeView {
+    pub id: Uuid,
+    pub name: String,
+    pub level: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PartyView {
+    pub id: Uuid,
+    pub side: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub is_you: bool,
+    pub consented: bool,
+    pub signed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionView {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub mode: String,
+    pub location: String,
+    pub record: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaseView {
+    pub id: Uuid,
+    pub number: String,
+    pub category: String,
+    pub narrative: String,
+    pub request: String,
+    /// Yuan.
+    pub amount: Option<f64>,
+    pub village: Place,
+    pub level: String,
+    pub status: String,
+    pub version: i32,
+    pub deadline_at: Option<DateTime<Utc>>,
+    pub deadline_kind: Option<String>,
+    pub overdue: bool,
+    pub committee: CommitteeView,
+    pub mediator: Option<Named>,
+    pub parties: Vec<PartyView>,
+    pub sessions: Vec<SessionView>,
+    pub agreement: Option<Agreement>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub confirmation: Option<String>,
+    pub performance: Option<String>,
+    pub followed_up: bool,
+    pub filed_at: DateTime<Utc>,
+    /// One plain sentence: where the case is, what happens next, by when.
+    pub next_step: String,
+    /// The actions this caller may take now (the engine decides).
+    pub allowed_actions: Vec<&'static str>,
+}
+
+fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
+/// Mediators of the case (the holding committee) see personal details in full.
+fn sees_details(actor: Option<&Actor>, state: &CaseState) -> bool {
+    actor.is_some_and(|a| {
+        matches!(a, Actor::Mediator { committee_id, .. } if *committee_id == state.committee_id)
+            && may_mediate(state, a)
+    })
+}
+
+pub struct ViewInput<'a> {
+    pub record: &'a CaseRecord,
+    pub state: &'a CaseState,
+    pub labels: Labels,
+    pub principal: &'a Principal,
+    pub lang: Lang,
+    pub policy: &'a Policy,
+    pub sealer: &'a Sealer,
+    pub now: DateTime<Utc>,
+}
+
+pub fn build(input: ViewInput<'_>) -> CaseView {
+    let ViewInput {
+        record,
+        state,
+        labels,
+        principal,
+        lang,
+        policy,
+        sealer,
+        now,
+    } = input;
+    let row = &record.row;
+    let actor = actor_for(principal, state);
+    let full = sees_details(actor.as_ref(), state);
+    let parties = record
+        .parties
+        .iter()
+        .map(|p| {
+            let is_you = p.user_id == Some(principal.id);
+            let phone = p
+                .phone_enc
+                .as_deref()
+                .and_then(|sealed| sealer.open(sealed).ok())
+                .and_then(|plain| Phone::parse(&plain).ok())
+                .map(|phone| {
+                    if full || is_you {
+                        phone.as_str().to_owned()
+                    } else {
+                        phone.masked()
+                    }
+                });
+            PartyView {
+                id: p.id,
+                side: p.side.clone(),
+                name: p.name.clone(),
+                email: p.email.as_deref().map(|e| {
+                    if full || is_you {
+                        e.to_owned()
+                    } else {
+                        mask_email(e)
+                    }
+                }),
+                phone,
+                is_you,
+                consented: p.consented,
+                signed_at: p.signed_at,
+            }
+        })
+        .collect();
+    CaseView {
+        id: row.id,
+        number: row.number.clone(),
+        category: row.category.clone(),
+        narrative: row.narrative.clone(),
+        request: row.request.clone(),
+        amount: row.amount_fen.map(|f| f as f64 / 100.0),
+        village: Place {
+            code: labels.village_code,
+            name: labels.village_name,
+        },
+        level: row.level.clone(),
+        status: row.status.clone(),
+        version: row.version,
+        deadline_at: row.deadline_at,
+        deadline_kind: row.deadline_kind.clone(),
+        overdue: row.overdue,
+        committee: CommitteeView {
+            id: row.committee_id,
+            name: labels.committee_name,
+            level: row.level.clone(),
+        },
+        mediator: row
+            .mediator_id
+            .zip(labels.mediator_name)
+            .map(|(id, name)| Named { id, name }),
+        parties,
+        sessions: record
+            .sessions
+            .iter()
+            .map(|s| SessionView {
+                id: s.id,
+                at: s.at,
+                mode: s.mode.clone(),
+                location: s.location.clone(),
+                record: s.record.clone(),
+            })
+            .collect(),
+        agreement: state.agreement.clone(),
+        resolved_at: row.resolved_at,
+        confirmation: row.confirmation.clone(),
+        performance: row.performance.clone(),
+        followed_up: row.followed_up,
+        filed_at: row.filed_at,
+        next_step: next_step(state, viewer_for(principal, state), lang),
+        allowed_actions: actor
+            .map(|a| allowed_actions(state, &a, now, policy))
+            .unwrap_or_default(),
+    }
+}
+
+/// Reads what the view needs beyond the record (names, county policy) and builds it.
+pub async fn load_view(
+    conn: &mut diesel_async::AsyncPgConnection,
+    principal: &Principal,
+    record: CaseRecord,
+    lang: Lang,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<CaseView, crate::error::AppError> {
+    use crate::error::AppError;
+    let state = record.state().map_err(AppError::internal)?;
+    let labels = crate::db::cases::labels(conn, &record.row).await?;
+    let policy = crate::db::policy::of_county(conn, state.county_id).await?;
+    Ok(build(ViewInput {
+        record: &record,
+        state: &state,
+        labels,
+        principal,
+        lang,
+        policy: &policy,
+        sealer,
+        now,
+    }))
+}

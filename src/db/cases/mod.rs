@@ -1,0 +1,287 @@
+//! Cases as rows, and their conversion to and from the engine's `CaseState`.
+
+mod lists;
+mod write;
+
+pub use lists::{Cursor, ListFilter, list, queue};
+pub use write::{NewCase, NewParty, apply, insert_filed, next_number};
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::access::{Scope, visible};
+use super::schema::{case_parties, case_sessions, cases};
+use crate::workflow::{
+    Agreement, CaseState, ConfirmationStatus, DeadlineKind, Level, Party, Performance, Route,
+    Session, SessionMode, Side, Status,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    pub county_id: Uuid,
+    pub id: Uuid,
+    pub number: String,
+    pub category: String,
+    pub narrative: String,
+    pub request: String,
+    pub amount_fen: Option<i64>,
+    pub village_id: Uuid,
+    pub village_committee_id: Uuid,
+    pub township_committee_id: Uuid,
+    pub county_committee_id: Uuid,
+    pub level: String,
+    pub committee_id: Uuid,
+    pub status: String,
+    pub version: i32,
+    pub mediator_id: Option<Uuid>,
+    pub deadline_at: Option<DateTime<Utc>>,
+    pub deadline_kind: Option<String>,
+    pub mediation_due_at: Option<DateTime<Utc>>,
+    pub extended: bool,
+    pub overdue: bool,
+    pub agreement: Option<serde_json::Value>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub confirmation: Option<String>,
+    pub performance: Option<String>,
+    pub followed_up: bool,
+    pub filed_by: Option<Uuid>,
+    pub filed_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_parties)]
+pub struct PartyRow {
+    pub id: Uuid,
+    pub side: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone_enc: Option<Vec<u8>>,
+    pub user_id: Option<Uuid>,
+    pub consented: bool,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub recusal_used: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = case_sessions)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub mode: String,
+    pub location: String,
+    pub record: Option<String>,
+    pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A case with its parties and sessions, as read for one request.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    pub row: CaseRow,
+    pub parties: Vec<PartyRow>,
+    pub sessions: Vec<SessionRow>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("case {0} holds a value the engine does not know: {1}")]
+pub struct Corrupt(Uuid, String);
+
+fn parse<T>(
+    case: Uuid,
+    what: &str,
+    value: &str,
+    f: impl Fn(&str) -> Option<T>,
+) -> Result<T, Corrupt> {
+    f(value).ok_or_else(|| Corrupt(case, format!("{what} {value:?}")))
+}
+
+impl CaseRecord {
+    /// The engine's view of this case.
+    pub fn state(&self) -> Result<CaseState, Corrupt> {
+        let r = &self.row;
+        let id = r.id;
+        let parties = self
+            .parties
+            .iter()
+            .map(|p| {
+                Ok(Party {
+                    id: p.id,
+                    side: parse(id, "side", &p.side, Side::parse)?,
+                    user_id: p.user_id,
+                    consented: p.consented,
+                    signed_at: p.signed_at,
+                    recusal_used: p.recusal_used,
+                })
+            })
+            .collect::<Result<Vec<_>, Corrupt>>()?;
+        let sessions = self
+            .sessions
+            .iter()
+            .map(|s| {
+                Ok(Session {
+                    id: s.id,
+                    at: s.at,
+                    mode: parse(id, "mode", &s.mode, |m| match m {
+                        "online" => Some(SessionMode::Online),
+                        "in_person" => Some(SessionMode::InPerson),
+                        _ => None,
+                    })?,
+                    location: s.location.clone(),
+                    record: s.record.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, Corrupt>>()?;
+        let agreement: Option<Agreement> = match &r.agreement {
+            None => None,
+            Some(v) => {
+                Some(serde_json::from_value(v.clone()).map_err(|e| Corrupt(id, e.to_string()))?)
+            }
+        };
+        Ok(CaseState {
+            id,
+            county_id: r.county_id,
+            route: Route {
+                village: r.village_committee_id,
+                township: r.township_committee_id,
+                county: r.county_committee_id,
+            },
+            level: parse(id, "level", &r.level, Level::parse)?,
+            committee_id: r.committee_id,
+            status: parse(id, "status", &r.status, Status::parse)?,
+            version: r.version,
+            mediator_id: r.mediator_id,
+            deadline_at: r.deadline_at,
+            deadline_kind: r
+                .deadline_kind
+                .as_deref()
+                .map(|k| parse(id, "deadline kind", k, DeadlineKind::parse))
+                .transpose()?,
+            mediation_due_at: r.mediation_due_at,
+            extended: r.extended,
+            overdue: r.overdue,
+            parties,
+            sessions,
+            agreement,
+            resolved_at: r.resolved_at,
+            confirmation: r
+                .confirmation
+                .as_deref()
+                .map(|c| parse(id, "confirmation", c, ConfirmationStatus::parse))
+                .transpose()?,
+            performance: r
+                .performance
+                .as_deref()
+                .map(|p| parse(id, "performance", p, Performance::parse))
+                .transpose()?,
+            followed_up: r.followed_up,
+            filed_at: r.filed_at,
+        })
+    }
+}
+
+/// Parties and sessions of a case, in their order.
+async fn children(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    case_id: Uuid,
+) -> QueryResult<(Vec<PartyRow>, Vec<SessionRow>)> {
+    let parties = case_parties::table
+        .filter(case_parties::county_id.eq(county_id))
+        .filter(case_parties::case_id.eq(case_id))
+        .order(case_parties::position)
+        .select(PartyRow::as_select())
+        .load(conn)
+        .await?;
+    let sessions = case_sessions::table
+        .filter(case_sessions::county_id.eq(county_id))
+        .filter(case_sessions::case_id.eq(case_id))
+        .order((case_sessions::at, case_sessions::id))
+        .select(SessionRow::as_select())
+        .load(conn)
+        .await?;
+    Ok((parties, sessions))
+}
+
+/// THE gate: a case the scope may see, or `None` (which callers answer as 404).
+pub async fn find_visible(
+    conn: &mut AsyncPgConnection,
+    scope: Scope,
+    id: Uuid,
+) -> QueryResult<Option<CaseRecord>> {
+    let row = cases::table
+        .filter(cases::id.eq(id))
+        .filter(visible(scope))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .await
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let (parties, sessions) = children(conn, row.county_id, row.id).await?;
+    Ok(Some(CaseRecord {
+        row,
+        parties,
+        sessions,
+    }))
+}
+
+/// A case by its key, for the system itself (the sweeper); never for a request.
+pub async fn find_for_system(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<CaseRecord>> {
+    let row = cases::table
+        .find((county_id, id))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .await
+        .optional()?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let (parties, sessions) = children(conn, county_id, id).await?;
+    Ok(Some(CaseRecord {
+        row,
+        parties,
+        sessions,
+    }))
+}
+
+/// Names a case page shows next to the ids.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub committee_name: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub mediator_name: Option<String>,
+}
+
+pub async fn labels(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<Labels> {
+    use super::schema::{committees, divisions, users};
+    let (committee_name, (village_code, village_name)) = committees::table
+        .inner_join(divisions::table.on(divisions::id.eq(row.village_id)))
+        .filter(committees::id.eq(row.committee_id))
+        .select((committees::name, (divisions::code, divisions::name)))
+        .first::<(String, (String, String))>(conn)
+        .await?;
+    let mediator_name = match row.mediator_id {
+        Some(id) => users::table
+            .find(id)
+            .select(users::name)
+            .first(conn)
+            .await
+            .optional()?,
+        None => None,
+    };
+    Ok(Labels {
+        committee_name,
+        village_code,
+        village_name,
+        mediator_name,
+    })
+}

@@ -1,0 +1,75 @@
+//! County deadlines (SPEC §2): one row per county, the SPEC's defaults when there is none.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::county_policies as cp;
+use crate::workflow::Policy;
+
+type Row = (i32, i32, i32, i32, i32, i32, i32, i32, i32);
+
+fn from_row(r: Row) -> Policy {
+    Policy {
+        acceptance_days_village: r.0,
+        acceptance_days_township: r.1,
+        acceptance_days_county: r.2,
+        response_days: r.3,
+        mediation_days: r.4,
+        extension_days: r.5,
+        signature_days: r.6,
+        confirmation_days: r.7,
+        follow_up_days: r.8,
+    }
+}
+
+pub async fn of_county(conn: &mut AsyncPgConnection, county_id: Uuid) -> QueryResult<Policy> {
+    let row: Option<Row> = cp::table
+        .find(county_id)
+        .select((
+            cp::acceptance_days_village,
+            cp::acceptance_days_township,
+            cp::acceptance_days_county,
+            cp::response_days,
+            cp::mediation_days,
+            cp::extension_days,
+            cp::signature_days,
+            cp::confirmation_days,
+            cp::follow_up_days,
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(row.map(from_row).unwrap_or_default())
+}
+
+pub async fn save(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    p: &Policy,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let values = (
+        cp::acceptance_days_village.eq(p.acceptance_days_village),
+        cp::acceptance_days_township.eq(p.acceptance_days_township),
+        cp::acceptance_days_county.eq(p.acceptance_days_county),
+        cp::response_days.eq(p.response_days),
+        cp::mediation_days.eq(p.mediation_days),
+        cp::extension_days.eq(p.extension_days),
+        cp::signature_days.eq(p.signature_days),
+        cp::confirmation_days.eq(p.confirmation_days),
+        cp::follow_up_days.eq(p.follow_up_days),
+        cp::updated_at.eq(now),
+        cp::updated_by.eq(by),
+    );
+    diesel::insert_into(cp::table)
+        .values((cp::county_id.eq(county_id), values))
+        .on_conflict(cp::county_id)
+        .do_update()
+        .set(values)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

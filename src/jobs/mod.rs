@@ -1,0 +1,3 @@
+//! Background work: the deadline sweeper (and, later, mail and retention).
+
+pub mod sweeper;

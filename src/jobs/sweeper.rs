@@ -1,0 +1,129 @@
+//! The deadline sweeper: applies the engine's `deadline_passed` to every case whose clock has
+//! run out. Batches are claimed with `FOR UPDATE SKIP LOCKED`, so several nodes can sweep at
+//! once without taking the same case, and a case swept once has a new clock (or none), so
+//! running the sweep again changes nothing: it is idempotent.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::schema::cases;
+use crate::workflow::{self, Action, Actor, Policy};
+
+/// Cases claimed per transaction.
+pub const BATCH: i64 = 500;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    pub changed: usize,
+    pub refused: usize,
+}
+
+impl std::fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} case(s) changed, {} refused by the engine",
+            self.changed, self.refused
+        )
+    }
+}
+
+const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
+
+/// One transaction: claim a batch of due cases and apply `deadline_passed` to each.
+async fn batch(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    policies: &mut HashMap<Uuid, Policy>,
+) -> QueryResult<SweepReport> {
+    conn.transaction::<SweepReport, diesel::result::Error, _>(async |conn| {
+        let due: Vec<(Uuid, Uuid)> = cases::table
+            .filter(cases::deadline_at.le(now))
+            .filter(cases::status.ne_all(FINAL))
+            .order(cases::deadline_at)
+            .limit(BATCH)
+            .select((cases::county_id, cases::id))
+            .for_update()
+            .skip_locked()
+            .load(conn)
+            .await?;
+        let mut report = SweepReport::default();
+        for (county_id, id) in due {
+            let Some(record) = db::cases::find_for_system(conn, county_id, id).await? else {
+                continue;
+            };
+            let state = match record.state() {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(case_id = %id, error = %e, "case cannot be read by the engine");
+                    report.refused += 1;
+                    continue;
+                }
+            };
+            let policy = match policies.get(&county_id) {
+                Some(p) => *p,
+                None => {
+                    let p = db::policy::of_county(conn, county_id).await?;
+                    policies.insert(county_id, p);
+                    p
+                }
+            };
+            match workflow::decide(
+                &state,
+                &Action::DeadlinePassed,
+                &Actor::System,
+                now,
+                &policy,
+            ) {
+                Ok(t) => {
+                    if db::cases::apply(conn, &state, &t, &Actor::System, now).await? {
+                        report.changed += 1;
+                    }
+                }
+                Err(refusal) => {
+                    tracing::error!(case_id = %id, %refusal, "deadline_passed refused");
+                    report.refused += 1;
+                }
+            }
+        }
+        Ok(report)
+    })
+    .await
+}
+
+/// Sweeps until no due case is left (or only cases the engine refuses).
+pub async fn sweep(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<SweepReport> {
+    let mut total = SweepReport::default();
+    let mut policies = HashMap::new();
+    loop {
+        let r = batch(conn, now, &mut policies).await?;
+        total.changed += r.changed;
+        total.refused += r.refused;
+        if r.changed == 0 {
+            return Ok(total);
+        }
+    }
+}
+
+/// Inside `serve`: sweep every `every`, forever. Errors are logged and retried next time.
+pub async fn run_forever(pool: db::Pool, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match pool.get().await {
+            Ok(mut conn) => match sweep(&mut conn, Utc::now()).await {
+                Ok(r) if r.changed > 0 || r.refused > 0 => tracing::info!(%r, "deadline sweep"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deadline sweep failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "deadline sweep: no database connection"),
+        }
+    }
+}

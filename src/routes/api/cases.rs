@@ -1,0 +1,269 @@
+//! `/api/v1/cases`: file, list, read, act, history. Handlers translate HTTP into `casework`
+//! calls; the rules live in the engine and the gate.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::casework::acting::{ActionBody, act};
+use crate::casework::filing::{FilingInput, file};
+use crate::casework::view::{CaseView, load_view};
+use crate::casework::{lang, scope_of};
+use crate::db;
+use crate::db::cases::{CaseRow, Cursor, ListFilter};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::workflow::{Lang, Status};
+
+pub fn request_lang(req: &HttpRequest, principal: &Principal) -> Lang {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    lang(accept, Some(&principal.language))
+}
+
+#[derive(Serialize)]
+struct FiledView {
+    #[serde(flatten)]
+    case: CaseView,
+    /// Shown once, at filing: with the case number it opens the case without an account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_code: Option<String>,
+}
+
+pub async fn create(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<FilingInput>,
+) -> AppResult<HttpResponse> {
+    let key = match req.headers().get("Idempotency-Key") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| AppError::BadRequest("Idempotency-Key must be plain text.".into()))?
+                .to_owned(),
+        ),
+    };
+    let now = Utc::now();
+    let mut conn = state.pool.get().await?;
+    let filed = file(
+        &mut conn,
+        &principal,
+        body.into_inner(),
+        key,
+        &state.sealer,
+        now,
+    )
+    .await?;
+    let record = db::cases::find_visible(&mut conn, scope_of(&principal), filed.case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let case = load_view(
+        &mut conn,
+        &principal,
+        record,
+        request_lang(&req, &principal),
+        &state.sealer,
+        now,
+    )
+    .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/api/v1/cases/{}", case.id)));
+    if filed.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(FiledView {
+        case,
+        access_code: filed.access_code,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    id: Uuid,
+    number: String,
+    category: String,
+    level: String,
+    status: String,
+    version: i32,
+    deadline_at: Option<chrono::DateTime<Utc>>,
+    deadline_kind: Option<String>,
+    overdue: bool,
+    mediator_id: Option<Uuid>,
+    filed_at: chrono::DateTime<Utc>,
+}
+
+impl From<CaseRow> for Summary {
+    fn from(r: CaseRow) -> Summary {
+        Summary {
+            id: r.id,
+            number: r.number,
+            category: r.category,
+            level: r.level,
+            status: r.status,
+            version: r.version,
+            deadline_at: r.deadline_at,
+            deadline_kind: r.deadline_kind,
+            overdue: r.overdue,
+            mediator_id: r.mediator_id,
+            filed_at: r.filed_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Page {
+    pub items: Vec<Summary>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+pub fn page_limit(limit: Option<i64>) -> AppResult<i64> {
+    match limit {
+        None => Ok(50),
+        Some(n) if (1..=200).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::BadRequest(
+            "limit must be between 1 and 200.".into(),
+        )),
+    }
+}
+
+pub fn parse_status(s: Option<&str>) -> AppResult<Option<&'static str>> {
+    s.map(|s| {
+        Status::parse(s).map(Status::as_str).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "status {s:?} is not known; use one of: {}",
+                Status::ALL.map(Status::as_str).join(", ")
+            ))
+        })
+    })
+    .transpose()
+}
+
+pub fn parse_cursor(s: Option<&str>) -> AppResult<Option<Cursor>> {
+    s.map(|s| {
+        Cursor::decode(s).ok_or_else(|| {
+            AppError::BadRequest("after is not a cursor this service gave out.".into())
+        })
+    })
+    .transpose()
+}
+
+pub fn page(rows: Vec<CaseRow>, limit: i64, key: impl Fn(&CaseRow) -> Cursor) -> Page {
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| key(r).encode()))
+        .flatten();
+    Page {
+        items: rows.into_iter().map(Summary::from).collect(),
+        next,
+    }
+}
+
+/// The caller's cases, newest first.
+pub async fn list(
+    principal: Principal,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> AppResult<web::Json<Page>> {
+    let limit = page_limit(query.limit)?;
+    let filter = ListFilter {
+        status: parse_status(query.status.as_deref())?,
+        ..ListFilter::default()
+    };
+    let after = parse_cursor(query.after.as_deref())?;
+    let mut conn = state.pool.get().await?;
+    let rows = db::cases::list(&mut conn, scope_of(&principal), &filter, after, limit).await?;
+    Ok(web::Json(page(rows, limit, |r| Cursor {
+        at: Some(r.filed_at),
+        id: r.id,
+    })))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<CaseView>> {
+    let mut conn = state.pool.get().await?;
+    let record = db::cases::find_visible(&mut conn, scope_of(&principal), *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let view = load_view(
+        &mut conn,
+        &principal,
+        record,
+        request_lang(&req, &principal),
+        &state.sealer,
+        Utc::now(),
+    )
+    .await?;
+    Ok(web::Json(view))
+}
+
+pub async fn action(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: web::Json<ActionBody>,
+) -> AppResult<web::Json<CaseView>> {
+    let mut conn = state.pool.get().await?;
+    let lang = request_lang(&req, &principal);
+    let view = act(
+        &mut conn,
+        &principal,
+        *id,
+        body.into_inner(),
+        lang,
+        &state.sealer,
+        Utc::now(),
+    )
+    .await?;
+    Ok(web::Json(view))
+}
+
+#[derive(Serialize)]
+pub struct EventView {
+    seq: i32,
+    kind: String,
+    actor_role: String,
+    data: serde_json::Value,
+    at: chrono::DateTime<Utc>,
+    hash: String,
+}
+
+pub async fn events(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<Vec<EventView>>> {
+    let mut conn = state.pool.get().await?;
+    let record = db::cases::find_visible(&mut conn, scope_of(&principal), *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = db::events::of_case(&mut conn, record.row.county_id, record.row.id).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|e| EventView {
+                seq: e.seq,
+                kind: e.kind,
+                actor_role: e.actor_role,
+                data: e.data,
+                at: e.at,
+                hash: e.hash,
+            })
+            .collect(),
+    ))
+}

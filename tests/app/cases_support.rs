@@ -1,0 +1,80 @@
+//! Helpers for case journeys: file as the demo resident, act with the current version.
+
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::harness::TestApp;
+
+pub const VILLAGE: &str = "330681109201";
+
+pub fn dispute() -> Value {
+    json!({
+        "category": "neighbour",
+        "narrative": "邻居家的排水管对着我家院墙，下雨时墙根一直泡水。",
+        "request": "请邻居把排水管改到自家一侧。",
+        "village_code": VILLAGE,
+        "respondents": [{"name": "李建国", "email": "respondent@demo.test", "phone": "13812345678"}],
+        "amount": 1200.5
+    })
+}
+
+impl TestApp {
+    /// Files the standard dispute as resident@demo.test; returns (token, case).
+    pub async fn file(&self) -> (String, Value) {
+        let token = self.login("resident@demo.test").await;
+        let res = self
+            .post_json("/api/v1/cases", Some(&token), &dispute())
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        (token, res.json().await.unwrap())
+    }
+
+    pub async fn case(&self, token: &str, id: &str) -> Value {
+        let res = self.get(&format!("/api/v1/cases/{id}"), Some(token)).await;
+        assert_eq!(res.status(), StatusCode::OK, "read case {id}");
+        res.json().await.unwrap()
+    }
+
+    /// Posts an action with the case's current version.
+    pub async fn act(&self, token: &str, id: &str, action: Value) -> Response {
+        let version = self.case(token, id).await["version"].clone();
+        let mut body = action;
+        body["version"] = version;
+        self.post_json(&format!("/api/v1/cases/{id}/actions"), Some(token), &body)
+            .await
+    }
+
+    /// Acts and expects success; returns the case after.
+    pub async fn act_ok(&self, token: &str, id: &str, action: Value) -> Value {
+        let name = action["action"].clone();
+        let res = self.act(token, id, action).await;
+        let status = res.status();
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{name} refused: {body}");
+        body
+    }
+
+    /// Runs the real `fengqiao sweep --now` against this test's database.
+    pub fn sweep_at(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+            .args(["sweep", "--now", &now.to_rfc3339()])
+            .env("DATABASE_URL", &self.config.database_url)
+            .env_remove("FENGQIAO_ENV")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "sweep failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+pub fn id(case: &Value) -> String {
+    case["id"].as_str().unwrap().to_owned()
+}
+
+pub fn future(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
+}

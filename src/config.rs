@@ -37,6 +37,10 @@ pub struct Config {
     pub workers: usize,
     /// Lifetime of a login session token, in minutes.
     pub session_minutes: i64,
+    /// Evidence limits: bytes per file, bytes per case, parts per upload.
+    pub evidence_file_bytes: u64,
+    pub evidence_case_bytes: u64,
+    pub evidence_max_parts: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -100,6 +104,9 @@ impl Config {
             db_pool_size: parsed("DB_POOL_SIZE", 16)?,
             workers: parsed("WORKERS", 0)?,
             session_minutes: parsed("SESSION_MINUTES", 8 * 60)?,
+            evidence_file_bytes: parsed::<u64>("EVIDENCE_MAX_FILE_MB", 25)? * 1024 * 1024,
+            evidence_case_bytes: parsed::<u64>("EVIDENCE_MAX_CASE_MB", 200)? * 1024 * 1024,
+            evidence_max_parts: parsed("EVIDENCE_MAX_PARTS", 4)?,
         };
         config.check()?;
         Ok(config)

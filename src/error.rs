@@ -36,6 +36,11 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("The service is busy or its database cannot be reached. Please try again shortly.")]
     Unavailable,
+    /// A stored file no longer matches its recorded SHA-256: withheld, never served silently.
+    #[error(
+        "The stored file does not match its recorded fingerprint, so it is withheld. The operators have been alerted."
+    )]
+    Integrity,
     #[error("Something went wrong on our side. It has been logged.")]
     Internal(#[source] anyhow::Error),
 }
@@ -74,6 +79,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Unavailable => "unavailable",
+            AppError::Integrity => "integrity_error",
             AppError::Internal(_) => "internal",
         }
     }
@@ -100,7 +106,7 @@ impl ResponseError for AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Integrity | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 

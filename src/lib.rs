@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod evidence;
 pub mod jobs;
 pub mod routes;
 pub mod seed;

@@ -12,6 +12,7 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::Keys;
 use crate::config::Config;
 use crate::crypto::Sealer;
+use crate::evidence::Store;
 use crate::state::AppState;
 use crate::telemetry::Metrics;
 use crate::{db, routes, telemetry};
@@ -43,10 +44,19 @@ impl Application {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         let pool = db::pool(&config.database_url, config.db_pool_size)?;
+        let store = Store::new(&config.data_dir);
+        let stale = store.prepare().await?;
+        if stale > 0 {
+            tracing::warn!(
+                files = stale,
+                "removed temporary uploads left by an earlier crash"
+            );
+        }
         let state = web::Data::new(AppState {
             pool,
             keys: Keys::new(&config.jwt_secret),
             sealer: Sealer::new(&config.data_key),
+            store,
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config.clone()),
         });

@@ -6,12 +6,14 @@ use crate::auth::Keys;
 use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::db::Pool;
+use crate::evidence::Store;
 use crate::telemetry::Metrics;
 
 pub struct AppState {
     pub pool: Pool,
     pub keys: Keys,
     pub sealer: Sealer,
+    pub store: Store,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
 }

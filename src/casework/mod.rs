@@ -3,6 +3,7 @@
 //! Handlers only translate HTTP to these calls; no rule lives in a handler.
 
 pub mod acting;
+pub mod attach;
 pub mod filing;
 pub mod view;
 

@@ -72,7 +72,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&config.database_url).await?;
             let pool = db::pool(&config.database_url, 2)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
-            let report = seed::demo(&mut conn).await?;
+            let sealer = crate::crypto::Sealer::new(&config.data_key);
+            let report = seed::demo(&mut conn, &sealer, true).await?;
             println!("{report}");
         }
         Command::CreateUser(args) => {

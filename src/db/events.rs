@@ -64,6 +64,13 @@ pub async fn append(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
+    // Hold the case row: appends to one case's chain happen one at a time, whoever writes them.
+    super::schema::cases::table
+        .find((county_id, case_id))
+        .select(super::schema::cases::version)
+        .for_update()
+        .first::<i32>(conn)
+        .await?;
     let last: Option<(i32, String)> = case_events::table
         .filter(case_events::county_id.eq(county_id))
         .filter(case_events::case_id.eq(case_id))

@@ -5,6 +5,7 @@ pub mod access;
 pub mod cases;
 pub mod divisions;
 pub mod events;
+pub mod evidence;
 pub mod policy;
 pub mod schema;
 pub mod users;

@@ -128,6 +128,7 @@ diesel::table! {
         recusal_used -> Bool,
         position -> Int4,
         created_at -> Timestamptz,
+        id_number_enc -> Nullable<Bytea>,
     }
 }
 
@@ -171,19 +172,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_messages (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        case_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        author_party_id -> Nullable<Uuid>,
+        author_role -> Text,
+        audience -> Text,
+        party_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_filings (county_id, case_id) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        privacy_notice_version -> Text,
+        privacy_consented_at -> Timestamptz,
+        assisted_consent -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    evidence (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        case_id -> Uuid,
+        sha256 -> Text,
+        size -> Int8,
+        content_type -> Text,
+        filename -> Text,
+        description -> Nullable<Text>,
+        uploaded_by -> Nullable<Uuid>,
+        uploader_party_id -> Nullable<Uuid>,
+        visible_to_other_parties -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invitation_uses (jti) {
+        jti -> Uuid,
+        county_id -> Uuid,
+        party_id -> Uuid,
+        used_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     case_counters,
     case_events,
+    case_filings,
+    case_messages,
     case_parties,
     case_sessions,
     cases,
     committees,
     county_policies,
     divisions,
+    evidence,
     idempotency_keys,
+    invitation_uses,
     login_failures,
     revoked_tokens,
     users,

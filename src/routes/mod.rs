@@ -2,6 +2,7 @@
 
 pub mod api;
 mod health;
+pub mod openapi;
 pub mod pages;
 mod static_files;
 
@@ -74,10 +75,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}", web::get().to(api::cases::show))
             .route("/cases/{id}/actions", web::post().to(api::cases::action))
             .route("/cases/{id}/events", web::get().to(api::cases::events))
+            .route(
+                "/cases/{id}/evidence",
+                web::post().to(api::evidence::upload),
+            )
+            .route("/cases/{id}/evidence", web::get().to(api::evidence::list))
+            .route("/evidence/{id}", web::get().to(api::evidence::download))
             .route("/queue", web::get().to(api::queue::queue))
             .route("/policy", web::get().to(api::policy::show))
             .route("/policy", web::put().to(api::policy::update)),
     )
+    .route("/api/openapi.json", web::get().to(openapi::json_document))
+    .route("/api/docs", web::get().to(openapi::docs_page))
     .route("/static/{name}", web::get().to(static_files::serve))
     .route("/", web::get().to(pages::home::home))
     .default_service(web::to(not_found));

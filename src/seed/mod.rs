@@ -6,7 +6,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+mod cases;
+
 use crate::auth::password;
+use crate::crypto::Sealer;
 use crate::db;
 use crate::db::divisions::ImportRow;
 use crate::db::schema::users;
@@ -89,7 +92,12 @@ pub fn parse_divisions(text: &str) -> anyhow::Result<Vec<ImportRow>> {
     Ok(rows)
 }
 
-pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<String> {
+/// Divisions, committees and demo logins; with `with_cases`, also the demo cases.
+pub async fn demo(
+    conn: &mut AsyncPgConnection,
+    sealer: &Sealer,
+    with_cases: bool,
+) -> anyhow::Result<String> {
     let created = db::divisions::import(conn, &parse_divisions(ZHUJI)?).await?;
     let county = db::divisions::by_code(conn, DEMO_COUNTY)
         .await?
@@ -121,8 +129,13 @@ pub async fn demo(conn: &mut AsyncPgConnection) -> anyhow::Result<String> {
             .execute(conn)
             .await?;
     }
+    let new_cases = if with_cases {
+        cases::demo_cases(conn, sealer).await?
+    } else {
+        0
+    };
     Ok(format!(
-        "demo county 诸暨市 ({DEMO_COUNTY}): {created} new divisions, {new_users} new accounts; \
-         every demo login uses the password {DEMO_PASSWORD}"
+        "demo county 诸暨市 ({DEMO_COUNTY}): {created} new divisions, {new_users} new accounts, \
+         {new_cases} new cases; every demo login uses the password {DEMO_PASSWORD}"
     ))
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::contract::{Action, Actor, Policy, Refusal};
 use super::decide::{after_days, decide};
-use super::types::{CaseState, Performance, SessionMode};
+use super::types::{CaseState, Performance, SessionMode, Side};
 
 /// Names of the actions (SPEC §7 spelling) `actor` may take on `case` at `now`, in the order
 /// of the SPEC's table. A refusal only for the parameters still counts: the actor may act, the
@@ -85,6 +85,22 @@ fn representative_actions(case: &CaseState, actor: &Actor, now: DateTime<Utc>) -
             satisfaction: 5,
             note: None,
         },
+        Action::AddParty {
+            party_id: Uuid::nil(),
+            side: Side::Agent,
+            user_id: None,
+        },
     ]);
+    // Recording consent is offered for a respondent who has not yet agreed.
+    if let Some(waiting) = case
+        .parties
+        .iter()
+        .find(|p| p.side == Side::Respondent && !p.consented)
+    {
+        actions.push(Action::RecordConsent {
+            party_id: waiting.id,
+            method: "in_person".to_owned(),
+        });
+    }
     actions
 }

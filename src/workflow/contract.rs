@@ -117,6 +117,17 @@ pub enum Action {
         note: Option<String>,
     },
     DeadlinePassed,
+    /// A mediator records a respondent's consent given in person, by phone or on paper.
+    RecordConsent {
+        party_id: Uuid,
+        method: String,
+    },
+    /// A mediator adds an agent or a third party to the case.
+    AddParty {
+        party_id: Uuid,
+        side: Side,
+        user_id: Option<Uuid>,
+    },
 }
 
 impl Action {
@@ -144,6 +155,8 @@ impl Action {
             Action::RecordPerformance { .. } => "record_performance",
             Action::RecordFollowUp { .. } => "record_follow_up",
             Action::DeadlinePassed => "deadline_passed",
+            Action::RecordConsent { .. } => "record_consent",
+            Action::AddParty { .. } => "add_party",
         }
     }
 }

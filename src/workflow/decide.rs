@@ -65,6 +65,14 @@ pub fn decide(
             aftercare::record_follow_up(&cx, *satisfaction, note)
         }
         Action::DeadlinePassed => deadline::deadline_passed(&cx),
+        Action::RecordConsent { party_id, method } => {
+            intake::record_consent(&cx, *party_id, method)
+        }
+        Action::AddParty {
+            party_id,
+            side,
+            user_id,
+        } => mediation::add_party(&cx, *party_id, *side, *user_id),
     }
 }
 
@@ -240,4 +248,5 @@ pub const NOTICE_KINDS: &[&str] = &[
     "confirmation_decided",
     "follow_up_due",
     "satisfaction_request",
+    "party_added",
 ];

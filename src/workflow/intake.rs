@@ -70,7 +70,49 @@ pub(super) fn respondent_consents(cx: &Cx) -> Result<Transition, Refusal> {
         ));
     }
     let party_id = party.id;
-    let mut d = cx.draft("respondent_consents", json!({ "party_id": party_id }));
+    let d = cx.draft("respondent_consents", json!({ "party_id": party_id }));
+    consent(d, cx, party_id)
+}
+
+/// The respondent agreed to mediation face to face, by phone or on paper, and the mediator
+/// records it: the same effect as consenting through the link or an account.
+pub(super) fn record_consent(
+    cx: &Cx,
+    party_id: uuid::Uuid,
+    method: &str,
+) -> Result<Transition, Refusal> {
+    guards::mediator(cx.case, cx.actor)?;
+    guards::status(
+        cx.case,
+        &[Status::AwaitingRespondent],
+        "the committee is not waiting for an answer",
+    )?;
+    let Some(party) = cx.case.parties.iter().find(|p| p.id == party_id) else {
+        return Err(Refusal::Invalid("no such party in this case".into()));
+    };
+    if party.side != Side::Respondent {
+        return Err(Refusal::Invalid(
+            "only a respondent's consent is recorded".into(),
+        ));
+    }
+    if party.consented {
+        return Err(Refusal::WrongState(
+            "this respondent has already agreed to mediation".into(),
+        ));
+    }
+    if !["in_person", "phone", "paper"].contains(&method) {
+        return Err(Refusal::Invalid(
+            "the way of consenting must be in_person, phone or paper".into(),
+        ));
+    }
+    let d = cx.draft(
+        "record_consent",
+        json!({ "party_id": party_id, "method": method }),
+    );
+    consent(d, cx, party_id)
+}
+
+fn consent(mut d: Draft, cx: &Cx, party_id: uuid::Uuid) -> Result<Transition, Refusal> {
     for p in d.case.parties.iter_mut().filter(|p| p.id == party_id) {
         p.consented = true;
     }

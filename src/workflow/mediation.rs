@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::contract::{Recipient, Refusal, Transition};
 use super::decide::{Cx, after_days, reason_data};
 use super::guards;
-use super::types::{DeadlineKind, Session, SessionMode, Status};
+use super::types::{DeadlineKind, Party, Session, SessionMode, Side, Status};
 
 /// `assign` (nobody mediates yet) and `reassign` (somebody else takes over).
 pub(super) fn assign(
@@ -204,5 +204,45 @@ pub(super) fn extend(cx: &Cx) -> Result<Transition, Refusal> {
     d.case.mediation_due_at = Some(due);
     d.set_clock(due, DeadlineKind::Mediation);
     d.notify("extended", Recipient::AllParties);
+    d.finish()
+}
+
+/// Agents (代理人) and third parties (第三人) join a case through its mediator.
+pub(super) fn add_party(
+    cx: &Cx,
+    party_id: Uuid,
+    side: Side,
+    user_id: Option<Uuid>,
+) -> Result<Transition, Refusal> {
+    guards::mediator(cx.case, cx.actor)?;
+    guards::status(
+        cx.case,
+        &[
+            Status::Submitted,
+            Status::AwaitingRespondent,
+            Status::InMediation,
+            Status::AgreementPending,
+            Status::Unmediable,
+        ],
+        "people can be added only while the case is open",
+    )?;
+    if side.is_principal() {
+        return Err(Refusal::Invalid(
+            "only agents and third parties can be added; applicants and respondents are named at filing".into(),
+        ));
+    }
+    if cx.case.parties.iter().any(|p| p.id == party_id) {
+        return Err(Refusal::Invalid("this party is already in the case".into()));
+    }
+    let mut d = cx.draft("add_party", json!({ "party_id": party_id, "side": side }));
+    d.case.parties.push(Party {
+        id: party_id,
+        side,
+        user_id,
+        consented: false,
+        signed_at: None,
+        recusal_used: false,
+    });
+    d.notify("party_added", Recipient::AllParties);
     d.finish()
 }

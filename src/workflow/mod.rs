@@ -5,6 +5,7 @@
 mod aftercare;
 mod agreement;
 mod allowed;
+mod attachments;
 mod contract;
 mod deadline;
 mod decide;
@@ -20,6 +21,7 @@ mod types;
 mod tests;
 
 pub use allowed::allowed_actions;
+pub use attachments::{Audience, Reader, may_attach, may_post, may_read, may_see_evidence};
 pub use contract::*;
 pub use decide::{NOTICE_KINDS, decide};
 pub use file::file;

@@ -114,9 +114,13 @@ async fn template() -> String {
         {
             let pool = fengqiao::db::pool(&url, 1).unwrap();
             let mut conn = pool.get().await.unwrap();
-            fengqiao::seed::demo(&mut conn)
-                .await
-                .expect("seed the template");
+            fengqiao::seed::demo(
+                &mut conn,
+                &fengqiao::crypto::Sealer::new(&[42u8; 32]),
+                false,
+            )
+            .await
+            .expect("seed the template");
         }
         admin.execute(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{building}'"), &[]).await.unwrap();
         admin
@@ -156,6 +160,9 @@ pub fn test_config(database_url: String) -> Config {
         db_pool_size: 4,
         workers: 1,
         session_minutes: 60,
+        evidence_file_bytes: 25 * 1024 * 1024,
+        evidence_case_bytes: 200 * 1024 * 1024,
+        evidence_max_parts: 4,
     }
 }
 

@@ -4,7 +4,10 @@
 mod auth;
 mod case_errors;
 mod cases_support;
+mod evidence;
 mod harness;
 mod journeys;
+mod openapi;
 mod operations;
+mod seed;
 mod tokens;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cases;
 pub mod divisions;
+pub mod evidence;
 pub mod me;
 pub mod policy;
 pub mod queue;

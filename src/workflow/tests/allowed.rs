@@ -9,10 +9,13 @@ fn allowed(c: &CaseState, actor: Actor, now: DateTime<Utc>) -> Vec<&'static str>
 #[test]
 fn a_new_case_offers_its_committee_accept_and_decline() {
     let c = submitted();
-    assert_eq!(allowed(&c, vm(), day(1)), ["accept", "decline"]);
+    assert_eq!(
+        allowed(&c, vm(), day(1)),
+        ["accept", "decline", "add_party"]
+    );
     assert_eq!(
         allowed(&c, head(VH, VILLAGE_C), day(1)),
-        ["accept", "decline", "assign"]
+        ["accept", "decline", "assign", "add_party"]
     );
     assert_eq!(allowed(&c, party(APPLICANT), day(1)), ["withdraw"]);
     assert!(allowed(&c, party(RESPONDENT), day(1)).is_empty());
@@ -33,7 +36,8 @@ fn in_mediation_each_role_sees_its_own_actions() {
             "schedule_session",
             "extend",
             "propose_agreement",
-            "escalate"
+            "escalate",
+            "add_party"
         ]
     );
     assert_eq!(allowed(&c, party(RESPONDENT), day(3)), ["recuse"]);

@@ -133,7 +133,15 @@ fn check_transition(old: &CaseState, action: &Action, t: &Transition) -> Result<
     prop_assert_eq!(new.route, old.route);
     prop_assert_eq!(new.filed_at, old.filed_at);
     let ids = |c: &CaseState| c.parties.iter().map(|p| (p.id, p.side)).collect::<Vec<_>>();
-    prop_assert_eq!(ids(new), ids(old));
+    // No party is ever lost or changes side; only add_party adds one, never a principal one.
+    let (before, after) = (ids(old), ids(new));
+    prop_assert!(after.starts_with(&before), "parties lost or reordered");
+    if name == "add_party" {
+        prop_assert_eq!(after.len(), before.len() + 1);
+        prop_assert!(after.last().is_some_and(|(_, side)| !side.is_principal()));
+    } else {
+        prop_assert_eq!(after.len(), before.len());
+    }
     prop_assert_eq!(new.version, old.version + 1);
     prop_assert!(!t.events.is_empty());
     let first = if name == "deadline_passed" {

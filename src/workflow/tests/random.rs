@@ -132,6 +132,22 @@ pub fn build(name: &str, v: u8, step: usize, case: &CaseState, now: DateTime<Utc
             satisfaction: v % 7,
             note: opt,
         },
+        "record_consent" => Action::RecordConsent {
+            // The one still waiting, as the form offers; else any respondent (to be refused).
+            party_id: case
+                .parties
+                .iter()
+                .filter(|p| p.side == Side::Respondent)
+                .min_by_key(|p| p.consented)
+                .map(|p| p.id)
+                .unwrap_or(Uuid::from_u128(7)),
+            method: ["in_person", "phone", "fax"][usize::from(v % 3)].to_owned(),
+        },
+        "add_party" => Action::AddParty {
+            party_id: Uuid::from_u128(10_000 + step as u128),
+            side: [Side::Agent, Side::ThirdParty, Side::Respondent][usize::from(v % 3)],
+            user_id: None,
+        },
         _ => Action::DeadlinePassed,
     }
 }

@@ -80,6 +80,23 @@ pub const LEGAL: &[(&str, &[(Status, Status)])] = &[
         &[(Resolved, Resolved), (Resolved, Closed)],
     ),
     (
+        "record_consent",
+        &[
+            (AwaitingRespondent, AwaitingRespondent),
+            (AwaitingRespondent, InMediation),
+        ],
+    ),
+    (
+        "add_party",
+        &[
+            (Submitted, Submitted),
+            (AwaitingRespondent, AwaitingRespondent),
+            (InMediation, InMediation),
+            (AgreementPending, AgreementPending),
+            (Unmediable, Unmediable),
+        ],
+    ),
+    (
         "deadline_passed",
         &[
             (Submitted, Submitted),
@@ -115,7 +132,7 @@ pub const PARTY_ACTIONS: &[&str] = &[
 ];
 pub const JUDGE_ACTIONS: &[&str] = &["confirm", "reject_confirmation"];
 
-pub const NAMES: [&str; 22] = [
+pub const NAMES: [&str; 24] = [
     "accept",
     "decline",
     "respondent_consents",
@@ -137,6 +154,8 @@ pub const NAMES: [&str; 22] = [
     "reject_confirmation",
     "record_performance",
     "record_follow_up",
+    "record_consent",
+    "add_party",
     "deadline_passed",
 ];
 

@@ -1,0 +1,185 @@
+//! Evidence on a case: upload (gate → rule → stream → store → row and history in one
+//! transaction), listing what the caller may see, and the checked file for a download.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{actor_for, refused, scope_of};
+use crate::auth::Principal;
+use crate::db;
+use crate::db::evidence::EvidenceRow;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::evidence::Store;
+use crate::evidence::upload::Received;
+use crate::workflow::{Actor, CaseState, Reader, may_attach, may_see_evidence};
+
+#[derive(Debug, Serialize)]
+pub struct EvidenceView {
+    pub id: Uuid,
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub filename: String,
+    pub description: Option<String>,
+    pub visible_to_other_parties: bool,
+    pub uploaded_by_party: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<EvidenceRow> for EvidenceView {
+    fn from(r: EvidenceRow) -> EvidenceView {
+        EvidenceView {
+            id: r.id,
+            sha256: r.sha256,
+            size: r.size,
+            content_type: r.content_type,
+            filename: r.filename,
+            description: r.description,
+            visible_to_other_parties: r.visible_to_other_parties,
+            uploaded_by_party: r.uploader_party_id,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// How the caller reads a case's material (for the visibility rules of the engine).
+pub fn reader_of(p: &Principal, state: &CaseState) -> Option<Reader> {
+    match p.role {
+        Role::Resident => super::party_of(p, state).map(Reader::Party),
+        Role::Mediator | Role::CommitteeHead => Some(Reader::Staff),
+        Role::Judge => Some(Reader::Judge),
+        Role::CountyAdmin => None,
+    }
+}
+
+/// The case through the gate, the caller as an actor, and the bytes still allowed on it.
+pub async fn prepare_upload(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+    case_limit: u64,
+) -> Result<(CaseState, Actor, u64), AppError> {
+    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state = record.state().map_err(AppError::internal)?;
+    let actor = actor_for(principal, &state)
+        .ok_or_else(|| AppError::Forbidden("You can read this case but not add to it.".into()))?;
+    may_attach(&state, &actor).map_err(|r| refused(r, json!(null)))?;
+    let used = db::evidence::bytes_of_case(conn, state.county_id, state.id).await?;
+    Ok((
+        state,
+        actor,
+        case_limit.saturating_sub(u64::try_from(used).unwrap_or(0)),
+    ))
+}
+
+/// Moves the received file into the store and records it, with a history event carrying its hash.
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    store: &Store,
+    state: &CaseState,
+    actor: &Actor,
+    mut received: Received,
+    now: DateTime<Utc>,
+) -> Result<EvidenceView, AppError> {
+    let temp = received
+        .temp
+        .path()
+        .cloned()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("upload has no file")))?;
+    store
+        .commit(&temp, &received.sha256)
+        .await
+        .map_err(AppError::internal)?;
+    received.temp.disarm();
+    let row = EvidenceRow {
+        county_id: state.county_id,
+        id: Uuid::now_v7(),
+        case_id: state.id,
+        sha256: received.sha256,
+        size: i64::try_from(received.size).unwrap_or(i64::MAX),
+        content_type: received.content_type.to_owned(),
+        filename: received.filename,
+        description: received.description,
+        uploaded_by: actor.user_id(),
+        uploader_party_id: match actor {
+            Actor::Party { party_id, .. } => Some(*party_id),
+            _ => None,
+        },
+        visible_to_other_parties: received.visible_to_other_parties,
+        created_at: now,
+    };
+    let event = crate::workflow::Event {
+        kind: "evidence_added".into(),
+        data: json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
+    };
+    conn.transaction::<(), AppError, _>(async |conn| {
+        db::evidence::insert(conn, &row).await?;
+        db::events::append(
+            conn,
+            state.county_id,
+            state.id,
+            std::slice::from_ref(&event),
+            actor,
+            now,
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    tracing::info!(case_id = %state.id, evidence_id = %row.id, size = row.size, "evidence added");
+    Ok(row.into())
+}
+
+/// The evidence of a case the caller may see.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+) -> Result<Vec<EvidenceView>, AppError> {
+    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state = record.state().map_err(AppError::internal)?;
+    let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
+    Ok(db::evidence::of_case(conn, state.county_id, state.id)
+        .await?
+        .into_iter()
+        .filter(|e| may_see_evidence(reader, e.uploader_party_id, e.visible_to_other_parties))
+        .map(EvidenceView::from)
+        .collect())
+}
+
+/// An evidence item for download, through the gate, after its stored hash was checked.
+pub async fn fetch(
+    conn: &mut AsyncPgConnection,
+    store: &Store,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<EvidenceRow, AppError> {
+    let row = db::evidence::by_id(conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let record = db::cases::find_visible(conn, scope_of(principal), row.case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state = record.state().map_err(AppError::internal)?;
+    let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
+    if !may_see_evidence(reader, row.uploader_party_id, row.visible_to_other_parties) {
+        return Err(AppError::NotFound);
+    }
+    let actual = store.hash_of(&row.sha256).await.map_err(|e| {
+        tracing::error!(evidence_id = %row.id, error = %e, "evidence file missing from the store");
+        AppError::Integrity
+    })?;
+    if actual != row.sha256 {
+        tracing::error!(evidence_id = %row.id, "evidence file does not match its recorded hash");
+        return Err(AppError::Integrity);
+    }
+    Ok(row)
+}

@@ -1,0 +1,73 @@
+//! Evidence rows: one per upload, pointing at the content-addressed file by its hash.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::evidence;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = evidence)]
+pub struct EvidenceRow {
+    pub county_id: Uuid,
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub filename: String,
+    pub description: Option<String>,
+    pub uploaded_by: Option<Uuid>,
+    pub uploader_party_id: Option<Uuid>,
+    pub visible_to_other_parties: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &EvidenceRow) -> QueryResult<()> {
+    diesel::insert_into(evidence::table)
+        .values(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// An evidence row by id alone: the caller must then pass its case through the gate.
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<EvidenceRow>> {
+    evidence::table
+        .filter(evidence::id.eq(id))
+        .select(EvidenceRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn of_case(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    case_id: Uuid,
+) -> QueryResult<Vec<EvidenceRow>> {
+    evidence::table
+        .filter(evidence::county_id.eq(county_id))
+        .filter(evidence::case_id.eq(case_id))
+        .order(evidence::created_at)
+        .select(EvidenceRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Bytes already attached to a case (each upload counts, even when its content is shared).
+pub async fn bytes_of_case(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    case_id: Uuid,
+) -> QueryResult<i64> {
+    evidence::table
+        .filter(evidence::county_id.eq(county_id))
+        .filter(evidence::case_id.eq(case_id))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "coalesce(sum(size), 0)::bigint",
+        ))
+        .first(conn)
+        .await
+}

@@ -1,0 +1,220 @@
+//! The OpenAPI 3.1 document of the stable API (`/api/openapi.json`) and a plain docs page
+//! rendered from it (`/api/docs`), both served from the binary. A test checks that every route
+//! of the route table is documented here.
+
+use std::sync::OnceLock;
+
+use actix_web::HttpResponse;
+use askama::Template;
+use serde_json::{Value, json};
+
+use crate::error::AppError;
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+fn errors(codes: &[u16]) -> serde_json::Map<String, Value> {
+    codes
+        .iter()
+        .map(|c| {
+            let text = match c {
+                400 => "The body, query or header could not be understood; the message says what was wrong.",
+                401 => "No valid session token.",
+                403 => "The caller may see this but not do it.",
+                404 => "Not found, or outside the caller's scope.",
+                409 => "Wrong state or stale version; the body carries the current case.",
+                413 => "The body is too large.",
+                415 => "The body is not JSON.",
+                422 => "Well-formed but not acceptable; the message says why.",
+                429 => "Too many attempts; see Retry-After.",
+                _ => "The database is unreachable; see Retry-After.",
+            };
+            (c.to_string(), error_response(text))
+        })
+        .collect()
+}
+
+fn op(summary: &str, tag: &str, ok: (u16, &str, Value), errs: &[u16]) -> Value {
+    let mut responses = errors(errs);
+    responses.insert(
+        ok.0.to_string(),
+        json!({"description": ok.1, "content": {"application/json": {"schema": ok.2}}}),
+    );
+    responses.insert(
+        "503".into(),
+        error_response("The database is unreachable; see Retry-After."),
+    );
+    json!({"summary": summary, "tags": [tag], "security": [{"bearer": []}, {"cookie": []}], "responses": responses})
+}
+
+fn with_body(mut operation: Value, schema: Value) -> Value {
+    operation["requestBody"] =
+        json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    operation
+}
+
+fn public(mut operation: Value) -> Value {
+    operation["security"] = json!([]);
+    operation
+}
+
+fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn id_param() -> Value {
+    json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}])
+}
+
+fn page_params(extra: &[(&str, &str, &str)]) -> Value {
+    let mut params = vec![
+        json!({"name": "after", "in": "query", "schema": {"type": "string"}, "description": "The `next` of the previous page."}),
+        json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}}),
+        json!({"name": "status", "in": "query", "schema": r("Status")}),
+    ];
+    params.extend(extra.iter().map(
+        |(n, t, d)| json!({"name": n, "in": "query", "schema": {"type": t}, "description": d}),
+    ));
+    Value::Array(params)
+}
+
+fn with_params(mut operation: Value, params: Value) -> Value {
+    operation["parameters"] = params;
+    operation
+}
+
+fn paths() -> Value {
+    json!({
+        "/api/v1/auth/login": {"post": public(with_body(op("Log in; returns a token and sets the session cookie", "auth", (200, "Logged in", r("Login")), &[400, 401, 415, 429]), r("LoginRequest")))},
+        "/api/v1/auth/logout": {"post": op("Revoke the token used for this request", "auth", (204, "Logged out", json!({})), &[401])},
+        "/api/v1/me": {"get": op("Who the caller is", "auth", (200, "The caller", r("Me")), &[401])},
+        "/api/v1/divisions": {"get": public(with_params(op("The county → township → village tree", "divisions", (200, "Counties with their townships and villages", json!({"type": "array", "items": r("Division")})), &[400]), json!([{"name": "county", "in": "query", "schema": {"type": "string"}}])))},
+        "/api/v1/cases": {
+            "post": with_params(with_body(op("File a dispute (resident)", "cases", (201, "The new case, with its access code (shown once)", r("Case")), &[400, 401, 403, 413, 415, 422]), r("Filing")),
+                json!([{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 200}, "description": "A repeat with the same key returns the same case; another body with the same key is 422."}])),
+            "get": with_params(op("The caller's cases, newest first", "cases", (200, "A page of cases", r("Page")), &[400, 401]), page_params(&[]))
+        },
+        "/api/v1/cases/{id}": {"get": with_params(op("One case, with next_step and allowed_actions for the caller", "cases", (200, "The case", r("Case")), &[401, 404]), id_param())},
+        "/api/v1/cases/{id}/actions": {"post": with_params(with_body(op("Act on a case (the engine decides)", "cases", (200, "The case after the action", r("Case")), &[400, 401, 403, 404, 409, 413, 415, 422]), r("Action")), id_param())},
+        "/api/v1/cases/{id}/events": {"get": with_params(op("The case history (append-only, hash-chained)", "cases", (200, "Events, oldest first", json!({"type": "array", "items": r("Event")})), &[401, 404]), id_param())},
+        "/api/v1/cases/{id}/evidence": {
+            "post": with_params({
+                let mut o = op("Attach evidence (streamed; type from the bytes; 25 MB per file, 200 MB per case)", "evidence", (201, "The recorded item with its SHA-256", r("Evidence")), &[400, 401, 403, 404, 409, 413, 415, 422]);
+                o["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}, "description": {"type": "string", "maxLength": 1000},
+                    "visible_to_other_parties": {"type": "boolean", "default": true}}}}}});
+                o
+            }, id_param()),
+            "get": with_params(op("The evidence of a case the caller may see", "evidence", (200, "Items, oldest first", json!({"type": "array", "items": r("Evidence")})), &[401, 404]), id_param())
+        },
+        "/api/v1/evidence/{id}": {"get": with_params({
+            let mut o = op("Download an evidence file (attachment; its hash is checked first)", "evidence", (200, "The bytes", json!({"type": "string", "format": "binary"})), &[401, 404]);
+            o["responses"]["500"] = error_response("The stored file no longer matches its SHA-256 (integrity_error); it is withheld.");
+            o
+        }, id_param())},
+        "/api/v1/queue": {"get": with_params(op("The committee queue, soonest deadline first", "cases", (200, "A page of cases", r("Page")), &[400, 401, 403]),
+            page_params(&[("mine", "boolean", "Only cases assigned to me"), ("unassigned", "boolean", "Only cases nobody is assigned to"), ("due_within_days", "integer", "Only cases due within this many days")]))},
+        "/api/v1/policy": {
+            "get": op("The county's deadlines (county staff)", "policy", (200, "Days per clock", r("Policy")), &[401, 403]),
+            "put": with_body(op("Change the county's deadlines (county admin)", "policy", (200, "The new deadlines", r("Policy")), &[400, 401, 403, 422]), r("Policy"))
+        }
+    })
+}
+
+fn enum_of(values: &[&str]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+
+fn schemas() -> Value {
+    let text = json!({"type": "string"});
+    let reason = json!({"type": "string", "maxLength": 2000});
+    json!({
+        "Error": {"type": "object", "required": ["error", "message"], "properties": {"error": text, "message": text, "case": r("Case")}},
+        "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": text, "password": text}},
+        "Login": {"type": "object", "properties": {"token": text, "expires_at": {"type": "string", "format": "date-time"}}},
+        "Me": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "email": text, "name": text,
+            "role": enum_of(&["resident", "mediator", "committee_head", "judge", "county_admin"]),
+            "committee": {"type": ["object", "null"], "properties": {"id": text, "level": r("Level"), "division_code": text}},
+            "county_code": {"type": ["string", "null"]}}},
+        "Division": {"type": "object", "properties": {"code": text, "name": text, "level": r("Level"), "children": {"type": "array", "items": r("Division")}}},
+        "Level": enum_of(&["village", "township", "county"]),
+        "Status": enum_of(&["submitted", "awaiting_respondent", "in_mediation", "agreement_pending", "resolved", "closed", "declined", "unmediable", "referred", "withdrawn"]),
+        "Filing": {"type": "object", "required": ["category", "narrative", "request", "village_code", "respondents"], "additionalProperties": false, "properties": {
+            "category": enum_of(&["neighbour", "land", "family", "debt", "labour", "property", "traffic", "consumer", "other"]),
+            "narrative": {"type": "string", "maxLength": 5000}, "request": {"type": "string", "maxLength": 2000},
+            "village_code": {"type": "string", "pattern": "^[0-9]{12}$"}, "amount": {"type": "number", "minimum": 0, "description": "Yuan"},
+            "respondents": {"type": "array", "minItems": 1, "maxItems": 20, "items": {"type": "object", "required": ["name"], "properties": {"name": text, "email": text, "phone": text}}}}},
+        "Case": {"type": "object", "description": "A case as the caller may see it; personal details are masked for all but the person and the case's mediators.", "properties": {
+            "id": text, "number": text, "category": text, "narrative": text, "request": text, "amount": {"type": ["number", "null"]},
+            "village": {"type": "object"}, "level": r("Level"), "status": r("Status"), "version": {"type": "integer"},
+            "deadline_at": {"type": ["string", "null"], "format": "date-time"}, "deadline_kind": {"type": ["string", "null"]}, "overdue": {"type": "boolean"},
+            "committee": {"type": "object"}, "mediator": {"type": ["object", "null"]}, "parties": {"type": "array", "items": {"type": "object"}},
+            "sessions": {"type": "array", "items": {"type": "object"}}, "agreement": {"type": ["object", "null"]},
+            "confirmation": {"type": ["string", "null"]}, "performance": {"type": ["string", "null"]},
+            "next_step": {"type": "string", "description": "One plain sentence for the caller (Accept-Language: zh or en)."},
+            "allowed_actions": {"type": "array", "items": text}, "access_code": {"type": "string", "description": "Only in the answer to filing."}}},
+        "Evidence": {"type": "object", "properties": {"id": text, "sha256": text, "size": {"type": "integer"}, "content_type": text, "filename": text,
+            "description": {"type": ["string", "null"]}, "visible_to_other_parties": {"type": "boolean"}, "uploaded_by_party": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"}}},
+        "Page": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "next": {"type": ["string", "null"]}}},
+        "Event": {"type": "object", "properties": {"seq": {"type": "integer"}, "kind": text, "actor_role": text, "data": {"type": "object"}, "at": {"type": "string", "format": "date-time"}, "hash": text}},
+        "Policy": {"type": "object", "required": ["acceptance_days_village", "acceptance_days_township", "acceptance_days_county", "response_days", "mediation_days", "extension_days", "signature_days", "confirmation_days", "follow_up_days"],
+            "properties": {"acceptance_days_village": {"type": "integer", "minimum": 1, "maximum": 365}, "acceptance_days_township": {"type": "integer"}, "acceptance_days_county": {"type": "integer"},
+                "response_days": {"type": "integer"}, "mediation_days": {"type": "integer"}, "extension_days": {"type": "integer"}, "signature_days": {"type": "integer"}, "confirmation_days": {"type": "integer"}, "follow_up_days": {"type": "integer"}}},
+        "Action": {"type": "object", "required": ["action", "version"], "description": "`version` is the case version the caller saw. Parameters by action: decline, escalate, refer_to_court, reject_confirmation take `reason`; withdraw, respondent_refuses, reject_agreement, recuse an optional `reason`; assign/reassign `mediator_id`; schedule_session `at`, `mode` (online|in_person), `location`; record_session `session_id`, `record`; propose_agreement `terms`, optional `performance_due`; record_performance `performed` (full|partial|none), optional `note`; record_follow_up `satisfaction` (1–5), optional `note`.",
+            "properties": {"action": enum_of(&["accept", "decline", "respondent_consents", "respondent_refuses", "assign", "reassign", "recuse", "schedule_session", "record_session", "extend", "propose_agreement", "sign", "reject_agreement", "escalate", "refer_to_court", "withdraw", "apply_confirmation", "confirm", "reject_confirmation", "record_performance", "record_follow_up"]),
+                "version": {"type": "integer"}, "reason": reason, "mediator_id": {"type": "string", "format": "uuid"}, "at": {"type": "string", "format": "date-time"},
+                "mode": enum_of(&["online", "in_person"]), "location": text, "session_id": {"type": "string", "format": "uuid"}, "record": text, "terms": text,
+                "performance_due": {"type": "string", "format": "date-time"}, "performed": enum_of(&["full", "partial", "none"]), "note": text, "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5}}}
+    })
+}
+
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Fengqiao mediation API", "version": "1", "description": "The stable API of the online people's-mediation service. Names do not change; fields and endpoints may be added."},
+            "paths": paths(),
+            "components": {"schemas": schemas(), "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}}}
+        })
+    })
+}
+
+pub async fn json_document() -> HttpResponse {
+    HttpResponse::Ok().json(document())
+}
+
+struct Endpoint {
+    method: String,
+    path: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/api_docs.html")]
+struct Docs {
+    lang: &'static str,
+    endpoints: Vec<Endpoint>,
+}
+
+pub async fn docs_page() -> Result<HttpResponse, AppError> {
+    let mut endpoints = Vec::new();
+    if let Some(paths) = document()["paths"].as_object() {
+        for (path, methods) in paths {
+            for (method, op) in methods.as_object().into_iter().flatten() {
+                endpoints.push(Endpoint {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    summary: op["summary"].as_str().unwrap_or_default().to_owned(),
+                });
+            }
+        }
+    }
+    super::pages::html(&Docs {
+        lang: "en",
+        endpoints,
+    })
+}

@@ -1,0 +1,169 @@
+//! Who may write to a case's thread and attach evidence, and who may read what. These change no
+//! status, so they are plain rules rather than transitions; they live here so that the API and
+//! the pages ask the same question.
+
+use uuid::Uuid;
+
+use super::contract::{Actor, Refusal};
+use super::guards::may_mediate;
+use super::types::{CaseState, Status};
+
+/// Who a message is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The case thread: every party and the mediator.
+    All,
+    /// Internal notes between mediators; never shown to parties.
+    Mediators,
+    /// A private caucus between the mediator and one party.
+    Party(Uuid),
+}
+
+impl Audience {
+    /// `"all"`, `"mediators"` or `"party:<party id>"`.
+    pub fn parse(s: &str) -> Option<Audience> {
+        match s {
+            "all" => Some(Audience::All),
+            "mediators" => Some(Audience::Mediators),
+            other => other
+                .strip_prefix("party:")
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .map(Audience::Party),
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Audience::All => "all",
+            Audience::Mediators => "mediators",
+            Audience::Party(_) => "party",
+        }
+    }
+}
+
+/// Statuses in which people still talk and add material. After a case is closed, declined,
+/// referred or withdrawn the file is frozen.
+fn still_open(case: &CaseState) -> Result<(), Refusal> {
+    if case.status.is_final() {
+        return Err(Refusal::WrongState(format!(
+            "the case is {} and its file is closed",
+            case.status.as_str()
+        )));
+    }
+    Ok(())
+}
+
+fn principal_party(case: &CaseState, party_id: Uuid) -> bool {
+    case.parties.iter().any(|p| p.id == party_id)
+}
+
+/// May this actor post a message to this audience now?
+pub fn may_post(case: &CaseState, actor: &Actor, audience: Audience) -> Result<(), Refusal> {
+    match *actor {
+        Actor::Party { party_id, .. } if principal_party(case, party_id) => {
+            match audience {
+                Audience::All => {}
+                // A party's private word with the mediator.
+                Audience::Party(p) if p == party_id => {}
+                _ => {
+                    return Err(Refusal::WrongActor(
+                        "a party writes to everyone or privately to the mediator".into(),
+                    ));
+                }
+            }
+        }
+        Actor::Mediator { .. } if may_mediate(case, actor) => match audience {
+            Audience::Party(p) if !principal_party(case, p) => {
+                return Err(Refusal::Invalid("no such party in this case".into()));
+            }
+            _ => {}
+        },
+        _ => {
+            return Err(Refusal::WrongActor(
+                "only the parties and the mediator of this case write here".into(),
+            ));
+        }
+    }
+    still_open(case)
+}
+
+/// Who is reading, for message visibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Party(Uuid),
+    /// Mediators of a committee that holds or held the case.
+    Staff,
+    Judge,
+}
+
+pub fn may_read(reader: Reader, audience: Audience) -> bool {
+    match (reader, audience) {
+        (_, Audience::All) => true,
+        (Reader::Staff, _) => true,
+        (Reader::Party(me), Audience::Party(p)) => me == p,
+        _ => false,
+    }
+}
+
+/// May this actor attach evidence now? Parties and the case's mediator may, until the file is
+/// closed; judges and other committees only read.
+pub fn may_attach(case: &CaseState, actor: &Actor) -> Result<(), Refusal> {
+    match *actor {
+        Actor::Party { party_id, .. } if principal_party(case, party_id) => {}
+        Actor::Mediator { .. } if may_mediate(case, actor) => {}
+        _ => {
+            return Err(Refusal::WrongActor(
+                "only the parties and the mediator of this case add evidence".into(),
+            ));
+        }
+    }
+    if matches!(case.status, Status::Closed) {
+        return Err(Refusal::WrongState("the case is closed".into()));
+    }
+    still_open(case)
+}
+
+/// May this reader see an evidence item? The uploading party decides whether the other side sees
+/// it; mediators and judges see everything in the file.
+pub fn may_see_evidence(
+    reader: Reader,
+    uploader_party: Option<Uuid>,
+    visible_to_others: bool,
+) -> bool {
+    match reader {
+        Reader::Staff | Reader::Judge => true,
+        Reader::Party(me) => visible_to_others || uploader_party == Some(me),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audiences_parse() {
+        let id = Uuid::new_v4();
+        assert_eq!(Audience::parse("all"), Some(Audience::All));
+        assert_eq!(Audience::parse("mediators"), Some(Audience::Mediators));
+        assert_eq!(
+            Audience::parse(&format!("party:{id}")),
+            Some(Audience::Party(id))
+        );
+        assert_eq!(Audience::parse("party:nope"), None);
+        assert_eq!(Audience::parse("everyone"), None);
+    }
+
+    #[test]
+    fn internal_notes_and_caucus_stay_private() {
+        let me = Uuid::new_v4();
+        let other = Uuid::new_v4();
+        assert!(!may_read(Reader::Party(me), Audience::Mediators));
+        assert!(!may_read(Reader::Party(me), Audience::Party(other)));
+        assert!(may_read(Reader::Party(me), Audience::Party(me)));
+        assert!(!may_read(Reader::Judge, Audience::Mediators));
+        assert!(may_read(Reader::Staff, Audience::Mediators));
+        assert!(!may_see_evidence(Reader::Party(other), Some(me), false));
+        assert!(may_see_evidence(Reader::Party(me), Some(me), false));
+        assert!(may_see_evidence(Reader::Staff, Some(me), false));
+    }
+}

@@ -1,0 +1,88 @@
+//! `fengqiao seed-demo` makes a county that looks alive: cases in every status, made by the
+//! engine, and running it again adds nothing.
+
+use serde_json::Value;
+
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn the_demo_county_has_cases_in_every_status_and_seeding_twice_adds_nothing() {
+    let app = TestApp::spawn().await;
+    let seed = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+            .arg("seed-demo")
+            .env("DATABASE_URL", &app.config.database_url)
+            .env("DATA_KEY", "2a".repeat(32))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = seed();
+    assert!(first.contains("14 new cases"), "{first}");
+    let again = seed();
+    assert!(
+        again.contains("0 new divisions, 0 new accounts, 0 new cases"),
+        "{again}"
+    );
+    let resident = app.login("resident@demo.test").await;
+    let mine: Value = app
+        .get("/api/v1/cases?limit=200", Some(&resident))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let statuses: std::collections::BTreeSet<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    for status in [
+        "submitted",
+        "awaiting_respondent",
+        "in_mediation",
+        "agreement_pending",
+        "resolved",
+        "closed",
+        "declined",
+        "unmediable",
+        "referred",
+        "withdrawn",
+    ] {
+        assert!(
+            statuses.contains(status),
+            "no demo case is {status}: {statuses:?}"
+        );
+    }
+    let levels: std::collections::BTreeSet<&str> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels.len(), 3, "{levels:?}");
+    // The neighbour is party to none of them.
+    let neighbour = app.login("neighbour@demo.test").await;
+    let theirs: Value = app
+        .get("/api/v1/cases", Some(&neighbour))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs["items"].as_array().unwrap().is_empty());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .arg("verify-audit")
+        .env("DATABASE_URL", &app.config.database_url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -1,5 +1,6 @@
 //! Who is calling: tokens, passwords, login throttling and the `Principal` extractor.
 
+pub mod invitation;
 pub mod jwt;
 pub mod password;
 mod principal;

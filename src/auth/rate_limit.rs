@@ -51,3 +51,26 @@ pub async fn succeeded(conn: &mut AsyncPgConnection, email: &str) -> Result<(), 
     db::users::clear_failures(conn, &account).await?;
     Ok(())
 }
+
+/// Failures allowed per key in the window for case lookups and claims by number and code.
+pub const PER_CODE_KEY: i64 = 10;
+
+/// Throttles guesses of case access codes, per client or per account.
+pub async fn check_key(
+    conn: &mut AsyncPgConnection,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    if db::users::failures_since(conn, key, since).await? >= PER_CODE_KEY {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: (WINDOW_MINUTES * 60) as u64,
+        });
+    }
+    Ok(())
+}
+
+pub async fn failed_key(conn: &mut AsyncPgConnection, key: &str) -> Result<(), AppError> {
+    db::users::record_failure(conn, &[key.to_owned()]).await?;
+    Ok(())
+}

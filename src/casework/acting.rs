@@ -72,7 +72,10 @@ pub enum ActionInput {
     Withdraw {
         reason: Option<String>,
     },
-    ApplyConfirmation,
+    /// The ID number is asked for here, and only here: the court needs it to confirm.
+    ApplyConfirmation {
+        id_number: Option<String>,
+    },
     Confirm,
     RejectConfirmation {
         reason: String,
@@ -84,6 +87,10 @@ pub enum ActionInput {
     RecordFollowUp {
         satisfaction: i64,
         note: Option<String>,
+    },
+    RecordConsent {
+        party_id: Uuid,
+        method: String,
     },
 }
 
@@ -182,7 +189,7 @@ async fn to_engine(conn: &mut AsyncPgConnection, input: ActionInput) -> Result<A
             opt_limit("reason", &reason, 2000)?;
             Action::Withdraw { reason }
         }
-        I::ApplyConfirmation => Action::ApplyConfirmation,
+        I::ApplyConfirmation { .. } => Action::ApplyConfirmation,
         I::Confirm => Action::Confirm,
         I::RejectConfirmation { reason } => {
             limit("reason", &reason, 2000)?;
@@ -192,6 +199,7 @@ async fn to_engine(conn: &mut AsyncPgConnection, input: ActionInput) -> Result<A
             opt_limit("note", &note, 2000)?;
             Action::RecordPerformance { performed, note }
         }
+        I::RecordConsent { party_id, method } => Action::RecordConsent { party_id, method },
         I::RecordFollowUp { satisfaction, note } => {
             opt_limit("note", &note, 2000)?;
             Action::RecordFollowUp {
@@ -232,6 +240,14 @@ pub async fn act(
             &load_view(conn, principal, record, lang, sealer, now).await?,
         ));
     }
+    let id_number = match &body.action {
+        ActionInput::ApplyConfirmation {
+            id_number: Some(raw),
+        } => Some(
+            crate::domain::IdNumber::parse(raw).map_err(|m| AppError::Unprocessable(m.into()))?,
+        ),
+        _ => None,
+    };
     let action = to_engine(conn, body.action).await?;
     let policy = db::policy::of_county(conn, state.county_id).await?;
     let transition = match workflow::decide(&state, &action, &actor, now, &policy) {
@@ -246,7 +262,19 @@ pub async fn act(
     };
     let applied = conn
         .transaction::<bool, AppError, _>(async |conn| {
-            Ok(db::cases::apply(conn, &state, &transition, &actor, now).await?)
+            let applied = db::cases::apply(conn, &state, &transition, &actor, now).await?;
+            if let (true, Some(id), crate::workflow::Actor::Party { party_id, .. }) =
+                (applied, &id_number, &actor)
+            {
+                db::cases::set_id_number(
+                    conn,
+                    state.county_id,
+                    *party_id,
+                    &sealer.seal(id.as_str()),
+                )
+                .await?;
+            }
+            Ok(applied)
         })
         .await?;
     let fresh = db::cases::find_visible(conn, scope_of(principal), case_id)

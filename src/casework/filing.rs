@@ -36,6 +36,36 @@ pub struct FilingInput {
     pub respondents: Vec<RespondentInput>,
     /// Yuan, at most two decimals.
     pub amount: Option<f64>,
+    /// The privacy notice the applicant read and accepted (default: the current one).
+    pub privacy_notice_version: Option<String>,
+}
+
+/// A mediator or grid worker filing for a resident who cannot use the web.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssistedFilingInput {
+    pub applicant: RespondentInput,
+    /// How the resident consented: in_person, phone or paper.
+    pub consent_method: String,
+    pub category: String,
+    pub narrative: String,
+    pub request: String,
+    pub village_code: String,
+    pub respondents: Vec<RespondentInput>,
+    pub amount: Option<f64>,
+}
+
+/// The version of the privacy notice shown before filing (who sees the data, how long it is kept).
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
+
+/// Who files, and how the applicant consented.
+enum Filer<'a> {
+    Resident(&'a Principal),
+    Assisted {
+        mediator: &'a Principal,
+        applicant: (String, Option<Email>, Option<Phone>),
+        method: &'a str,
+    },
 }
 
 /// A new case as the applicant sees it right after filing: the access code is shown once.
@@ -132,6 +162,34 @@ fn check(input: &FilingInput) -> Result<Checked, AppError> {
     })
 }
 
+type Person = (String, Option<Email>, Option<Phone>);
+
+fn check_people(people: &[RespondentInput], what: &str) -> Result<Vec<Person>, AppError> {
+    let mut out = Vec::new();
+    for (i, r) in people.iter().enumerate() {
+        let who = if people.len() == 1 && what != "respondent" {
+            what.to_owned()
+        } else {
+            format!("{what} {}", i + 1)
+        };
+        text(&format!("the name of {who}"), &r.name, 100)?;
+        let email = r
+            .email
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| Email::parse(e).map_err(|m| AppError::Unprocessable(format!("{who}: {m}"))))
+            .transpose()?;
+        let phone = r
+            .phone
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Phone::parse(p).map_err(|m| AppError::Unprocessable(format!("{who}: {m}"))))
+            .transpose()?;
+        out.push((r.name.trim().to_owned(), email, phone));
+    }
+    Ok(out)
+}
+
 /// Eight characters a person can read out on the phone (no 0/O, 1/I/L).
 fn access_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -214,7 +272,15 @@ pub async fn file(
                 });
             }
         }
-        let filed = create(conn, &principal, &input, &checked, sealer, now).await?;
+        let filed = create(
+            conn,
+            Filer::Resident(&principal),
+            &input,
+            &checked,
+            sealer,
+            now,
+        )
+        .await?;
         if let Some(key) = &idempotency_key {
             diesel::update(ik::table.find((principal.id, key)))
                 .set(ik::case_id.eq(filed.case_id))
@@ -228,7 +294,7 @@ pub async fn file(
 
 async fn create(
     conn: &mut AsyncPgConnection,
-    principal: &Principal,
+    filer: Filer<'_>,
     input: &FilingInput,
     checked: &Checked,
     sealer: &Sealer,
@@ -242,15 +308,47 @@ async fn create(
                 checked.village
             ))
         })?;
+    if let Filer::Assisted { mediator, .. } = &filer
+        && mediator.committee.as_ref().map(|c| c.county_id) != Some(village.county_id)
+    {
+        return Err(AppError::Unprocessable(
+            "You can file only for villages of your own county.".into(),
+        ));
+    }
     let policy = db::policy::of_county(conn, village.county_id).await?;
     let case_id = Uuid::now_v7();
     let applicant_party = Uuid::now_v7();
-    let mut parties = vec![(applicant_party, Side::Applicant, Some(principal.id))];
-    let mut details = vec![db::cases::NewParty {
-        name: principal.name.clone(),
-        email: Some(principal.email.clone()),
-        phone_enc: None,
-    }];
+    let (applicant_user, applicant_details, filed_by, assisted) = match &filer {
+        Filer::Resident(p) => (
+            Some(p.id),
+            db::cases::NewParty {
+                name: p.name.clone(),
+                email: Some(p.email.clone()),
+                phone_enc: None,
+            },
+            None,
+            None,
+        ),
+        Filer::Assisted {
+            mediator,
+            applicant: (name, email, phone),
+            method,
+        } => (
+            match email {
+                Some(e) => db::users::by_email(conn, e.as_str()).await?.map(|u| u.id),
+                None => None,
+            },
+            db::cases::NewParty {
+                name: name.clone(),
+                email: email.as_ref().map(|e| e.to_string()),
+                phone_enc: phone.as_ref().map(|p| sealer.seal(p.as_str())),
+            },
+            Some(mediator.id),
+            Some(*method),
+        ),
+    };
+    let mut parties = vec![(applicant_party, Side::Applicant, applicant_user)];
+    let mut details = vec![applicant_details];
     for (name, email, phone) in &checked.respondents {
         let user_id = match email {
             Some(e) => db::users::by_email(conn, e.as_str()).await?.map(|u| u.id),
@@ -268,15 +366,26 @@ async fn create(
         county_id: village.county_id,
         route,
         parties,
-        filed_by: None,
+        filed_by,
     };
     let transition = workflow::file(&filing, now, &policy)
         .map_err(|r| AppError::Unprocessable(r.to_string()))?;
     let number = db::cases::next_number(conn, village.county_id, &village.code[..6], now).await?;
     let code = access_code();
-    let actor = Actor::Party {
-        user_id: Some(principal.id),
-        party_id: applicant_party,
+    let actor = match &filer {
+        Filer::Resident(p) => Actor::Party {
+            user_id: Some(p.id),
+            party_id: applicant_party,
+        },
+        Filer::Assisted { mediator, .. } => Actor::Mediator {
+            user_id: mediator.id,
+            committee_id: mediator
+                .committee
+                .as_ref()
+                .map(|c| c.committee_id)
+                .unwrap_or_default(),
+            is_head: mediator.role == Role::CommitteeHead,
+        },
     };
     db::cases::insert_filed(
         conn,
@@ -291,15 +400,86 @@ async fn create(
             parties: &details,
         },
         &transition,
-        None,
+        filed_by,
         &actor,
         now,
     )
     .await?;
-    tracing::info!(case_id = %case_id, number = %number, "case filed");
+    db::cases::record_consent_to_notice(
+        conn,
+        village.county_id,
+        case_id,
+        PRIVACY_NOTICE_VERSION,
+        now,
+        assisted,
+    )
+    .await?;
+    tracing::info!(case_id = %case_id, number = %number, assisted = filed_by.is_some(), "case filed");
     Ok(Filed {
         case_id,
         access_code: Some(code),
         replayed: false,
     })
+}
+
+/// A mediator files for a resident, recording how the resident consented. The resident can
+/// later claim the case with its number and access code.
+pub async fn file_assisted(
+    conn: &mut AsyncPgConnection,
+    mediator: &Principal,
+    input: AssistedFilingInput,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<Filed, AppError> {
+    if !matches!(mediator.role, Role::Mediator | Role::CommitteeHead) {
+        return Err(AppError::Forbidden(
+            "Only mediators and committee heads file for a resident.".into(),
+        ));
+    }
+    if !["in_person", "phone", "paper"].contains(&input.consent_method.as_str()) {
+        return Err(AppError::Unprocessable(
+            "consent_method must be in_person, phone or paper.".into(),
+        ));
+    }
+    let AssistedFilingInput {
+        applicant,
+        consent_method,
+        category,
+        narrative,
+        request,
+        village_code,
+        respondents,
+        amount,
+    } = input;
+    let case_input = FilingInput {
+        category,
+        narrative,
+        request,
+        village_code,
+        respondents,
+        amount,
+        privacy_notice_version: None,
+    };
+    let checked = check(&case_input)?;
+    let mut people = check_people(std::slice::from_ref(&applicant), "the applicant")?;
+    let applicant = people
+        .pop()
+        .ok_or_else(|| AppError::Unprocessable("Name the applicant.".into()))?;
+    let method = consent_method.as_str();
+    conn.transaction::<Filed, AppError, _>(async |conn| {
+        create(
+            conn,
+            Filer::Assisted {
+                mediator,
+                applicant,
+                method,
+            },
+            &case_input,
+            &checked,
+            sealer,
+            now,
+        )
+        .await
+    })
+    .await
 }

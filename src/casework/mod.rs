@@ -5,6 +5,9 @@
 pub mod acting;
 pub mod attach;
 pub mod filing;
+pub mod invitation;
+pub mod messages;
+pub mod parties;
 pub mod view;
 
 use uuid::Uuid;

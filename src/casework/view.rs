@@ -9,7 +9,7 @@ use super::{actor_for, viewer_for};
 use crate::auth::Principal;
 use crate::crypto::Sealer;
 use crate::db::cases::{CaseRecord, Labels};
-use crate::domain::Phone;
+use crate::domain::{IdNumber, Phone};
 use crate::workflow::{
     Actor, Agreement, CaseState, Lang, Policy, allowed_actions, may_mediate, next_step,
 };
@@ -40,6 +40,7 @@ pub struct PartyView {
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    pub id_number: Option<String>,
     pub is_you: bool,
     pub consented: bool,
     pub signed_at: Option<DateTime<Utc>>,
@@ -146,8 +147,21 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
                         phone.masked()
                     }
                 });
+            let id_number = p
+                .id_number_enc
+                .as_deref()
+                .and_then(|sealed| sealer.open(sealed).ok())
+                .and_then(|plain| IdNumber::parse(&plain).ok())
+                .map(|id| {
+                    if full || is_you {
+                        id.as_str().to_owned()
+                    } else {
+                        id.masked()
+                    }
+                });
             PartyView {
                 id: p.id,
+                id_number,
                 side: p.side.clone(),
                 name: p.name.clone(),
                 email: p.email.as_deref().map(|e| {

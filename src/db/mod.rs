@@ -6,8 +6,10 @@ pub mod cases;
 pub mod divisions;
 pub mod events;
 pub mod evidence;
+pub mod messages;
 pub mod policy;
 pub mod schema;
+pub mod staff;
 pub mod users;
 
 use std::time::Duration;

@@ -191,3 +191,15 @@ pub async fn prune_auth_tables(
     .await?;
     Ok(())
 }
+
+/// Display names of some users.
+pub async fn names(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<(Uuid, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)
+        .await
+}

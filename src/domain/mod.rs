@@ -4,12 +4,14 @@
 mod category;
 mod division_code;
 mod email;
+mod id_number;
 mod phone;
 mod role;
 
 pub use category::Category;
 pub use division_code::DivisionCode;
 pub use email::Email;
+pub use id_number::IdNumber;
 pub use phone::Phone;
 pub use role::Role;
 

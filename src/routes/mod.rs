@@ -71,6 +71,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me", web::get().to(api::me::me))
             .route("/divisions", web::get().to(api::divisions::tree))
             .route("/cases", web::post().to(api::cases::create))
+            .route("/cases/assisted", web::post().to(api::parties::assisted))
+            .route("/cases/claim", web::post().to(api::parties::claim))
+            .route("/lookup", web::post().to(api::parties::lookup))
+            .route(
+                "/invitations/{token}",
+                web::get().to(api::parties::invitation),
+            )
+            .route("/invitations/{token}", web::post().to(api::parties::answer))
             .route("/cases", web::get().to(api::cases::list))
             .route("/cases/{id}", web::get().to(api::cases::show))
             .route("/cases/{id}/actions", web::post().to(api::cases::action))
@@ -81,6 +89,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/cases/{id}/evidence", web::get().to(api::evidence::list))
             .route("/evidence/{id}", web::get().to(api::evidence::download))
+            .route("/cases/{id}/messages", web::post().to(api::messages::post))
+            .route("/cases/{id}/messages", web::get().to(api::messages::list))
+            .route("/cases/{id}/parties", web::post().to(api::parties::add))
+            .route(
+                "/committee/mediators",
+                web::get().to(api::committee::mediators),
+            )
+            .route("/calendar", web::get().to(api::committee::calendar))
             .route("/queue", web::get().to(api::queue::queue))
             .route("/policy", web::get().to(api::policy::show))
             .route("/policy", web::put().to(api::policy::update)),

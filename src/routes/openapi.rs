@@ -113,6 +113,25 @@ fn paths() -> Value {
             o["responses"]["500"] = error_response("The stored file no longer matches its SHA-256 (integrity_error); it is withheld.");
             o
         }, id_param())},
+        "/api/v1/cases/assisted": {"post": with_body(op("A mediator files for a resident who cannot use the web", "cases", (201, "The new case, with its access code", r("Case")), &[400, 401, 403, 413, 415, 422]), r("AssistedFiling"))},
+        "/api/v1/cases/claim": {"post": with_body(op("A resident takes over a case filed for them", "cases", (200, "The case", r("Case")), &[400, 401, 403, 404, 409, 429]), r("CaseKey"))},
+        "/api/v1/lookup": {"post": public(with_body(op("Where a case stands, by number and access code (no account)", "cases", (200, "Status and the next step", json!({"type": "object", "properties": {"number": text_schema(), "level": r("Level"), "status": r("Status"), "deadline_at": {"type": ["string", "null"]}, "next_step": text_schema()}})), &[400, 404, 429]), r("CaseKey")))},
+        "/api/v1/invitations/{token}": {
+            "get": public(with_params(op("The case in brief for an invited respondent", "invitations", (200, "Summary", r("Invitation")), &[404, 409]), json!([{"name": "token", "in": "path", "required": true, "schema": {"type": "string"}}]))),
+            "post": public(with_params(with_body(op("Consent or refuse through the link (once); optionally set a password", "invitations", (200, "Summary after the answer", r("Invitation")), &[400, 403, 404, 409, 422]),
+                json!({"type": "object", "required": ["answer"], "properties": {"answer": enum_of(&["consent", "refuse"]), "reason": text_schema(), "password": text_schema()}})),
+                json!([{"name": "token", "in": "path", "required": true, "schema": {"type": "string"}}])))
+        },
+        "/api/v1/cases/{id}/messages": {
+            "post": with_params(with_body(op("Write in the case thread, an internal note, or a caucus message", "messages", (201, "The message", r("Message")), &[400, 401, 403, 404, 409, 422]),
+                json!({"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}, "audience": {"type": "string", "description": "all (default), mediators, or party:<party id>"}}})), id_param()),
+            "get": with_params(op("The messages the caller may see", "messages", (200, "Oldest first", json!({"type": "array", "items": r("Message")})), &[401, 404]), id_param())
+        },
+        "/api/v1/cases/{id}/parties": {"post": with_params(with_body(op("The mediator adds an agent or a third party", "cases", (201, "The case", r("Case")), &[400, 401, 403, 404, 409, 422]),
+            json!({"type": "object", "required": ["side", "name"], "properties": {"side": enum_of(&["agent", "third_party"]), "name": text_schema(), "email": text_schema(), "phone": text_schema()}})), id_param())},
+        "/api/v1/committee/mediators": {"get": op("The committee's mediators and their open load", "committee", (200, "Mediators", json!({"type": "array", "items": {"type": "object", "properties": {"id": text_schema(), "name": text_schema(), "role": text_schema(), "open_cases": {"type": "integer"}}}})), &[401, 403])},
+        "/api/v1/calendar": {"get": with_params(op("Sessions of my cases (a head: the committee's)", "committee", (200, "Sessions", json!({"type": "array", "items": {"type": "object"}})), &[400, 401, 403]),
+            json!([{"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}]))},
         "/api/v1/queue": {"get": with_params(op("The committee queue, soonest deadline first", "cases", (200, "A page of cases", r("Page")), &[400, 401, 403]),
             page_params(&[("mine", "boolean", "Only cases assigned to me"), ("unassigned", "boolean", "Only cases nobody is assigned to"), ("due_within_days", "integer", "Only cases due within this many days")]))},
         "/api/v1/policy": {
@@ -120,6 +139,10 @@ fn paths() -> Value {
             "put": with_body(op("Change the county's deadlines (county admin)", "policy", (200, "The new deadlines", r("Policy")), &[400, 401, 403, 422]), r("Policy"))
         }
     })
+}
+
+fn text_schema() -> Value {
+    json!({"type": "string"})
 }
 
 fn enum_of(values: &[&str]) -> Value {
@@ -156,6 +179,13 @@ fn schemas() -> Value {
             "allowed_actions": {"type": "array", "items": text}, "access_code": {"type": "string", "description": "Only in the answer to filing."}}},
         "Evidence": {"type": "object", "properties": {"id": text, "sha256": text, "size": {"type": "integer"}, "content_type": text, "filename": text,
             "description": {"type": ["string", "null"]}, "visible_to_other_parties": {"type": "boolean"}, "uploaded_by_party": {"type": ["string", "null"]}, "created_at": {"type": "string", "format": "date-time"}}},
+        "AssistedFiling": {"type": "object", "required": ["applicant", "consent_method", "category", "narrative", "request", "village_code", "respondents"], "properties": {
+            "applicant": {"type": "object", "required": ["name"], "properties": {"name": text, "email": text, "phone": text}},
+            "consent_method": enum_of(&["in_person", "phone", "paper"]), "category": text, "narrative": text, "request": text, "village_code": text,
+            "respondents": {"type": "array", "items": {"type": "object"}}, "amount": {"type": "number"}}},
+        "CaseKey": {"type": "object", "required": ["number", "access_code"], "properties": {"number": text, "access_code": text}},
+        "Invitation": {"type": "object", "properties": {"case_number": text, "category": text, "village": text, "applicant": text, "narrative": text, "request": text, "you": text, "status": r("Status"), "can_answer": {"type": "boolean"}, "next_step": text}},
+        "Message": {"type": "object", "properties": {"id": text, "author_name": text, "author_role": text, "is_you": {"type": "boolean"}, "audience": text, "body": text, "created_at": {"type": "string", "format": "date-time"}}},
         "Page": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "next": {"type": ["string", "null"]}}},
         "Event": {"type": "object", "properties": {"seq": {"type": "integer"}, "kind": text, "actor_role": text, "data": {"type": "object"}, "at": {"type": "string", "format": "date-time"}, "hash": text}},
         "Policy": {"type": "object", "required": ["acceptance_days_village", "acceptance_days_township", "acceptance_days_county", "response_days", "mediation_days", "extension_days", "signature_days", "confirmation_days", "follow_up_days"],

@@ -136,6 +136,17 @@ pub fn may_see_evidence(
     }
 }
 
+/// The applicant row a resident may claim: filed for them without an account, case still on file.
+pub fn claimable(case: &CaseState) -> Option<Uuid> {
+    if matches!(case.status, Status::Withdrawn | Status::Declined) {
+        return None;
+    }
+    case.parties
+        .iter()
+        .find(|p| p.side == super::types::Side::Applicant && p.user_id.is_none())
+        .map(|p| p.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

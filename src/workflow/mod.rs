@@ -21,7 +21,9 @@ mod types;
 mod tests;
 
 pub use allowed::allowed_actions;
-pub use attachments::{Audience, Reader, may_attach, may_post, may_read, may_see_evidence};
+pub use attachments::{
+    Audience, Reader, claimable, may_attach, may_post, may_read, may_see_evidence,
+};
 pub use contract::*;
 pub use decide::{NOTICE_KINDS, decide};
 pub use file::file;

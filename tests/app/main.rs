@@ -9,5 +9,6 @@ mod harness;
 mod journeys;
 mod openapi;
 mod operations;
+mod parties;
 mod seed;
 mod tokens;

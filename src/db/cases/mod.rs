@@ -60,6 +60,7 @@ pub struct PartyRow {
     pub name: String,
     pub email: Option<String>,
     pub phone_enc: Option<Vec<u8>>,
+    pub id_number_enc: Option<Vec<u8>>,
     pub user_id: Option<Uuid>,
     pub consented: bool,
     pub signed_at: Option<DateTime<Utc>>,
@@ -284,4 +285,41 @@ pub async fn labels(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<
         village_name,
         mediator_name,
     })
+}
+
+/// The privacy notice the applicant accepted (and, for assisted filing, how they consented).
+pub async fn record_consent_to_notice(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    case_id: Uuid,
+    version: &str,
+    at: DateTime<Utc>,
+    assisted: Option<&str>,
+) -> QueryResult<()> {
+    use super::schema::case_filings as f;
+    diesel::insert_into(f::table)
+        .values((
+            f::county_id.eq(county_id),
+            f::case_id.eq(case_id),
+            f::privacy_notice_version.eq(version),
+            f::privacy_consented_at.eq(at),
+            f::assisted_consent.eq(assisted),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Stores a party's (encrypted) ID number, given when applying for judicial confirmation.
+pub async fn set_id_number(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    party_id: Uuid,
+    sealed: &[u8],
+) -> QueryResult<()> {
+    diesel::update(case_parties::table.find((county_id, party_id)))
+        .set(case_parties::id_number_enc.eq(sealed))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

@@ -2,8 +2,11 @@
 
 pub mod auth;
 pub mod cases;
+pub mod committee;
 pub mod divisions;
 pub mod evidence;
 pub mod me;
+pub mod messages;
+pub mod parties;
 pub mod policy;
 pub mod queue;

@@ -1,0 +1,94 @@
+//! Staff of a committee: their open load, and the sessions on their calendar.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{case_sessions, cases, users};
+
+const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
+
+/// (id, name, role, open cases) of every mediator and head of a committee.
+pub async fn mediators_with_load(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    committee_id: Uuid,
+) -> QueryResult<Vec<(Uuid, String, String, i64)>> {
+    let staff: Vec<(Uuid, String, String)> = users::table
+        .filter(users::committee_id.eq(committee_id))
+        .order(users::name)
+        .select((users::id, users::name, users::role))
+        .load(conn)
+        .await?;
+    let loads: Vec<(Option<Uuid>, i64)> = cases::table
+        .filter(cases::county_id.eq(county_id))
+        .filter(cases::committee_id.eq(committee_id))
+        .filter(cases::status.ne_all(FINAL))
+        .filter(cases::mediator_id.is_not_null())
+        .group_by(cases::mediator_id)
+        .select((cases::mediator_id, diesel::dsl::count_star()))
+        .load(conn)
+        .await?;
+    Ok(staff
+        .into_iter()
+        .map(|(id, name, role)| {
+            let load = loads
+                .iter()
+                .find(|(m, _)| *m == Some(id))
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
+            (id, name, role, load)
+        })
+        .collect())
+}
+
+/// One session on a calendar.
+#[derive(Debug, Clone, Queryable)]
+pub struct CalendarEntry {
+    pub session_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub mode: String,
+    pub location: String,
+    pub recorded: bool,
+    pub case_id: Uuid,
+    pub number: String,
+}
+
+/// Sessions between `from` and `to` of the cases this mediator handles (all of the committee's
+/// for a head).
+pub async fn calendar(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    committee_id: Uuid,
+    mediator: Option<Uuid>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<Vec<CalendarEntry>> {
+    let mut q = case_sessions::table
+        .inner_join(
+            cases::table.on(cases::county_id
+                .eq(case_sessions::county_id)
+                .and(cases::id.eq(case_sessions::case_id))),
+        )
+        .filter(cases::county_id.eq(county_id))
+        .filter(cases::committee_id.eq(committee_id))
+        .filter(case_sessions::at.ge(from))
+        .filter(case_sessions::at.lt(to))
+        .into_boxed();
+    if let Some(m) = mediator {
+        q = q.filter(cases::mediator_id.eq(m));
+    }
+    q.order(case_sessions::at)
+        .select((
+            case_sessions::id,
+            case_sessions::at,
+            case_sessions::mode,
+            case_sessions::location,
+            case_sessions::record.is_not_null(),
+            cases::id,
+            cases::number,
+        ))
+        .load(conn)
+        .await
+}

@@ -1,0 +1,93 @@
+//! `GET /api/v1/committee/mediators` (who works here and their open load) and
+//! `GET /api/v1/calendar` (sessions of my cases; a head sees the committee's).
+
+use actix_web::web;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct MediatorLoad {
+    id: Uuid,
+    name: String,
+    role: String,
+    open_cases: i64,
+}
+
+fn committee(p: &Principal) -> AppResult<crate::auth::StaffScope> {
+    p.committee.clone().ok_or_else(|| {
+        AppError::Forbidden("Only mediators and committee heads work in a committee.".into())
+    })
+}
+
+pub async fn mediators(
+    principal: Principal,
+    state: web::Data<AppState>,
+) -> AppResult<web::Json<Vec<MediatorLoad>>> {
+    let c = committee(&principal)?;
+    let mut conn = state.pool.get().await?;
+    let rows = db::staff::mediators_with_load(&mut conn, c.county_id, c.committee_id).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|(id, name, role, open_cases)| MediatorLoad {
+                id,
+                name,
+                role,
+                open_cases,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct Range {
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize)]
+pub struct Entry {
+    session_id: Uuid,
+    at: DateTime<Utc>,
+    mode: String,
+    location: String,
+    recorded: bool,
+    case_id: Uuid,
+    case_number: String,
+}
+
+pub async fn calendar(
+    principal: Principal,
+    state: web::Data<AppState>,
+    range: web::Query<Range>,
+) -> AppResult<web::Json<Vec<Entry>>> {
+    let c = committee(&principal)?;
+    let from = range.from.unwrap_or_else(|| Utc::now() - Duration::days(1));
+    let to = range.to.unwrap_or(from + Duration::days(31));
+    if to <= from || to - from > Duration::days(366) {
+        return Err(AppError::BadRequest(
+            "to must be after from, and at most a year later.".into(),
+        ));
+    }
+    let mine = (!principal.is_head()).then_some(principal.id);
+    let mut conn = state.pool.get().await?;
+    let rows = db::staff::calendar(&mut conn, c.county_id, c.committee_id, mine, from, to).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|e| Entry {
+                session_id: e.session_id,
+                at: e.at,
+                mode: e.mode,
+                location: e.location,
+                recorded: e.recorded,
+                case_id: e.case_id,
+                case_number: e.number,
+            })
+            .collect(),
+    ))
+}

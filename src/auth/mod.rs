@@ -2,8 +2,9 @@
 
 pub mod invitation;
 pub mod jwt;
+pub mod login;
 pub mod password;
-mod principal;
+pub mod principal;
 pub mod rate_limit;
 
 pub use jwt::{Audience, Claims, Keys};

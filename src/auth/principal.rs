@@ -55,7 +55,11 @@ pub fn token_from_request(req: &HttpRequest) -> Option<String> {
     req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned())
 }
 
-async fn load(state: web::Data<AppState>, token: Option<String>) -> Result<Principal, AppError> {
+/// The principal a token stands for, read fresh from the database.
+pub async fn load(
+    state: web::Data<AppState>,
+    token: Option<String>,
+) -> Result<Principal, AppError> {
     let token = token.ok_or(AppError::Unauthorized)?;
     let claims = state
         .keys

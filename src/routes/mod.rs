@@ -40,6 +40,12 @@ fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     AppError::BadRequest(format!("The query string is not valid: {err}.")).into()
 }
 
+fn form_error(err: actix_web::error::UrlencodedError, req: &HttpRequest) -> actix_web::Error {
+    let app = AppError::BadRequest(format!("The form could not be read: {err}."));
+    let response = pages::error_page(req, &app);
+    actix_web::error::InternalError::from_response(err, response).into()
+}
+
 fn path_error(err: PathError, _: &HttpRequest) -> actix_web::Error {
     let _ = err;
     AppError::NotFound.into()
@@ -60,6 +66,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .error_handler(json_error),
     )
     .app_data(web::QueryConfig::default().error_handler(query_error))
+    .app_data(
+        web::FormConfig::default()
+            .limit(JSON_LIMIT)
+            .error_handler(form_error),
+    )
     .app_data(web::PathConfig::default().error_handler(path_error))
     .route("/healthz", web::get().to(health::healthz))
     .route("/readyz", web::get().to(health::readyz))
@@ -105,5 +116,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/api/docs", web::get().to(openapi::docs_page))
     .route("/static/{name}", web::get().to(static_files::serve))
     .route("/", web::get().to(pages::home::home))
+    .route("/login", web::get().to(pages::account::login_form))
+    .route("/login", web::post().to(pages::account::login_submit))
+    .route("/logout", web::post().to(pages::account::logout))
+    .route("/lang/{choice}", web::get().to(pages::account::language))
+    .route("/text/{choice}", web::get().to(pages::account::text_size))
+    .route("/lookup", web::get().to(pages::account::lookup_form))
+    .route("/lookup", web::post().to(pages::account::lookup_submit))
+    .route("/privacy", web::get().to(pages::account::privacy))
+    .route("/help", web::get().to(pages::account::help))
+    .route(
+        "/invitations/{token}",
+        web::get().to(pages::account::invitation_page),
+    )
+    .route(
+        "/invitations/{token}",
+        web::post().to(pages::account::invitation_answer),
+    )
+    .route("/my", web::get().to(pages::lists::my_cases))
+    .route("/queue", web::get().to(pages::lists::queue))
+    .route("/calendar", web::get().to(pages::lists::calendar))
+    .route("/file", web::get().to(pages::filing::start))
+    .route("/file", web::post().to(pages::filing::next))
+    .route("/file-for", web::get().to(pages::filing::assisted_form))
+    .route("/file-for", web::post().to(pages::filing::assisted_submit))
+    .route("/cases/{id}", web::get().to(pages::case::show))
+    .route("/cases/{id}/act", web::post().to(pages::case::act_form))
+    .route(
+        "/cases/{id}/message",
+        web::post().to(pages::case::message_form),
+    )
+    .route(
+        "/cases/{id}/evidence",
+        web::post().to(pages::case::evidence_form),
+    )
+    .route(
+        "/cases/{id}/people",
+        web::post().to(pages::case::person_form),
+    )
+    .route("/admin/policy", web::get().to(pages::admin::show))
+    .route("/admin/policy", web::post().to(pages::admin::save))
     .default_service(web::to(not_found));
 }

@@ -225,8 +225,8 @@ struct Endpoint {
 
 #[derive(Template)]
 #[template(path = "pages/api_docs.html")]
-struct Docs {
-    lang: &'static str,
+struct Docs<'a> {
+    ctx: &'a super::pages::Ctx,
     endpoints: Vec<Endpoint>,
 }
 
@@ -243,8 +243,9 @@ pub async fn docs_page() -> Result<HttpResponse, AppError> {
             }
         }
     }
+    let ctx = super::pages::Ctx::bare(crate::workflow::Lang::En);
     super::pages::html(&Docs {
-        lang: "en",
+        ctx: &ctx,
         endpoints,
     })
 }

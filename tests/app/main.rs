@@ -9,6 +9,7 @@ mod harness;
 mod journeys;
 mod openapi;
 mod operations;
+mod pages;
 mod parties;
 mod seed;
 mod tokens;

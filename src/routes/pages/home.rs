@@ -1,16 +1,18 @@
 //! The public home page: what this is and how it works.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, web};
 use askama::Template;
 
-use crate::error::AppError;
+use super::{Ctx, PageResult, page};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "pages/home.html")]
 struct Home<'a> {
-    lang: &'a str,
+    ctx: &'a Ctx,
 }
 
-pub async fn home() -> Result<HttpResponse, AppError> {
-    super::html(&Home { lang: "zh-CN" })
+pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    page(&ctx, &Home { ctx: &ctx })
 }

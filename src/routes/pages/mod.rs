@@ -1,33 +1,139 @@
-//! HTML pages, one file per screen. They call the same engine and authorization functions as
-//! the API; no rule is written twice.
+//! HTML pages, one file per screen. They call the same case-work functions (and so the same
+//! engine and gate) as the API: no rule is written twice. Every form carries the CSRF token;
+//! everything works without JavaScript.
 
+pub mod account;
+pub mod admin;
+pub mod case;
+pub mod ctx;
+pub mod filing;
 pub mod home;
+pub mod labels;
+pub mod lists;
 
+use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
 
+pub use ctx::Ctx;
+
 use crate::error::AppError;
+use crate::workflow::Lang;
 
 #[derive(Template)]
 #[template(path = "pages/error.html")]
 struct ErrorPage<'a> {
-    lang: &'a str,
+    ctx: &'a Ctx,
     title: &'a str,
     message: String,
+    back: Option<&'a str>,
 }
 
-/// An error as a page for people (the API answers JSON instead).
-pub fn error_page(_req: &HttpRequest, error: &AppError) -> HttpResponse {
-    let title = match error {
-        AppError::NotFound => "找不到这个页面 / Page not found",
-        AppError::Unauthorized => "请先登录 / Please log in",
-        AppError::Unavailable => "系统繁忙 / Busy",
-        _ => "出了点问题 / Something went wrong",
-    };
+/// An error shown as a page; "please log in" becomes a redirect to the login page.
+#[derive(Debug)]
+pub struct PageError {
+    error: AppError,
+    lang: Lang,
+    login_next: Option<String>,
+    back: Option<String>,
+}
+
+impl PageError {
+    pub fn new(error: AppError, lang: Lang) -> PageError {
+        PageError {
+            error,
+            lang,
+            login_next: None,
+            back: None,
+        }
+    }
+
+    pub fn login(next: &str, lang: Lang) -> PageError {
+        PageError {
+            error: AppError::Unauthorized,
+            lang,
+            login_next: Some(next.to_owned()),
+            back: None,
+        }
+    }
+
+    /// Offers a link back (e.g. to the case) on the error page.
+    pub fn back_to(mut self, path: String) -> PageError {
+        self.back = Some(path);
+        self
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+fn title_of(error: &AppError, lang: Lang) -> &'static str {
+    let zh = lang == Lang::Zh;
+    match error {
+        AppError::NotFound => {
+            if zh {
+                "找不到这个页面"
+            } else {
+                "Page not found"
+            }
+        }
+        AppError::Unauthorized => {
+            if zh {
+                "请先登录"
+            } else {
+                "Please log in"
+            }
+        }
+        AppError::Unavailable => {
+            if zh {
+                "系统繁忙，请稍后再试"
+            } else {
+                "Busy: please try again shortly"
+            }
+        }
+        AppError::Conflict { .. } => {
+            if zh {
+                "现在不能这样操作"
+            } else {
+                "This cannot be done now"
+            }
+        }
+        AppError::Forbidden(_) => {
+            if zh {
+                "您不能进行这项操作"
+            } else {
+                "You cannot do this"
+            }
+        }
+        AppError::BadRequest(_) | AppError::Unprocessable(_) => {
+            if zh {
+                "请检查填写的内容"
+            } else {
+                "Please check what you entered"
+            }
+        }
+        _ => {
+            if zh {
+                "出了点问题"
+            } else {
+                "Something went wrong"
+            }
+        }
+    }
+}
+
+/// Renders an error as a page (used for pages and for unknown paths).
+pub fn render_error(lang: Lang, error: &AppError, back: Option<&str>) -> HttpResponse {
+    let ctx = Ctx::bare(lang);
     let page = ErrorPage {
-        lang: "zh-CN",
-        title,
+        ctx: &ctx,
+        title: title_of(error, lang),
         message: error.to_string(),
+        back,
     };
     let body = page.render().unwrap_or_else(|_| error.to_string());
     HttpResponse::build(error.status_code())
@@ -35,9 +141,86 @@ pub fn error_page(_req: &HttpRequest, error: &AppError) -> HttpResponse {
         .body(body)
 }
 
-pub fn html(page: &impl Template) -> Result<HttpResponse, AppError> {
-    let body = page.render().map_err(AppError::internal)?;
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        if self.login_next.is_some() {
+            StatusCode::SEE_OTHER
+        } else {
+            self.error.status_code()
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Some(next) = &self.login_next {
+            let target = format!("/login?next={}", percent(next));
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish();
+        }
+        if let AppError::Internal(e) = &self.error {
+            tracing::error!(error = ?e, "internal error on a page");
+        }
+        render_error(self.lang, &self.error, self.back.as_deref())
+    }
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// An error page for a request outside the page handlers (e.g. an unknown path).
+pub fn error_page(req: &HttpRequest, error: &AppError) -> HttpResponse {
+    let lang = match req.cookie(ctx::LANG_COOKIE).as_ref().map(|c| c.value()) {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    };
+    render_error(lang, error, None)
+}
+
+pub type PageResult = Result<HttpResponse, PageError>;
+
+/// Renders a page template for this context.
+pub fn page(ctx: &Ctx, template: &impl Template) -> PageResult {
+    let body = template
+        .render()
+        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+    Ok(ctx.finish(
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+    ))
+}
+
+/// The same renderer for pages that are not for a logged-in context (API docs).
+pub fn html(template: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = template.render().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(body))
+}
+
+/// After a successful form: go and look (Post/Redirect/Get).
+pub fn see_other(path: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, path.to_owned()))
+        .finish()
+}
+
+/// Page handlers call case work and turn its errors into pages.
+pub trait OrPage<T> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<AppError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
+        self.map_err(|e| PageError::new(e.into(), ctx.lang))
+    }
 }

@@ -1,0 +1,84 @@
+//! Logging in, for the API and the login page alike: throttle, verify off the async threads
+//! (with a dummy hash for unknown accounts), issue a session token, and the cookie that carries
+//! it for pages.
+
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::web;
+use chrono::{DateTime, Duration, Utc};
+use diesel_async::AsyncPgConnection;
+
+use super::jwt::{Audience, Claims};
+use super::{SESSION_COOKIE, password, rate_limit};
+use crate::db;
+use crate::domain::Email;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A session token for the account, or one generic refusal whatever was wrong.
+pub async fn attempt(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    email: &str,
+    given: String,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, Claims), AppError> {
+    let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
+    rate_limit::check(conn, email.as_str(), address, now).await?;
+    let user = db::users::by_email(conn, email.as_str()).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = web::block(move || password::verify(&given, stored.as_deref())).await?;
+    let user = match (ok, user) {
+        (true, Some(user)) => user,
+        _ => {
+            rate_limit::failed(conn, email.as_str(), address).await?;
+            tracing::info!("login refused");
+            return Err(AppError::BadCredentials);
+        }
+    };
+    rate_limit::succeeded(conn, email.as_str()).await?;
+    let lifetime = Duration::minutes(state.config.session_minutes);
+    let issued = state
+        .keys
+        .issue(
+            Audience::Session,
+            &user.id.to_string(),
+            user.token_version,
+            now,
+            lifetime,
+        )
+        .map_err(AppError::internal)?;
+    tracing::info!(user_id = %user.id, "logged in");
+    Ok(issued)
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure in production.
+pub fn cookie(state: &AppState, value: String, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.is_production())
+        .max_age(time::Duration::seconds(max_age_secs))
+        .finish()
+}
+
+/// A cookie that removes the session cookie.
+pub fn removal(state: &AppState) -> Cookie<'static> {
+    let mut gone = cookie(state, String::new(), 0);
+    gone.make_removal();
+    gone
+}
+
+/// Revokes a session token until it would have expired.
+pub async fn logout(conn: &mut AsyncPgConnection, claims: &Claims) -> Result<(), AppError> {
+    db::users::revoke_token(conn, claims.jti, claims.expires_at()).await?;
+    Ok(())
+}
+
+/// The address the connection came from; forwarded headers are not trusted for throttling.
+pub fn client_address(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}

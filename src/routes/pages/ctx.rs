@@ -1,0 +1,140 @@
+//! What every page needs: the language (zh-CN by default, remembered in a cookie), large-text
+//! mode (适老化), the CSRF token of the double-submit cookie, and the caller if logged in.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, HttpResponse, web};
+use rand::Rng;
+
+use super::PageError;
+use crate::auth::{Principal, principal, token_from_request};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::workflow::Lang;
+
+pub const LANG_COOKIE: &str = "fq_lang";
+pub const BIG_COOKIE: &str = "fq_big";
+pub const CSRF_COOKIE: &str = "fq_csrf";
+
+pub struct Ctx {
+    pub lang: Lang,
+    pub big: bool,
+    pub csrf: String,
+    new_csrf: bool,
+    pub user: Option<Principal>,
+    /// The path of this page, for the language and text-size switches to come back to.
+    pub here: String,
+}
+
+impl Ctx {
+    pub async fn load(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Ctx, PageError> {
+        let lang = match req.cookie(LANG_COOKIE).as_ref().map(|c| c.value()) {
+            Some("en") => Lang::En,
+            Some(_) => Lang::Zh,
+            None => crate::casework::lang(
+                req.headers()
+                    .get("accept-language")
+                    .and_then(|v| v.to_str().ok()),
+                None,
+            ),
+        };
+        let (csrf, new_csrf) = match req.cookie(CSRF_COOKIE) {
+            Some(c) if c.value().len() == 32 => (c.value().to_owned(), false),
+            _ => (hex::encode(rand::thread_rng().r#gen::<[u8; 16]>()), true),
+        };
+        let user = match token_from_request(req) {
+            None => None,
+            Some(token) => match principal::load(state.clone(), Some(token)).await {
+                Ok(p) => Some(p),
+                Err(AppError::Unauthorized) => None,
+                Err(e) => return Err(PageError::new(e, lang)),
+            },
+        };
+        Ok(Ctx {
+            lang,
+            big: req.cookie(BIG_COOKIE).is_some_and(|c| c.value() == "1"),
+            csrf,
+            new_csrf,
+            user,
+            here: req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into()),
+        })
+    }
+
+    /// A context with no request behind it (error pages for unknown paths).
+    pub fn bare(lang: Lang) -> Ctx {
+        Ctx {
+            lang,
+            big: false,
+            csrf: String::new(),
+            new_csrf: false,
+            user: None,
+            here: "/".into(),
+        }
+    }
+
+    /// The logged-in caller, or a redirect to the login page.
+    pub fn user(&self) -> Result<&Principal, PageError> {
+        self.user
+            .as_ref()
+            .ok_or_else(|| PageError::login(&self.here, self.lang))
+    }
+
+    /// Checks the token of a submitted form against the cookie.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
+        if !self.new_csrf
+            && subtle::ConstantTimeEq::ct_eq(submitted.as_bytes(), self.csrf.as_bytes()).into()
+        {
+            Ok(())
+        } else {
+            Err(PageError::new(
+                AppError::Forbidden(
+                    self.t(
+                        "表单已过期，请返回重新提交。",
+                        "This form has expired. Go back and send it again.",
+                    )
+                    .into(),
+                ),
+                self.lang,
+            ))
+        }
+    }
+
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    pub fn en(&self) -> bool {
+        self.lang == Lang::En
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        if self.en() { "en" } else { "zh-CN" }
+    }
+
+    /// Sets the CSRF cookie when this request made a new token.
+    pub fn finish(&self, mut response: HttpResponse) -> HttpResponse {
+        if self.new_csrf {
+            let cookie = Cookie::build(CSRF_COOKIE, self.csrf.clone())
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .finish();
+            let _ = response.add_cookie(&cookie);
+        }
+        response
+    }
+
+    pub fn role(&self) -> &'static str {
+        self.user.as_ref().map(|u| u.role.as_str()).unwrap_or("")
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.committee.is_some())
+    }
+}

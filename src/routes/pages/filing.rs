@@ -1,0 +1,317 @@
+//! Filing a dispute in three short screens on a phone (what happened / who with / where and what
+//! you ask), and filing for a resident (one screen, for trained staff). Earlier answers travel as
+//! hidden fields, so nothing needs JavaScript; a key made on the first screen is the filing's
+//! Idempotency-Key, so a double tap on "send" files once.
+
+use actix_web::{HttpRequest, web};
+use askama::Template;
+use chrono::Utc;
+use rand::Rng;
+use serde::Deserialize;
+
+use super::{Ctx, OrPage, PageError, PageResult, labels, page};
+use crate::casework::filing::{
+    AssistedFilingInput, FilingInput, PRIVACY_NOTICE_VERSION, RespondentInput, file, file_assisted,
+};
+use crate::db;
+use crate::domain::Category;
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct Draft {
+    #[serde(default)]
+    pub csrf: String,
+    #[serde(default)]
+    pub step: u8,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub narrative: String,
+    #[serde(default)]
+    pub respondent_name: String,
+    #[serde(default)]
+    pub respondent_email: String,
+    #[serde(default)]
+    pub respondent_phone: String,
+    #[serde(default)]
+    pub village_code: String,
+    #[serde(default)]
+    pub request: String,
+    #[serde(default)]
+    pub amount: String,
+    #[serde(default)]
+    pub privacy: String,
+    // Assisted filing only.
+    #[serde(default)]
+    pub applicant_name: String,
+    #[serde(default)]
+    pub applicant_phone: String,
+    #[serde(default)]
+    pub applicant_email: String,
+    #[serde(default)]
+    pub consent_method: String,
+}
+
+pub struct Township {
+    pub name: String,
+    pub villages: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/file_step.html")]
+struct Step<'a> {
+    ctx: &'a Ctx,
+    step: u8,
+    d: Draft,
+    categories: Vec<(&'static str, &'static str)>,
+    townships: Vec<Township>,
+    error: Option<String>,
+    privacy_version: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/filed.html")]
+struct Filed<'a> {
+    ctx: &'a Ctx,
+    id: String,
+    number: String,
+    code: String,
+    next_step: String,
+}
+
+fn categories(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    Category::ALL
+        .iter()
+        .map(|c| (c.as_str(), labels::category(ctx.lang, c.as_str())))
+        .collect()
+}
+
+async fn townships(state: &AppState, ctx: &Ctx) -> Result<Vec<Township>, PageError> {
+    let mut conn = state.pool.get().await.or_page(ctx)?;
+    let rows = db::divisions::all(&mut conn).await.or_page(ctx)?;
+    let mut out: Vec<Township> = Vec::new();
+    for t in rows.iter().filter(|r| r.level == "township") {
+        let villages: Vec<(String, String)> = rows
+            .iter()
+            .filter(|v| v.level == "village" && v.parent_id == Some(t.id))
+            .map(|v| (v.code.clone(), v.name.clone()))
+            .collect();
+        if !villages.is_empty() {
+            out.push(Township {
+                name: t.name.clone(),
+                villages,
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &Ctx,
+    step: u8,
+    d: Draft,
+    error: Option<String>,
+) -> PageResult {
+    let townships = if step == 3 || step == 0 {
+        townships(state, ctx).await?
+    } else {
+        Vec::new()
+    };
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    let mut r = page(
+        ctx,
+        &Step {
+            ctx,
+            step,
+            d,
+            categories: categories(ctx),
+            townships,
+            error,
+            privacy_version: PRIVACY_NOTICE_VERSION,
+        },
+    )?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+pub async fn start(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    ctx.user()?;
+    let d = Draft {
+        key: hex::encode(rand::thread_rng().r#gen::<[u8; 12]>()),
+        ..Draft::default()
+    };
+    show(&state, &ctx, 1, d, None).await
+}
+
+fn required(ctx: &Ctx, value: &str, zh: &str, en: &str) -> Option<String> {
+    value
+        .trim()
+        .is_empty()
+        .then(|| format!("{} {}", ctx.t("请填写：", "Please fill in:"), ctx.t(zh, en)))
+}
+
+fn amount(raw: &str) -> Result<Option<f64>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<f64>()
+        .map(Some)
+        .map_err(|_| AppError::Unprocessable("The amount must be a number of yuan.".into()))
+}
+
+fn respondent(d: &Draft) -> RespondentInput {
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    RespondentInput {
+        name: d.respondent_name.trim().to_owned(),
+        email: opt(&d.respondent_email),
+        phone: opt(&d.respondent_phone),
+    }
+}
+
+pub async fn next(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Draft>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let d = form.into_inner();
+    match d.step {
+        1 => match required(&ctx, &d.narrative, "发生了什么", "what happened") {
+            Some(e) => show(&state, &ctx, 1, d, Some(e)).await,
+            None => show(&state, &ctx, 2, d, None).await,
+        },
+        2 => match required(
+            &ctx,
+            &d.respondent_name,
+            "对方姓名",
+            "the other person's name",
+        ) {
+            Some(e) => show(&state, &ctx, 2, d, Some(e)).await,
+            None => show(&state, &ctx, 3, d, None).await,
+        },
+        _ => {
+            if let Some(e) = required(&ctx, &d.village_code, "发生地", "where it happened")
+                .or_else(|| required(&ctx, &d.request, "您的要求", "what you ask for"))
+            {
+                return show(&state, &ctx, 3, d, Some(e)).await;
+            }
+            if d.privacy != "yes" {
+                let e = ctx
+                    .t(
+                        "请先阅读并同意隐私说明。",
+                        "Please read and accept the privacy notice first.",
+                    )
+                    .to_owned();
+                return show(&state, &ctx, 3, d, Some(e)).await;
+            }
+            let input = match amount(&d.amount) {
+                Ok(amount) => FilingInput {
+                    category: d.category.clone(),
+                    narrative: d.narrative.clone(),
+                    request: d.request.clone(),
+                    village_code: d.village_code.clone(),
+                    respondents: vec![respondent(&d)],
+                    amount,
+                    privacy_notice_version: Some(PRIVACY_NOTICE_VERSION.to_owned()),
+                },
+                Err(e) => return show(&state, &ctx, 3, d, Some(e.to_string())).await,
+            };
+            let now = Utc::now();
+            let mut conn = state.pool.get().await.or_page(&ctx)?;
+            let key = Some(format!("page-{}", d.key)).filter(|_| !d.key.is_empty());
+            match file(&mut conn, user, input, key, &state.sealer, now).await {
+                Ok(filed) => confirmation(&ctx, &mut conn, filed.case_id, filed.access_code).await,
+                Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
+                    show(&state, &ctx, 3, d, Some(e.to_string())).await
+                }
+                Err(e) => Err(PageError::new(e, ctx.lang)),
+            }
+        }
+    }
+}
+
+async fn confirmation(
+    ctx: &Ctx,
+    conn: &mut diesel_async::AsyncPgConnection,
+    case_id: uuid::Uuid,
+    code: Option<String>,
+) -> PageResult {
+    let user = ctx.user()?;
+    let record = db::cases::find_visible(conn, crate::casework::scope_of(user), case_id)
+        .await
+        .or_page(ctx)?
+        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+    let state = record
+        .state()
+        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+    let viewer = crate::casework::viewer_for(user, &state);
+    page(
+        ctx,
+        &Filed {
+            ctx,
+            id: case_id.to_string(),
+            number: record.row.number.clone(),
+            code: code.unwrap_or_else(|| {
+                ctx.t("（已发送，见第一次提交的页面）", "(shown when first filed)")
+                    .to_owned()
+            }),
+            next_step: crate::workflow::next_step(&state, viewer, ctx.lang),
+        },
+    )
+}
+
+/// `GET /file-for`: a mediator files for a resident.
+pub async fn assisted_form(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    ctx.user()?;
+    show(&state, &ctx, 0, Draft::default(), None).await
+}
+
+pub async fn assisted_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<Draft>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let d = form.into_inner();
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let input = match amount(&d.amount) {
+        Ok(amount) => AssistedFilingInput {
+            applicant: RespondentInput {
+                name: d.applicant_name.trim().to_owned(),
+                email: opt(&d.applicant_email),
+                phone: opt(&d.applicant_phone),
+            },
+            consent_method: d.consent_method.clone(),
+            category: d.category.clone(),
+            narrative: d.narrative.clone(),
+            request: d.request.clone(),
+            village_code: d.village_code.clone(),
+            respondents: vec![respondent(&d)],
+            amount,
+        },
+        Err(e) => return show(&state, &ctx, 0, d, Some(e.to_string())).await,
+    };
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    match file_assisted(&mut conn, user, input, &state.sealer, Utc::now()).await {
+        Ok(filed) => confirmation(&ctx, &mut conn, filed.case_id, filed.access_code).await,
+        Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
+            show(&state, &ctx, 0, d, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError::new(e, ctx.lang)),
+    }
+}

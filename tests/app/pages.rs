@@ -1,0 +1,195 @@
+//! Every page answers in both languages for the right role, sends the wrong one to the login
+//! page or a 404, refuses forms without the CSRF token, and references no other origin.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::cases_support::id;
+use crate::harness::TestApp;
+
+impl TestApp {
+    /// A page fetched with the session cookie of `token` (if any) in `lang`.
+    pub async fn page(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        lang: &str,
+    ) -> (StatusCode, String, reqwest::header::HeaderMap) {
+        let mut cookie = format!("fq_lang={lang}");
+        if let Some(t) = token {
+            cookie.push_str(&format!("; fq_session={t}"));
+        }
+        let res = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        (status, res.text().await.unwrap(), headers)
+    }
+}
+
+fn no_external_origin(path: &str, html: &str) {
+    for attr in [
+        "src=\"http",
+        "href=\"http",
+        "src=\"//",
+        "href=\"//",
+        "url(http",
+    ] {
+        assert!(
+            !html.contains(attr),
+            "{path} references another origin ({attr})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_answer_in_both_languages_for_the_right_role() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_path = format!("/cases/{}", id(&case));
+    let mediator = app.login("village.mediator@demo.test").await;
+    let admin = app.login("admin@demo.test").await;
+    let public = ["/", "/login", "/lookup", "/privacy", "/help", "/api/docs"];
+    let cases: Vec<(&str, Option<&str>, &str)> = public
+        .iter()
+        .map(|p| (*p, None, "h1"))
+        .chain([
+            ("/my", Some(resident.as_str()), "h1"),
+            ("/file", Some(resident.as_str()), "narrative"),
+            (case_path.as_str(), Some(resident.as_str()), "next-step"),
+            ("/queue", Some(mediator.as_str()), "h1"),
+            ("/calendar", Some(mediator.as_str()), "h1"),
+            ("/file-for", Some(mediator.as_str()), "applicant_name"),
+            (case_path.as_str(), Some(mediator.as_str()), "actions-h"),
+            ("/admin/policy", Some(admin.as_str()), "mediation_days"),
+        ])
+        .collect();
+    for (path, token, marker) in cases {
+        let (zh_status, zh, headers) = app.page(path, token, "zh").await;
+        assert_eq!(zh_status, StatusCode::OK, "{path} in Chinese");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(zh.contains(marker), "{path}: {marker} missing");
+        let (en_status, en, _) = app.page(path, token, "en").await;
+        assert_eq!(en_status, StatusCode::OK, "{path} in English");
+        if path != "/api/docs" {
+            assert!(zh.contains("lang=\"zh-CN\""), "{path} is not in Chinese");
+            assert!(en.contains("lang=\"en\""), "{path} is not in English");
+            assert_ne!(zh, en, "{path} did not change language");
+        }
+        no_external_origin(path, &zh);
+        no_external_origin(path, &en);
+    }
+    // The stylesheet is ours and local too.
+    let css = app
+        .get("/static/site.css", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !css.contains("http"),
+        "the stylesheet loads nothing from elsewhere"
+    );
+}
+
+#[tokio::test]
+async fn the_wrong_role_is_sent_to_login_or_gets_404() {
+    let app = TestApp::spawn().await;
+    let (_, case) = app.file().await;
+    let case_path = format!("/cases/{}", id(&case));
+    for path in [
+        "/my",
+        "/file",
+        "/queue",
+        case_path.as_str(),
+        "/admin/policy",
+    ] {
+        let (status, _, headers) = app.page(path, None, "zh").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path} without login");
+        assert!(
+            headers["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next="),
+            "{path}"
+        );
+    }
+    let neighbour = app.login("neighbour@demo.test").await;
+    let (status, html, _) = app.page(&case_path, Some(&neighbour), "zh").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "someone else's case");
+    assert!(html.contains("<h1>"));
+    let other = app.login("other.mediator@demo.test").await;
+    assert_eq!(
+        app.page(&case_path, Some(&other), "en").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.page("/admin/policy", Some(&neighbour), "zh").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.page("/queue", Some(&neighbour), "zh").await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn forms_need_the_csrf_token() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let path = app.url(&format!("/cases/{}/message", id(&case)));
+    // No token cookie at all: refused.
+    let res = app
+        .client
+        .post(&path)
+        .header("cookie", format!("fq_session={resident}"))
+        .form(&[("csrf", "0123456789abcdef0123456789abcdef"), ("body", "hi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A token that does not match the cookie: refused.
+    let res = app
+        .client
+        .post(&path)
+        .header(
+            "cookie",
+            format!("fq_session={resident}; fq_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        )
+        .form(&[("csrf", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), ("body", "hi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The matching pair: accepted, and the message is there.
+    let token = "cccccccccccccccccccccccccccccccc";
+    let res = app
+        .client
+        .post(&path)
+        .header("cookie", format!("fq_session={resident}; fq_csrf={token}"))
+        .form(&[("csrf", token), ("body", "墙根还在渗水")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let messages: Value = app
+        .get(
+            &format!("/api/v1/cases/{}/messages", id(&case)),
+            Some(&resident),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(messages[0]["body"], "墙根还在渗水");
+}

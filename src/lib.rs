@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod notify;
 pub mod routes;
 pub mod seed;
 pub mod startup;

@@ -75,6 +75,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}/actions", web::post().to(api::cases::action))
             .route("/cases/{id}/events", web::get().to(api::cases::events))
             .route("/queue", web::get().to(api::queue::queue))
+            .route("/notifications", web::get().to(api::notifications::list))
+            .route(
+                "/notifications/read",
+                web::post().to(api::notifications::mark_read),
+            )
+            .route("/outbox/failed", web::get().to(api::outbox::list_failed))
             .route("/policy", web::get().to(api::policy::show))
             .route("/policy", web::put().to(api::policy::update)),
     )

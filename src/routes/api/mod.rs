@@ -4,5 +4,7 @@ pub mod auth;
 pub mod cases;
 pub mod divisions;
 pub mod me;
+pub mod notifications;
+pub mod outbox;
 pub mod policy;
 pub mod queue;

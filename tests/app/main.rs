@@ -2,9 +2,13 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod auth;
+mod bell;
 mod case_errors;
 mod cases_support;
 mod harness;
 mod journeys;
+mod mail_support;
+mod notifications;
 mod operations;
+mod smtp;
 mod tokens;

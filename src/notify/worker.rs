@@ -163,11 +163,13 @@ async fn batch(
                 }
                 Outcome::Retry(error) | Outcome::GiveUp(error) => {
                     tracing::error!(outbox_id = %mail.id, attempts, %error, "mail given up");
+                    // A given-up receipt must not keep the access code lying around either.
                     diesel::update(row)
                         .set((
                             outbox::status.eq("failed"),
                             outbox::attempts.eq(attempts),
                             outbox::last_error.eq(Some(short(&error))),
+                            outbox::payload.eq(outbox::payload.remove("access_code")),
                         ))
                         .execute(conn)
                         .await?;

@@ -136,6 +136,9 @@ impl Config {
             if !self.public_url.starts_with("https://") {
                 bail!("PUBLIC_URL must be an https:// address in production");
             }
+            if self.smtp_url.is_none() {
+                bail!("SMTP_URL is not set: production sends mail through a relay, not to files");
+            }
         }
         Ok(())
     }

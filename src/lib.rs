@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod evidence;
 pub mod jobs;
+pub mod notify;
 pub mod routes;
 pub mod seed;
 pub mod startup;

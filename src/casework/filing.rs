@@ -414,6 +414,10 @@ async fn create(
         assisted,
     )
     .await?;
+    // The receipt is the one mail that carries the access code; keyed by kind so that the
+    // committee's "new case" mail does not.
+    let receipt = serde_json::json!({ "filing_receipt": { "access_code": code } });
+    crate::notify::enqueue(conn, &transition.case, &transition.notices, &receipt, now).await?;
     tracing::info!(case_id = %case_id, number = %number, assisted = filed_by.is_some(), "case filed");
     Ok(Filed {
         case_id,

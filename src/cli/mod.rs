@@ -1,4 +1,4 @@
-//! Subcommands: serve, migrate, seed-demo, create-user, import-divisions.
+//! Subcommands: serve, migrate, seed-demo, create-user, import-divisions, sweep, send-mail.
 
 mod audit;
 mod users;
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::{config, db, jobs, seed, startup};
+use crate::{config, db, jobs, notify, seed, startup};
 
 #[derive(Parser)]
 #[command(
@@ -37,6 +37,8 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Send every mail that is due in the outbox, once, and print what happened.
+    SendMail,
     /// Check the hash chain of every case's history; exits non-zero if any row was altered.
     VerifyAudit,
     /// Import divisions from a CSV file with the columns code,name,parent_code,level.
@@ -56,6 +58,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tokio::spawn(jobs::sweeper::run_forever(
                 pool,
                 std::time::Duration::from_secs(60),
+            ));
+            // Built before serving, so a bad SMTP_URL or MAIL_FROM stops the start.
+            let notifier = notify::Notifier::from_config(&config)?;
+            tokio::spawn(notify::worker::run_forever(
+                db::pool(&config.database_url, 2)?,
+                notifier,
+                std::time::Duration::from_secs(5),
             ));
             tracing::info!(port = app.port(), config = ?config, "serving");
             app.run_until_stopped().await?;
@@ -93,6 +102,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get().await.context("connecting to the database")?;
             let report = jobs::sweeper::sweep(&mut conn, now).await?;
             println!("sweep at {now}: {report}");
+        }
+        Command::SendMail => {
+            let notifier = notify::Notifier::from_config(&config)?;
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let report = notify::drain(&mut conn, &notifier, chrono::Utc::now()).await?;
+            println!("send-mail ({:?}): {report}", notifier.mailer);
         }
         Command::VerifyAudit => {
             let pool = db::pool(&config.database_url, 1)?;

@@ -188,6 +188,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    outbox (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        case_id -> Nullable<Uuid>,
+        kind -> Text,
+        user_id -> Nullable<Uuid>,
+        email -> Text,
+        party_id -> Nullable<Uuid>,
+        language -> Text,
+        payload -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     case_filings (county_id, case_id) {
         county_id -> Uuid,
         case_id -> Uuid,
@@ -223,6 +243,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        user_id -> Uuid,
+        case_id -> Uuid,
+        kind -> Text,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
@@ -241,6 +274,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     invitation_uses,
     login_failures,
+    notifications,
+    outbox,
     revoked_tokens,
     users,
 );

@@ -109,6 +109,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/calendar", web::get().to(api::committee::calendar))
             .route("/queue", web::get().to(api::queue::queue))
+            .route("/notifications", web::get().to(api::notifications::list))
+            .route(
+                "/notifications/read",
+                web::post().to(api::notifications::mark_read),
+            )
+            .route("/outbox/failed", web::get().to(api::outbox::list_failed))
             .route("/policy", web::get().to(api::policy::show))
             .route("/policy", web::put().to(api::policy::update)),
     )

@@ -132,6 +132,11 @@ fn paths() -> Value {
         "/api/v1/committee/mediators": {"get": op("The committee's mediators and their open load", "committee", (200, "Mediators", json!({"type": "array", "items": {"type": "object", "properties": {"id": text_schema(), "name": text_schema(), "role": text_schema(), "open_cases": {"type": "integer"}}}})), &[401, 403])},
         "/api/v1/calendar": {"get": with_params(op("Sessions of my cases (a head: the committee's)", "committee", (200, "Sessions", json!({"type": "array", "items": {"type": "object"}})), &[400, 401, 403]),
             json!([{"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}]))},
+        "/api/v1/notifications": {"get": with_params(op("The caller's in-app notifications, newest first, with the unread count", "notifications", (200, "Notifications", json!({"type": "object", "properties": {"unread": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}})), &[400, 401]),
+            json!([{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]))},
+        "/api/v1/notifications/read": {"post": with_body(op("Mark notifications read", "notifications", (200, "The unread count after", json!({"type": "object"})), &[400, 401, 415, 422]),
+            json!({"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string", "format": "uuid"}}, "all": {"type": "boolean"}}}))},
+        "/api/v1/outbox/failed": {"get": op("Mail that could not be delivered (county admin)", "notifications", (200, "Failed outbox rows of the county", json!({"type": "array", "items": {"type": "object"}})), &[401, 403])},
         "/api/v1/queue": {"get": with_params(op("The committee queue, soonest deadline first", "cases", (200, "A page of cases", r("Page")), &[400, 401, 403]),
             page_params(&[("mine", "boolean", "Only cases assigned to me"), ("unassigned", "boolean", "Only cases nobody is assigned to"), ("due_within_days", "integer", "Only cases due within this many days")]))},
         "/api/v1/policy": {

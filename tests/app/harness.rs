@@ -46,7 +46,16 @@ fn template_name() -> String {
             h.update(std::fs::read(&f).unwrap_or_default());
         }
     }
-    format!("fq_tpl_{}", &hex::encode(h.finalize())[..16])
+    format!("{}{}", template_prefix(), &hex::encode(h.finalize())[..16])
+}
+
+/// Templates are named per checkout: several worktrees (branches with different migrations)
+/// share one PostgreSQL server, and each must clean up only its own stale templates, never the
+/// one another checkout's test run is cloning from at that moment.
+fn template_prefix() -> String {
+    use sha2::{Digest, Sha256};
+    let checkout = Sha256::digest(env!("CARGO_MANIFEST_DIR").as_bytes());
+    format!("fq_template_{}_", &hex::encode(checkout)[..8])
 }
 
 fn walk(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
@@ -83,9 +92,13 @@ async fn template() -> String {
         .unwrap()
         .is_some();
     if !exists {
-        // Templates of older migrations are of no use any more.
+        // This checkout's templates of older migrations are of no use any more.
+        let own = format!("{}%", template_prefix().replace('_', "\\_"));
         let stale = admin
-            .query("SELECT datname FROM pg_database WHERE datname LIKE 'fq\\_tpl\\_%' AND datname <> $1", &[&name])
+            .query(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2",
+                &[&own, &name],
+            )
             .await
             .unwrap();
         for row in stale {

@@ -2,14 +2,18 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod auth;
+mod bell;
 mod case_errors;
 mod cases_support;
 mod evidence;
 mod harness;
 mod journeys;
+mod mail_support;
+mod notifications;
 mod openapi;
 mod operations;
 mod pages;
 mod parties;
 mod seed;
+mod smtp;
 mod tokens;

@@ -146,7 +146,8 @@ pub async fn insert_filed(
     events::append(conn, c.county_id, c.id, &t.events, actor, now).await
 }
 
-/// Writes the engine's decision when nobody changed the case since `before` was read.
+/// Writes the engine's decision when nobody changed the case since `before` was read, with the
+/// mail and in-app notifications it causes (`notify::enqueue`).
 /// Returns `false` (and writes nothing) when the version moved on: the caller answers 409.
 pub async fn apply(
     conn: &mut AsyncPgConnection,
@@ -209,6 +210,8 @@ pub async fn apply(
         }
     }
     events::append(conn, t.case.county_id, t.case.id, &t.events, actor, now).await?;
+    // In this transaction, so that the mail is sent if and only if the change commits.
+    crate::notify::enqueue(conn, &t.case, &t.notices, &serde_json::Value::Null, now).await?;
     Ok(true)
 }
 

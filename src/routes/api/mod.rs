@@ -7,6 +7,8 @@ pub mod divisions;
 pub mod evidence;
 pub mod me;
 pub mod messages;
+pub mod notifications;
+pub mod outbox;
 pub mod parties;
 pub mod policy;
 pub mod queue;

@@ -1,0 +1,53 @@
+//! Notifications (SPEC §5). The engine says who must hear about a change (`Notice`); `outbox`
+//! writes one mail per address and one in-app notification per account in the same transaction
+//! as the change; `worker` sends the mail later through a `Mailer` with retries and backoff;
+//! `render` and `texts` write it in the recipient's language; `inbox` is the in-app side.
+
+pub mod backend;
+pub mod inbox;
+pub mod outbox;
+pub mod recipients;
+pub mod render;
+pub mod texts;
+pub mod worker;
+
+use anyhow::Context;
+use lettre::message::Mailbox;
+
+pub use backend::{Mailer, SentMail};
+pub use outbox::{Enqueued, enqueue};
+pub use worker::{DrainReport, drain};
+
+use crate::auth::Keys;
+use crate::config::Config;
+
+/// Everything the worker needs to turn an outbox row into a sent mail.
+#[derive(Clone)]
+pub struct Notifier {
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    /// Links in mail start with it (`PUBLIC_URL`).
+    pub public_url: String,
+    /// Signs the respondent's invitation token.
+    pub keys: Keys,
+}
+
+impl Notifier {
+    /// The backend the configuration chooses: SMTP when `SMTP_URL` is set, files otherwise.
+    pub fn from_config(config: &Config) -> anyhow::Result<Notifier> {
+        Notifier::with_mailer(config, Mailer::from_config(config)?)
+    }
+
+    pub fn with_mailer(config: &Config, mailer: Mailer) -> anyhow::Result<Notifier> {
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .with_context(|| format!("MAIL_FROM={:?} is not a mail address", config.mail_from))?;
+        Ok(Notifier {
+            mailer,
+            from,
+            public_url: config.public_url.clone(),
+            keys: Keys::new(&config.jwt_secret),
+        })
+    }
+}

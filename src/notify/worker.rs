@@ -1,0 +1,235 @@
+//! The mail worker: claims due outbox rows with `FOR UPDATE SKIP LOCKED`, sends them, and
+//! marks each sent, or schedules a retry with exponential backoff, or gives up after
+//! `MAX_ATTEMPTS` and marks it failed for the county admin to see.
+//!
+//! A row stays locked while it is being sent, so two nodes never send it at once. The price is
+//! a transaction open during SMTP: batches are small and every send has a deadline. If the
+//! process dies between sending and committing the mark, the row is sent again later with the
+//! same `Message-ID`, which mail clients use to recognise a duplicate.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::Notifier;
+use super::render::{Links, MailInput, message, render};
+use crate::db;
+use crate::db::schema::outbox;
+
+/// Rows claimed per transaction: small, because they stay locked while they are sent.
+pub const BATCH: i64 = 10;
+/// Attempts before a mail is marked failed: with the backoff below, about six hours of outage.
+pub const MAX_ATTEMPTS: i32 = 12;
+/// The first retry waits this long; each further one twice as long, up to `MAX_BACKOFF`.
+pub const FIRST_BACKOFF_SECS: i64 = 30;
+pub const MAX_BACKOFF_SECS: i64 = 3600;
+/// Whatever the backend, one mail gets this long before it counts as a failed attempt.
+/// lettre's own timeout covers only the connect, not a server that connects and then stalls.
+pub const SEND_DEADLINE: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct DueMail {
+    county_id: Uuid,
+    id: Uuid,
+    kind: String,
+    email: String,
+    party_id: Option<Uuid>,
+    language: String,
+    payload: Value,
+    attempts: i32,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DrainReport {
+    pub sent: usize,
+    /// Failed this time; tried again after the backoff.
+    pub retrying: usize,
+    /// Given up: shown to the county admin.
+    pub failed: usize,
+}
+
+impl std::fmt::Display for DrainReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} mail(s) sent, {} to retry later, {} given up",
+            self.sent, self.retrying, self.failed
+        )
+    }
+}
+
+/// The wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min, … 1 h.
+pub fn backoff(attempts: i32) -> TimeDelta {
+    let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    let secs = FIRST_BACKOFF_SECS
+        .saturating_mul(1_i64 << exp)
+        .min(MAX_BACKOFF_SECS);
+    TimeDelta::seconds(secs)
+}
+
+/// Error texts are kept short: they are shown to the admin, not used to debug a relay.
+fn short(message: &str) -> String {
+    message.chars().take(500).collect()
+}
+
+enum Outcome {
+    Sent,
+    Retry(String),
+    GiveUp(String),
+}
+
+async fn deliver(notifier: &Notifier, mail: &DueMail, now: DateTime<Utc>) -> Outcome {
+    let input = MailInput {
+        kind: &mail.kind,
+        language: &mail.language,
+        payload: &mail.payload,
+        county_id: mail.county_id,
+        party_id: mail.party_id,
+    };
+    let links = Links {
+        public_url: &notifier.public_url,
+        keys: &notifier.keys,
+        now,
+    };
+    let built = render(&input, &links).and_then(|r| {
+        let m = message(mail.id, &notifier.from, &mail.email, &r)?;
+        Ok((r, m))
+    });
+    let (rendered, msg) = match built {
+        Ok(x) => x,
+        Err(e) => return Outcome::GiveUp(e.to_string()),
+    };
+    let send = notifier.mailer.send(mail.id, &mail.email, &rendered, msg);
+    match tokio::time::timeout(SEND_DEADLINE, send).await {
+        Ok(Ok(())) => Outcome::Sent,
+        Ok(Err(e)) if e.permanent => Outcome::GiveUp(e.message),
+        Ok(Err(e)) => Outcome::Retry(e.message),
+        Err(_) => Outcome::Retry(format!("no answer within {}s", SEND_DEADLINE.as_secs())),
+    }
+}
+
+/// One transaction: claim a batch of due mail, send each, and record what happened.
+async fn batch(
+    conn: &mut AsyncPgConnection,
+    notifier: &Notifier,
+    now: DateTime<Utc>,
+) -> QueryResult<(usize, DrainReport)> {
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        let due: Vec<DueMail> = outbox::table
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::next_attempt_at.le(now))
+            .order(outbox::next_attempt_at)
+            .limit(BATCH)
+            .select(DueMail::as_select())
+            .for_update()
+            .skip_locked()
+            .load(conn)
+            .await?;
+        let mut report = DrainReport::default();
+        for mail in &due {
+            let row = outbox::table.find((mail.county_id, mail.id));
+            let attempts = mail.attempts.saturating_add(1);
+            match deliver(notifier, mail, now).await {
+                Outcome::Sent => {
+                    // The access code was needed for this one mail; it is not kept in clear.
+                    diesel::update(row)
+                        .set((
+                            outbox::status.eq("sent"),
+                            outbox::sent_at.eq(Some(now)),
+                            outbox::attempts.eq(attempts),
+                            outbox::last_error.eq(None::<String>),
+                            outbox::payload.eq(outbox::payload.remove("access_code")),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    report.sent += 1;
+                }
+                Outcome::Retry(error) if attempts < MAX_ATTEMPTS => {
+                    tracing::warn!(outbox_id = %mail.id, attempts, %error, "mail not sent; will retry");
+                    diesel::update(row)
+                        .set((
+                            outbox::attempts.eq(attempts),
+                            outbox::next_attempt_at.eq(now + backoff(attempts)),
+                            outbox::last_error.eq(Some(short(&error))),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    report.retrying += 1;
+                }
+                Outcome::Retry(error) | Outcome::GiveUp(error) => {
+                    tracing::error!(outbox_id = %mail.id, attempts, %error, "mail given up");
+                    // A given-up receipt must not keep the access code lying around either.
+                    diesel::update(row)
+                        .set((
+                            outbox::status.eq("failed"),
+                            outbox::attempts.eq(attempts),
+                            outbox::last_error.eq(Some(short(&error))),
+                            outbox::payload.eq(outbox::payload.remove("access_code")),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    report.failed += 1;
+                }
+            }
+        }
+        Ok((due.len(), report))
+    })
+    .await
+}
+
+/// Sends every mail due at `now`, batch after batch, until none is left that this node can
+/// claim. A mail that fails is not due again before its backoff, so this always ends.
+pub async fn drain(
+    conn: &mut AsyncPgConnection,
+    notifier: &Notifier,
+    now: DateTime<Utc>,
+) -> QueryResult<DrainReport> {
+    let mut total = DrainReport::default();
+    loop {
+        let (claimed, r) = batch(conn, notifier, now).await?;
+        total.sent += r.sent;
+        total.retrying += r.retrying;
+        total.failed += r.failed;
+        if claimed == 0 {
+            return Ok(total);
+        }
+    }
+}
+
+/// Inside `serve`: drain every `every`. Errors are logged and retried on the next tick.
+pub async fn run_forever(pool: db::Pool, notifier: Notifier, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match pool.get().await {
+            Ok(mut conn) => match drain(&mut conn, &notifier, Utc::now()).await {
+                Ok(r) if r == DrainReport::default() => {}
+                Ok(r) => tracing::info!(%r, "mail worker"),
+                Err(e) => tracing::warn!(error = %e, "mail worker failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "mail worker: no database connection"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_and_stops_at_an_hour() {
+        assert_eq!(backoff(1), TimeDelta::seconds(30));
+        assert_eq!(backoff(2), TimeDelta::seconds(60));
+        assert_eq!(backoff(5), TimeDelta::seconds(480));
+        assert_eq!(backoff(8), TimeDelta::seconds(3600));
+        assert_eq!(backoff(MAX_ATTEMPTS), TimeDelta::seconds(3600));
+        assert_eq!(backoff(i32::MAX), TimeDelta::seconds(3600));
+    }
+}

@@ -91,3 +91,18 @@ prepare_database() {
   ensure_role_and_database
   export DATABASE_URL="postgres://$DB_ROLE:$DB_PASSWORD@$PG_HOST:$PG_PORT/$DB_NAME"
 }
+
+# The browser tests drive Debian's Chromium through chromedriver; a CJK font makes the kept
+# screenshots readable.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing+=(fonts-wqy-microhei)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} for the browser tests"
+    as_root apt-get update -qq || fail "apt-get update"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || fail "apt-get install ${missing[*]}"
+  fi
+}

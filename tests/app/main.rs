@@ -3,6 +3,8 @@
 
 mod auth;
 mod bell;
+mod browser;
+mod browser_journeys;
 mod case_errors;
 mod cases_support;
 mod evidence;

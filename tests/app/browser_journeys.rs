@@ -1,0 +1,268 @@
+//! The main journeys of each role, in a real headless Chromium.
+
+use chrono::Utc;
+use fengqiao::auth::{Keys, invitation};
+use serde_json::{Value, json};
+
+use crate::browser::{Browser, Options};
+use crate::cases_support::{dispute, id};
+use crate::harness::{SECRET, TestApp};
+
+/// Fails when a page carries any script: the core flows must work without JavaScript.
+async fn no_script(b: &Browser, step: &str) {
+    let page = b.source().await.to_lowercase();
+    assert!(!page.contains("<script"), "{step} carries a script");
+    assert!(
+        !page.contains(" onclick=") && !page.contains(" onsubmit="),
+        "{step} has inline handlers"
+    );
+}
+
+/// A resident files on a phone-sized screen, in three steps, and sees the status sentence.
+/// Every page on the way is checked to carry no script at all, so the same filing works with
+/// JavaScript off. (Chromedriver itself stops answering clicks when scripts are disabled in the
+/// browser, so this is checked on the pages rather than by switching scripts off.)
+async fn file_on_a_phone(viewport: u32, name: &str) {
+    let app = TestApp::spawn().await;
+    let b = Browser::open(&app, Options { width: viewport }).await;
+    b.login("resident@demo.test").await;
+    b.go("/file").await;
+    assert!(
+        b.source().await.contains("lang=\"zh-CN\""),
+        "Chinese by default"
+    );
+    b.choose("#category", "neighbour").await;
+    no_script(&b, "filing step 1").await;
+    b.fill("#narrative", "邻居的排水管对着我家院墙，墙根一直泡水。")
+        .await;
+    b.submit("main form button[type=submit]").await;
+    no_script(&b, "filing step 2").await;
+    b.fill("#respondent_name", "李建国").await;
+    b.fill("#respondent_email", "respondent@demo.test").await;
+    b.submit("main form button[type=submit]").await;
+    no_script(&b, "filing step 3").await;
+    b.choose("#village_code", "330681109201").await;
+    b.fill("#request", "请把排水管改到他家一侧。").await;
+    b.click("input[name=privacy]").await;
+    b.submit("main form button[type=submit]").await;
+    no_script(&b, "the confirmation").await;
+    let code = b.text(".code").await;
+    assert_eq!(
+        code.trim().len(),
+        8,
+        "the access code is shown once: {code:?}"
+    );
+    assert!(!b.text("#main .banner").await.trim().is_empty());
+    b.submit("main a.button.primary").await;
+    let sentence = b.text("#next-step").await;
+    assert!(
+        sentence.contains("截止") || sentence.contains("村"),
+        "status sentence: {sentence}"
+    );
+    no_script(&b, "the case page").await;
+    {
+        // Nothing is wider than the phone.
+        let width = b
+            .client
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await
+            .unwrap();
+        let wide = b
+            .client
+            .execute("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8).join(' ');", vec![])
+            .await
+            .unwrap();
+        assert!(
+            width.as_u64().unwrap() <= u64::from(viewport),
+            "the page scrolls sideways: {width}: {wide}"
+        );
+    }
+    b.keep(name).await;
+    let resident = app.login("resident@demo.test").await;
+    let mine: Value = app
+        .get("/api/v1/cases", Some(&resident))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine["items"].as_array().unwrap().len(),
+        1,
+        "exactly one case was filed"
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_resident_files_on_a_360px_phone_and_no_page_needs_javascript() {
+    file_on_a_phone(360, "resident-files-on-phone").await;
+}
+
+#[tokio::test]
+async fn the_same_filing_on_a_desktop() {
+    file_on_a_phone(1280, "resident-files-on-desktop").await;
+}
+
+#[tokio::test]
+async fn the_respondent_consents_through_the_invitation_page() {
+    let app = TestApp::spawn().await;
+    let resident = app.login("resident@demo.test").await;
+    let mut body = dispute();
+    body["respondents"] = json!([{"name": "陈阿姨", "email": "chen.ayi@example.cn"}]);
+    let case: Value = app
+        .post_json("/api/v1/cases", Some(&resident), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mediator = app.login("village.mediator@demo.test").await;
+    app.act_ok(&mediator, &id(&case), json!({"action": "accept"}))
+        .await;
+    let (db, conn) = tokio_postgres::connect(&app.config.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let row = db
+        .query_one(
+            "SELECT county_id::text FROM cases WHERE id = $1::text::uuid",
+            &[&id(&case)],
+        )
+        .await
+        .unwrap();
+    let county = uuid::Uuid::parse_str(row.get::<_, &str>(0)).unwrap();
+    let party = case["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["side"] == "respondent")
+        .unwrap();
+    let party = uuid::Uuid::parse_str(party["id"].as_str().unwrap()).unwrap();
+    let token =
+        invitation::issue(&Keys::new(SECRET.as_bytes()), county, party, Utc::now()).unwrap();
+    let b = Browser::open(&app, Options::default()).await;
+    b.go(&format!("/invitations/{token}")).await;
+    assert!(b.source().await.contains("陈阿姨"));
+    b.click("input[name=answer][value=consent]").await;
+    b.submit("main form button[type=submit]").await;
+    assert!(
+        !b.source().await.contains("name=\"answer\""),
+        "answered: no more form"
+    );
+    b.keep("respondent-consents-by-invitation").await;
+    assert_eq!(
+        app.case(&resident, &id(&case)).await["status"],
+        "in_mediation"
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_mediator_accepts_schedules_proposes_and_both_sides_sign() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let path = format!("/cases/{}", id(&case));
+    let m = Browser::open(&app, Options::default()).await;
+    m.login("village.mediator@demo.test").await;
+    m.go("/queue").await;
+    m.submit(&format!("a[href='{path}']")).await;
+    m.act("accept").await;
+    let respondent = app.login("respondent@demo.test").await;
+    app.act_ok(
+        &respondent,
+        &id(&case),
+        json!({"action": "respondent_consents"}),
+    )
+    .await;
+    m.go(&path).await;
+    m.client
+        .execute(
+            "document.getElementById('at').value = '2030-05-01T09:30';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    m.choose("#mode", "in_person").await;
+    m.fill("#location", "枫源村村委会调解室").await;
+    m.act("schedule_session").await;
+    m.fill(
+        "#terms",
+        "李建国于十日内把排水管改到自家一侧，王秀英不再追究。",
+    )
+    .await;
+    m.client
+        .execute(
+            "document.getElementById('performance_due').value = '2030-05-20';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    m.act("propose_agreement").await;
+    assert!(m.source().await.contains("人民调解协议书"));
+    m.close().await;
+    for who in ["resident@demo.test", "respondent@demo.test"] {
+        let p = Browser::open(&app, Options::default()).await;
+        p.login(who).await;
+        p.go(&path).await;
+        p.act("sign").await;
+        p.keep(&format!("signed-{}", who.split('@').next().unwrap()))
+            .await;
+        p.close().await;
+    }
+    let after = app.case(&resident, &id(&case)).await;
+    assert_eq!(after["status"], "resolved");
+    assert_eq!(after["sessions"][0]["mode"], "in_person");
+}
+
+#[tokio::test]
+async fn the_judge_sees_a_case_escalated_to_the_county() {
+    let app = TestApp::spawn().await;
+    let (_, case) = app.file().await;
+    let case_id = id(&case);
+    let respondent = app.login("respondent@demo.test").await;
+    for mediator in ["village.mediator@demo.test", "township.mediator@demo.test"] {
+        let t = app.login(mediator).await;
+        app.act_ok(&t, &case_id, json!({"action": "accept"})).await;
+        app.act_ok(
+            &respondent,
+            &case_id,
+            json!({"action": "respondent_refuses"}),
+        )
+        .await;
+        app.act_ok(
+            &t,
+            &case_id,
+            json!({"action": "escalate", "reason": "对方拒绝"}),
+        )
+        .await;
+    }
+    let b = Browser::open(&app, Options::default()).await;
+    b.login("judge@demo.test").await;
+    b.go("/my").await;
+    b.submit(&format!("a[href='/cases/{case_id}']")).await;
+    assert!(b.source().await.contains(case["number"].as_str().unwrap()));
+    b.keep("judge-sees-escalated-case").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn switching_to_english_and_large_text_is_remembered() {
+    let app = TestApp::spawn().await;
+    let b = Browser::open(&app, Options::default()).await;
+    b.go("/").await;
+    assert!(b.text("h1").await.contains("调解"));
+    b.submit("a[href^='/lang/en']").await;
+    assert_eq!(b.text("h1").await, "Settle a dispute from home");
+    b.submit("a[href^='/text/big']").await;
+    b.client
+        .find(fantoccini::Locator::Css("body.big"))
+        .await
+        .expect("large text is on");
+    b.go("/help").await;
+    assert!(b.source().await.contains("lang=\"en\""));
+    b.client
+        .find(fantoccini::Locator::Css("body.big"))
+        .await
+        .expect("and stays on");
+    b.keep("english-large-text").await;
+    b.close().await;
+}

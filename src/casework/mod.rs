@@ -8,6 +8,7 @@ pub mod filing;
 pub mod invitation;
 pub mod messages;
 pub mod parties;
+pub mod rating;
 pub mod view;
 
 use uuid::Uuid;

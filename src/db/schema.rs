@@ -256,6 +256,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_ratings (county_id, case_id, party_id) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        party_id -> Uuid,
+        score -> Int2,
+        comment -> Nullable<Text>,
+        level -> Text,
+        mediator_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
@@ -265,6 +278,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_filings,
     case_messages,
     case_parties,
+    case_ratings,
     case_sessions,
     cases,
     committees,

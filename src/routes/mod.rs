@@ -103,6 +103,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}/messages", web::post().to(api::messages::post))
             .route("/cases/{id}/messages", web::get().to(api::messages::list))
             .route("/cases/{id}/parties", web::post().to(api::parties::add))
+            .route("/cases/{id}/rating", web::post().to(api::cases::rate))
             .route(
                 "/committee/mediators",
                 web::get().to(api::committee::mediators),
@@ -147,18 +148,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/file-for", web::get().to(pages::filing::assisted_form))
     .route("/file-for", web::post().to(pages::filing::assisted_submit))
     .route("/cases/{id}", web::get().to(pages::case::show))
-    .route("/cases/{id}/act", web::post().to(pages::case::act_form))
+    .route(
+        "/cases/{id}/act",
+        web::post().to(pages::case_forms::act_form),
+    )
     .route(
         "/cases/{id}/message",
-        web::post().to(pages::case::message_form),
+        web::post().to(pages::case_forms::message_form),
     )
     .route(
         "/cases/{id}/evidence",
-        web::post().to(pages::case::evidence_form),
+        web::post().to(pages::case_forms::evidence_form),
     )
     .route(
         "/cases/{id}/people",
-        web::post().to(pages::case::person_form),
+        web::post().to(pages::case_forms::person_form),
+    )
+    .route(
+        "/cases/{id}/rating",
+        web::post().to(pages::case_forms::rating_form),
+    )
+    .route("/notifications", web::get().to(pages::notices::list))
+    .route(
+        "/notifications/read",
+        web::post().to(pages::notices::read_all),
     )
     .route("/admin/policy", web::get().to(pages::admin::show))
     .route("/admin/policy", web::post().to(pages::admin::save))

@@ -129,6 +129,8 @@ fn paths() -> Value {
         },
         "/api/v1/cases/{id}/parties": {"post": with_params(with_body(op("The mediator adds an agent or a third party", "cases", (201, "The case", r("Case")), &[400, 401, 403, 404, 409, 422]),
             json!({"type": "object", "required": ["side", "name"], "properties": {"side": enum_of(&["agent", "third_party"]), "name": text_schema(), "email": text_schema(), "phone": text_schema()}})), id_param())},
+        "/api/v1/cases/{id}/rating": {"post": with_params(with_body(op("A party rates the service once the case has ended (once)", "cases", (201, "The rating", json!({"type": "object", "properties": {"score": {"type": "integer"}, "comment": {"type": ["string", "null"]}}})), &[400, 401, 403, 404, 409, 422]),
+            json!({"type": "object", "required": ["score"], "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5}, "comment": {"type": "string", "maxLength": 2000}}})), id_param())},
         "/api/v1/committee/mediators": {"get": op("The committee's mediators and their open load", "committee", (200, "Mediators", json!({"type": "array", "items": {"type": "object", "properties": {"id": text_schema(), "name": text_schema(), "role": text_schema(), "open_cases": {"type": "integer"}}}})), &[401, 403])},
         "/api/v1/calendar": {"get": with_params(op("Sessions of my cases (a head: the committee's)", "committee", (200, "Sessions", json!({"type": "array", "items": {"type": "object"}})), &[400, 401, 403]),
             json!([{"name": "from", "in": "query", "schema": {"type": "string", "format": "date-time"}}, {"name": "to", "in": "query", "schema": {"type": "string", "format": "date-time"}}]))},

@@ -136,6 +136,31 @@ pub fn may_see_evidence(
     }
 }
 
+/// May this actor rate the service of this case now? Parties rate once the case has ended
+/// (agreement reached, closed, declined, referred or withdrawn); returns the rating party.
+pub fn may_rate(case: &CaseState, actor: &Actor) -> Result<Uuid, Refusal> {
+    let Actor::Party { party_id, .. } = *actor else {
+        return Err(Refusal::WrongActor(
+            "only the parties rate the service".into(),
+        ));
+    };
+    let principal = case
+        .parties
+        .iter()
+        .any(|p| p.id == party_id && p.side.is_principal());
+    if !principal {
+        return Err(Refusal::WrongActor(
+            "only the parties rate the service".into(),
+        ));
+    }
+    if !(case.status.is_final() || case.status == Status::Resolved) {
+        return Err(Refusal::WrongState(
+            "the service can be rated once the case has ended".into(),
+        ));
+    }
+    Ok(party_id)
+}
+
 /// The applicant row a resident may claim: filed for them without an account, case still on file.
 pub fn claimable(case: &CaseState) -> Option<Uuid> {
     if matches!(case.status, Status::Withdrawn | Status::Declined) {

@@ -16,6 +16,7 @@ mod openapi;
 mod operations;
 mod pages;
 mod parties;
+mod rating;
 mod seed;
 mod smtp;
 mod tokens;

@@ -267,3 +267,17 @@ pub async fn events(
             .collect(),
     ))
 }
+
+/// `POST /api/v1/cases/{id}/rating`: a party rates the service once the case has ended.
+pub async fn rate(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: web::Json<crate::casework::rating::RatingInput>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let rated =
+        crate::casework::rating::rate(&mut conn, &principal, *id, body.into_inner(), Utc::now())
+            .await?;
+    Ok(HttpResponse::Created().json(rated))
+}

@@ -1,29 +1,21 @@
 //! The case page: where it is and what happens next, the forms of the actions the engine allows
-//! this caller now, people, sessions, history, evidence and messages. Its forms post here and go
-//! through the same case work as the API.
+//! this caller now, people, sessions, history, evidence and messages. Its forms post to
+//! `case_forms` and go through the same case work as the API.
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Ctx, OrPage, PageError, PageResult, labels, page, see_other};
-use crate::casework::acting::{ActionBody, act};
+use super::{Ctx, OrPage, PageError, PageResult, labels, page};
 use crate::casework::attach::{self, EvidenceView};
-use crate::casework::filing::RespondentInput;
-use crate::casework::messages::{self, MessageView, NewMessage};
-use crate::casework::parties::{NewPartyInput, add_party};
+use crate::casework::messages::{self, MessageView};
 use crate::casework::view::{CaseView, load_view};
 use crate::casework::{actor_for, scope_of};
 use crate::db;
-use crate::domain::china_time;
 use crate::error::AppError;
-use crate::evidence::upload::{Limits, receive};
 use crate::state::AppState;
 use crate::workflow::{Actor, Audience, may_attach, may_post};
 
@@ -53,6 +45,9 @@ struct CasePage<'a> {
     respondents: Vec<(Uuid, String)>,
     sessions: Vec<(Uuid, String)>,
     staff: bool,
+    /// The party may rate the service now (and has not yet).
+    can_rate: bool,
+    rated: Option<i16>,
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> PageResult {
@@ -90,6 +85,15 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     let can_write = actor
         .as_ref()
         .is_some_and(|a| may_post(&case_state, a, Audience::All).is_ok());
+    let rating_party = actor
+        .as_ref()
+        .and_then(|a| crate::workflow::may_rate(&case_state, a).ok());
+    let rated = match rating_party {
+        Some(p) => crate::casework::rating::mine(&mut conn, case_state.county_id, case_state.id, p)
+            .await
+            .or_page(&ctx)?,
+        None => None,
+    };
     let principal_parties: Vec<&crate::casework::view::PartyView> = c
         .parties
         .iter()
@@ -188,210 +192,9 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         audiences,
         mediators,
         staff,
+        can_rate: rating_party.is_some() && rated.is_none(),
+        rated,
         c,
     };
     page(&ctx, &page_data)
-}
-
-/// A `datetime-local` value, read as China time.
-fn local_time(s: &str) -> Option<DateTime<Utc>> {
-    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
-    china_time()
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// A `date` value: the end of that day, China time.
-fn local_day_end(s: &str) -> Option<DateTime<Utc>> {
-    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    china_time()
-        .from_local_datetime(&day.and_hms_opt(23, 59, 0)?)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// The form of an action as the API's JSON body, so that both go through the same parsing.
-fn action_body(form: &HashMap<String, String>) -> Result<ActionBody, AppError> {
-    let mut body = Map::new();
-    for (k, v) in form {
-        let v = v.trim();
-        if k == "csrf" || v.is_empty() {
-            continue;
-        }
-        let value = match k.as_str() {
-            "version" | "satisfaction" => v
-                .parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| AppError::BadRequest(format!("{k} must be a number")))?,
-            "at" => json!(
-                local_time(v)
-                    .ok_or_else(|| AppError::BadRequest("Choose a date and time.".into()))?
-            ),
-            "performance_due" => json!(
-                local_day_end(v).ok_or_else(|| AppError::BadRequest("Choose a date.".into()))?
-            ),
-            _ => Value::from(v),
-        };
-        body.insert(k.clone(), value);
-    }
-    serde_json::from_value(Value::Object(body))
-        .map_err(|e| AppError::BadRequest(format!("The form is incomplete: {e}.")))
-}
-
-fn csrf_of(form: &HashMap<String, String>) -> &str {
-    form.get("csrf").map(String::as_str).unwrap_or("")
-}
-
-pub async fn act_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    form: web::Form<HashMap<String, String>>,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    let user = ctx.user()?;
-    ctx.check_csrf(csrf_of(&form))?;
-    let back = format!("/cases/{}", *id);
-    let body = action_body(&form).map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
-    act(
-        &mut conn,
-        user,
-        *id,
-        body,
-        ctx.lang,
-        &state.sealer,
-        Utc::now(),
-    )
-    .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
-    Ok(see_other(&back))
-}
-
-#[derive(Deserialize)]
-pub struct MessageForm {
-    csrf: String,
-    body: String,
-    audience: Option<String>,
-}
-
-pub async fn message_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    form: web::Form<MessageForm>,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
-    let back = format!("/cases/{}#messages", *id);
-    let form = form.into_inner();
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
-    messages::post(
-        &mut conn,
-        user,
-        *id,
-        NewMessage {
-            body: form.body,
-            audience: form.audience,
-        },
-        Utc::now(),
-    )
-    .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
-    Ok(see_other(&back))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfQuery {
-    csrf: String,
-}
-
-/// A multipart form cannot carry the token before the file, so it travels in the query string.
-pub async fn evidence_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    q: web::Query<CsrfQuery>,
-    payload: Multipart,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    let user = ctx.user()?;
-    ctx.check_csrf(&q.csrf)?;
-    let back = format!("/cases/{}#evidence", *id);
-    let config = &state.config;
-    let (case_state, actor, remaining) = {
-        let mut conn = state.pool.get().await.or_page(&ctx)?;
-        attach::prepare_upload(&mut conn, user, *id, config.evidence_case_bytes)
-            .await
-            .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?
-    };
-    let limits = Limits {
-        file_bytes: remaining.min(config.evidence_file_bytes),
-        file_limit_reason: format!(
-            "{} {} MB",
-            ctx.t("文件太大。每个文件最多", "The file is too large. At most"),
-            config.evidence_file_bytes / (1024 * 1024)
-        ),
-        max_parts: config.evidence_max_parts,
-    };
-    let received = receive(payload, &state.store, &limits)
-        .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
-    attach::record(
-        &mut conn,
-        &state.store,
-        &case_state,
-        &actor,
-        received,
-        Utc::now(),
-    )
-    .await
-    .or_page(&ctx)?;
-    Ok(see_other(&back))
-}
-
-#[derive(Deserialize)]
-pub struct PersonForm {
-    csrf: String,
-    side: String,
-    name: String,
-    phone: Option<String>,
-    email: Option<String>,
-}
-
-pub async fn person_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<Uuid>,
-    form: web::Form<PersonForm>,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
-    let back = format!("/cases/{}", *id);
-    let form = form.into_inner();
-    let input = NewPartyInput {
-        side: form.side,
-        person: RespondentInput {
-            name: form.name,
-            email: form.email.filter(|e| !e.trim().is_empty()),
-            phone: form.phone.filter(|p| !p.trim().is_empty()),
-        },
-    };
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
-    add_party(
-        &mut conn,
-        user,
-        *id,
-        input,
-        ctx.lang,
-        &state.sealer,
-        Utc::now(),
-    )
-    .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
-    Ok(see_other(&back))
 }

@@ -21,6 +21,8 @@ pub struct Ctx {
     pub csrf: String,
     new_csrf: bool,
     pub user: Option<Principal>,
+    /// Unread in-app notifications of the caller (the bell).
+    pub unread: i64,
     /// The path of this page, for the language and text-size switches to come back to.
     pub here: String,
 }
@@ -49,12 +51,26 @@ impl Ctx {
                 Err(e) => return Err(PageError::new(e, lang)),
             },
         };
+        let unread = match &user {
+            Some(u) => {
+                let mut conn = state
+                    .pool
+                    .get()
+                    .await
+                    .map_err(|e| PageError::new(e.into(), lang))?;
+                crate::notify::inbox::unread(&mut conn, u.id)
+                    .await
+                    .map_err(|e| PageError::new(e.into(), lang))?
+            }
+            None => 0,
+        };
         Ok(Ctx {
             lang,
             big: req.cookie(BIG_COOKIE).is_some_and(|c| c.value() == "1"),
             csrf,
             new_csrf,
             user,
+            unread,
             here: req
                 .uri()
                 .path_and_query()
@@ -71,6 +87,7 @@ impl Ctx {
             csrf: String::new(),
             new_csrf: false,
             user: None,
+            unread: 0,
             here: "/".into(),
         }
     }

@@ -5,11 +5,13 @@
 pub mod account;
 pub mod admin;
 pub mod case;
+pub mod case_forms;
 pub mod ctx;
 pub mod filing;
 pub mod home;
 pub mod labels;
 pub mod lists;
+pub mod notices;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;

@@ -1,0 +1,97 @@
+//! A party rates the service once the case has ended (1–5 and a comment), once.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{actor_for, refused, scope_of};
+use crate::auth::Principal;
+use crate::db;
+use crate::db::schema::case_ratings as r;
+use crate::error::AppError;
+use crate::workflow::may_rate;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingInput {
+    pub score: i64,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rated {
+    pub score: i16,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn rate(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+    input: RatingInput,
+    now: DateTime<Utc>,
+) -> Result<Rated, AppError> {
+    let score = i16::try_from(input.score)
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+        .ok_or_else(|| AppError::Unprocessable("score must be 1 to 5".into()))?;
+    let comment = input
+        .comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 2000) {
+        return Err(AppError::Unprocessable(
+            "The comment is too long (at most 2000 characters).".into(),
+        ));
+    }
+    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let state = record.state().map_err(AppError::internal)?;
+    let actor = actor_for(principal, &state)
+        .ok_or_else(|| AppError::Forbidden("Only the parties rate the service.".into()))?;
+    let party_id = may_rate(&state, &actor).map_err(|e| refused(e, json!(null)))?;
+    let inserted = diesel::insert_into(r::table)
+        .values((
+            r::county_id.eq(state.county_id),
+            r::case_id.eq(state.id),
+            r::party_id.eq(party_id),
+            r::score.eq(score),
+            r::comment.eq(&comment),
+            r::level.eq(state.level.as_str()),
+            r::mediator_id.eq(state.mediator_id),
+            r::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    if inserted == 0 {
+        return Err(AppError::conflict(
+            "You have already rated this case. Thank you.",
+        ));
+    }
+    Ok(Rated {
+        score,
+        comment,
+        created_at: now,
+    })
+}
+
+/// The caller's own rating of a case, if given.
+pub async fn mine(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    case_id: Uuid,
+    party_id: Uuid,
+) -> QueryResult<Option<i16>> {
+    r::table
+        .find((county_id, case_id, party_id))
+        .select(r::score)
+        .first(conn)
+        .await
+        .optional()
+}

@@ -1,6 +1,7 @@
 //! Fengqiao: online people's mediation, village → township → county.
 //! See docs/ARCHITECTURE.md for the map of modules and the life of a request and of a case.
 
+pub mod accounts;
 pub mod auth;
 pub mod casework;
 pub mod cli;

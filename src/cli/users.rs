@@ -2,14 +2,12 @@
 
 use std::io::Read;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::Args;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use crate::auth::password;
-use crate::db;
-use crate::domain::{DivisionCode, Email, Role};
+use crate::accounts::{NewAccount, create as create_account};
 
 #[derive(Args)]
 pub struct CreateUser {
@@ -29,14 +27,7 @@ pub struct CreateUser {
 }
 
 pub async fn create(conn: &mut AsyncPgConnection, args: CreateUser) -> anyhow::Result<Uuid> {
-    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
-    let role = Role::parse(&args.role).with_context(|| {
-        format!(
-            "--role {:?}: expected one of resident, mediator, committee_head, judge, county_admin",
-            args.role
-        )
-    })?;
-    let pass = match std::env::var("FENGQIAO_PASSWORD") {
+    let password = match std::env::var("FENGQIAO_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
             let mut p = String::new();
@@ -46,46 +37,15 @@ pub async fn create(conn: &mut AsyncPgConnection, args: CreateUser) -> anyhow::R
             p.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    password::acceptable(&pass).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    let committee_id = match (&args.committee, role.needs_committee()) {
-        (Some(code), true) => {
-            let code = DivisionCode::parse(code).map_err(anyhow::Error::msg)?;
-            let division = db::divisions::by_code(conn, code.as_str())
-                .await?
-                .with_context(|| format!("no division {code}"))?;
-            Some(db::divisions::committee_of(conn, division.id).await?)
-        }
-        (None, true) => bail!("a {} needs --committee <division code>", role.as_str()),
-        (Some(_), false) => bail!("only mediators and committee heads belong to a committee"),
-        (None, false) => None,
+    let new = NewAccount {
+        email: &args.email,
+        name: &args.name,
+        role: &args.role,
+        password,
+        committee_code: args.committee.as_deref(),
+        county_code: args.county.as_deref(),
     };
-    let county_id = match &args.county {
-        Some(code) => {
-            let code = DivisionCode::parse(code).map_err(anyhow::Error::msg)?;
-            let county = db::divisions::by_code(conn, code.as_str())
-                .await?
-                .with_context(|| format!("no division {code}"))?;
-            Some(county.county_id)
-        }
-        None if role.is_staff() => bail!("staff need --county <county code>"),
-        None => None,
-    };
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pass)).await??;
-    let id = Uuid::now_v7();
-    db::users::insert(
-        conn,
-        &db::users::NewUser {
-            id,
-            email: email.as_str(),
-            name: args.name.trim(),
-            password_hash: Some(&hash),
-            role: role.as_str(),
-            committee_id,
-            county_id,
-            language: "zh",
-        },
-    )
-    .await
-    .with_context(|| format!("creating {email}"))?;
-    Ok(id)
+    create_account(conn, new)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }

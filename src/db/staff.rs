@@ -92,3 +92,37 @@ pub async fn calendar(
         .load(conn)
         .await
 }
+
+/// Every committee of a county (division code, committee name, level), county first.
+pub async fn committees_of_county(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+) -> QueryResult<Vec<(Uuid, String, String, String)>> {
+    use super::schema::{committees, divisions};
+    committees::table
+        .inner_join(divisions::table)
+        .filter(committees::county_id.eq(county_id))
+        .order(divisions::code)
+        .select((
+            committees::id,
+            divisions::code,
+            committees::name,
+            committees::level,
+        ))
+        .load(conn)
+        .await
+}
+
+/// Staff accounts of a county: (name, email, role, committee id).
+pub async fn staff_of_county(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+) -> QueryResult<Vec<(String, String, String, Option<Uuid>)>> {
+    users::table
+        .filter(users::county_id.eq(county_id))
+        .filter(users::role.ne("resident"))
+        .order((users::role, users::name))
+        .select((users::name, users::email, users::role, users::committee_id))
+        .load(conn)
+        .await
+}

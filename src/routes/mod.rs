@@ -173,6 +173,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/notifications/read",
         web::post().to(pages::notices::read_all),
     )
+    .route("/admin/staff", web::get().to(pages::admin::staff))
+    .route("/admin/staff", web::post().to(pages::admin::add_staff))
     .route("/admin/policy", web::get().to(pages::admin::show))
     .route("/admin/policy", web::post().to(pages::admin::save))
     .default_service(web::to(not_found));

@@ -193,3 +193,68 @@ async fn forms_need_the_csrf_token() {
         .unwrap();
     assert_eq!(messages[0]["body"], "墙根还在渗水");
 }
+
+#[tokio::test]
+async fn the_county_admin_adds_a_mediator_who_can_then_log_in() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let token = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    let cookie = format!("fq_session={admin}; fq_csrf={token}");
+    let add = |email: &'static str, role: &'static str| {
+        app.client
+            .post(app.url("/admin/staff"))
+            .header("cookie", cookie.clone())
+            .form(&[
+                ("csrf", token),
+                ("name", "何调解"),
+                ("email", email),
+                ("role", role),
+                ("committee", "330681109203"),
+                ("password", "new-mediator-2026"),
+            ])
+            .send()
+    };
+    assert_eq!(
+        add("he.mediator@demo.test", "mediator")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        add("he.mediator@demo.test", "mediator")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::CONFLICT,
+        "one account per email"
+    );
+    assert_eq!(
+        add("x@demo.test", "county_admin").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"email": "he.mediator@demo.test", "password": "new-mediator-2026"}),
+        )
+        .await;
+    let token: Value = res.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", token["token"].as_str())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["role"], "mediator");
+    assert_eq!(me["committee"]["division_code"], "330681109203");
+    let (status, page, _) = app.page("/admin/staff", Some(&admin), "zh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("he.mediator@demo.test"));
+    let mediator = app.login("village.mediator@demo.test").await;
+    assert_eq!(
+        app.page("/admin/staff", Some(&mediator), "zh").await.0,
+        StatusCode::NOT_FOUND
+    );
+}

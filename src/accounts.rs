@@ -1,0 +1,104 @@
+//! Creating accounts: one set of rules for `fengqiao create-user` and the county admin's page.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::auth::password;
+use crate::db;
+use crate::db::schema::{committees, divisions};
+use crate::domain::{DivisionCode, Email, Role};
+use crate::error::AppError;
+
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub password: String,
+    /// Division code of the committee (mediators and committee heads).
+    pub committee_code: Option<&'a str>,
+    /// Division code of the county (required for staff).
+    pub county_code: Option<&'a str>,
+}
+
+fn invalid(m: impl Into<String>) -> AppError {
+    AppError::Unprocessable(m.into())
+}
+
+/// Validates and creates an account; returns its id.
+pub async fn create(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> Result<Uuid, AppError> {
+    let email = Email::parse(new.email).map_err(invalid)?;
+    let role = Role::parse(new.role).ok_or_else(|| {
+        invalid(format!(
+            "role {:?}: one of resident, mediator, committee_head, judge, county_admin",
+            new.role
+        ))
+    })?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(invalid("the name must be 1 to 100 characters"));
+    }
+    password::acceptable(&new.password).map_err(invalid)?;
+    let county_id = match new.county_code {
+        Some(code) => {
+            let code = DivisionCode::parse(code).map_err(invalid)?;
+            let county = db::divisions::by_code(conn, code.as_str())
+                .await?
+                .ok_or_else(|| invalid(format!("no division {code}")))?;
+            Some(county.county_id)
+        }
+        None if role.is_staff() => return Err(invalid("staff belong to a county")),
+        None => None,
+    };
+    let committee_id = match (new.committee_code, role.needs_committee()) {
+        (Some(code), true) => {
+            let code = DivisionCode::parse(code).map_err(invalid)?;
+            let (committee, committee_county): (Uuid, Uuid) = committees::table
+                .inner_join(divisions::table)
+                .filter(divisions::code.eq(code.as_str()))
+                .select((committees::id, committees::county_id))
+                .first(conn)
+                .await
+                .optional()?
+                .ok_or_else(|| invalid(format!("no committee for {code}")))?;
+            if county_id.is_some_and(|c| c != committee_county) {
+                return Err(invalid("the committee is in another county"));
+            }
+            Some(committee)
+        }
+        (None, true) => return Err(invalid(format!("a {} needs a committee", role.as_str()))),
+        (Some(_), false) => {
+            return Err(invalid(
+                "only mediators and committee heads belong to a committee",
+            ));
+        }
+        (None, false) => None,
+    };
+    if db::users::by_email(conn, email.as_str()).await?.is_some() {
+        return Err(AppError::conflict(format!(
+            "{email} already has an account"
+        )));
+    }
+    let pass = new.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pass))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let id = Uuid::now_v7();
+    db::users::insert(
+        conn,
+        &db::users::NewUser {
+            id,
+            email: email.as_str(),
+            name,
+            password_hash: Some(&hash),
+            role: role.as_str(),
+            committee_id,
+            county_id,
+            language: "zh",
+        },
+    )
+    .await?;
+    tracing::info!(user_id = %id, role = role.as_str(), "account created");
+    Ok(id)
+}

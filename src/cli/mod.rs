@@ -55,6 +55,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&config.database_url).await?;
             let app = startup::Application::build(config.clone()).await?;
             let pool = db::pool(&config.database_url, 2)?;
+            let reminder_pool = db::pool(&config.database_url, 1)?;
+            tokio::spawn(jobs::reminders::run_forever(
+                reminder_pool,
+                std::time::Duration::from_secs(300),
+            ));
             tokio::spawn(jobs::sweeper::run_forever(
                 pool,
                 std::time::Duration::from_secs(60),
@@ -102,6 +107,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get().await.context("connecting to the database")?;
             let report = jobs::sweeper::sweep(&mut conn, now).await?;
             println!("sweep at {now}: {report}");
+            let reminded = jobs::reminders::run(&mut conn, now).await?;
+            println!("{reminded} reminder(s) written");
         }
         Command::SendMail => {
             let notifier = notify::Notifier::from_config(&config)?;

@@ -269,6 +269,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reminders_sent (county_id, case_id, kind, due_at) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        kind -> Text,
+        due_at -> Timestamptz,
+        sent_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
@@ -290,6 +300,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     notifications,
     outbox,
+    reminders_sent,
     revoked_tokens,
     users,
 );

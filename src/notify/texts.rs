@@ -106,6 +106,15 @@ fn zh(kind: &str) -> Option<Words> {
             "请评价本次调解",
             "本案已结束。请为调解过程和调解员打分（1–5 分），您的评价帮助我们改进服务。",
         ),
+        "deadline_soon" => w(
+            "期限两天内到期",
+            "您负责的一件案件两天内到期，请及时处理，否则将自动上报。",
+        ),
+        "session_reminder" => w("明天有调解", "提醒：本案的调解安排在明天，请按时参加。"),
+        "performance_due" => w(
+            "协议履行期限快到了",
+            "提醒：调解协议约定的履行期限两天内到期。",
+        ),
         "party_added" => w("案件新增了参与人", "调解员为本案添加了代理人或第三人。"),
         "needs_phone_call" => w(
             "请电话或书面通知当事人",
@@ -213,6 +222,18 @@ fn en(kind: &str) -> Option<Words> {
             "please rate the mediation",
             "The case has ended. Please rate the process and the mediator from 1 to 5; your answer helps us improve.",
         ),
+        "deadline_soon" => w(
+            "a deadline is two days away",
+            "A case you handle reaches its deadline within two days; act on it, or it will be passed up automatically.",
+        ),
+        "session_reminder" => w(
+            "mediation tomorrow",
+            "A reminder: the mediation session of this case is tomorrow.",
+        ),
+        "performance_due" => w(
+            "the agreement falls due soon",
+            "A reminder: what the agreement says is due within two days.",
+        ),
         "party_added" => w(
             "someone has joined the case",
             "The mediator has added an agent or a third party to the case.",
@@ -280,7 +301,12 @@ mod tests {
 
     #[test]
     fn every_kind_the_engine_emits_has_words_in_both_languages() {
-        for kind in NOTICE_KINDS.iter().chain(&["needs_phone_call"]) {
+        let reminders = crate::workflow::reminders::KINDS;
+        for kind in NOTICE_KINDS
+            .iter()
+            .chain(&["needs_phone_call"])
+            .chain(reminders.iter())
+        {
             for lang in [Lang::Zh, Lang::En] {
                 let words = words(kind, lang);
                 assert!(

@@ -15,6 +15,7 @@ mod guards;
 mod intake;
 mod mediation;
 mod next_step;
+pub mod reminders;
 mod types;
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod operations;
 mod pages;
 mod parties;
 mod rating;
+mod reminders;
 mod seed;
 mod smtp;
 mod tokens;

@@ -1,6 +1,7 @@
-//! Subcommands: serve, migrate, seed-demo, create-user, import-divisions.
+//! Subcommands: serve, migrate, seed-demo, seed-load, create-user, import-divisions.
 
 mod audit;
+mod load;
 mod users;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ enum Command {
     Migrate,
     /// Create the demo county, its staff and residents (idempotent).
     SeedDemo,
+    /// Create a synthetic province with many cases for the benchmarks (refuses to run twice).
+    SeedLoad(load::SeedLoad),
     /// Create an account. The password is read from the FENGQIAO_PASSWORD variable or stdin.
     CreateUser(users::CreateUser),
     /// Apply every deadline that has passed, once (as if it were --now, for drills and tests).
@@ -76,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = seed::demo(&mut conn, &sealer, true).await?;
             println!("{report}");
         }
+        Command::SeedLoad(args) => load::run(&config, args).await?,
         Command::CreateUser(args) => {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;

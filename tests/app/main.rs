@@ -11,4 +11,5 @@ mod openapi;
 mod operations;
 mod parties;
 mod seed;
+mod seed_load;
 mod tokens;

@@ -79,7 +79,7 @@ struct CaseInsert<'a> {
     updated_at: DateTime<Utc>,
 }
 
-fn opt_str<T: Copy>(v: Option<T>, f: fn(T) -> &'static str) -> Option<&'static str> {
+pub(super) fn opt_str<T: Copy>(v: Option<T>, f: fn(T) -> &'static str) -> Option<&'static str> {
     v.map(f)
 }
 

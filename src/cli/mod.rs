@@ -39,6 +39,9 @@ enum Command {
         /// The time to sweep at, RFC 3339 (default: now).
         #[arg(long)]
         now: Option<String>,
+        /// Connections sweeping at once (each claims its own batches).
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
     },
     /// Check the hash chain of every case's history; exits non-zero if any row was altered.
     VerifyAudit,
@@ -86,16 +89,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let id = users::create(&mut conn, args).await?;
             println!("created user {id}");
         }
-        Command::Sweep { now } => {
+        Command::Sweep { now, workers } => {
             let now = match now {
                 None => chrono::Utc::now(),
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
                     .with_context(|| format!("--now {t:?} is not an RFC 3339 time"))?
                     .with_timezone(&chrono::Utc),
             };
-            let pool = db::pool(&config.database_url, 1)?;
-            let mut conn = pool.get().await.context("connecting to the database")?;
-            let report = jobs::sweeper::sweep(&mut conn, now).await?;
+            let pool = db::pool(&config.database_url, workers)?;
+            let report = jobs::sweeper::sweep_parallel(&pool, now, workers).await?;
             println!("sweep at {now}: {report}");
         }
         Command::VerifyAudit => {

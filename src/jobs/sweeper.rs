@@ -98,6 +98,31 @@ pub async fn sweep(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRes
     }
 }
 
+/// Sweeps with `workers` connections at once. Each claims its own batches (`SKIP LOCKED`), so
+/// they never take the same case: a backend of PostgreSQL works one batch at a time, and with
+/// two or more the updates of different batches proceed on different cores.
+pub async fn sweep_parallel(
+    pool: &db::Pool,
+    now: DateTime<Utc>,
+    workers: usize,
+) -> anyhow::Result<SweepReport> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers.max(1) {
+        let pool = pool.clone();
+        tasks.spawn(async move {
+            let mut conn = pool.get().await?;
+            anyhow::Ok(sweep(&mut conn, now).await?)
+        });
+    }
+    let mut total = SweepReport::default();
+    while let Some(done) = tasks.join_next().await {
+        let r = done??;
+        total.changed += r.changed;
+        total.refused += r.refused;
+    }
+    Ok(total)
+}
+
 /// Inside `serve`: sweep every `every`, forever. Errors are logged and retried next time.
 pub async fn run_forever(pool: db::Pool, every: Duration) {
     let mut tick = tokio::time::interval(every);

@@ -14,13 +14,15 @@ SELECT u.id AS uid, u.name AS uname, u.email AS uemail FROM users u
   LEFT JOIN divisions co ON co.id = u.county_id
   WHERE u.email = 'resident' || :r::text || '@load.test' LIMIT 1 \gset
 BEGIN;
--- The village's road: the village, then the committees of village, township and county.
-SELECT id AS vid, county_id AS cid, parent_id AS tid, code AS vcode FROM divisions
-  WHERE code = '99' || lpad((:c / 10 + 1)::text, 2, '0') || lpad((:c % 10 + 1)::text, 2, '0')
-               || lpad(:t::text, 3, '0') || lpad(:v::text, 3, '0') LIMIT 1 \gset
-SELECT id AS vc FROM committees WHERE division_id = :vid LIMIT 1 \gset
-SELECT id AS tc FROM committees WHERE division_id = :tid LIMIT 1 \gset
-SELECT id AS cc FROM committees WHERE division_id = :cid LIMIT 1 \gset
+-- The village's road: the village with the committees of village, township and county.
+SELECT v.id AS vid, v.county_id AS cid, v.code AS vcode, vc.id AS vc, tc.id AS tc, cc.id AS cc
+  FROM divisions v
+  JOIN committees vc ON vc.division_id = v.id
+  JOIN committees tc ON v.parent_id = tc.division_id
+  JOIN committees cc ON cc.division_id = v.county_id
+  WHERE v.code = '99' || lpad((:c / 10 + 1)::text, 2, '0') || lpad((:c % 10 + 1)::text, 2, '0')
+                 || lpad(:t::text, 3, '0') || lpad(:v::text, 3, '0')
+    AND v.level = 'village' LIMIT 1 \gset
 SELECT * FROM county_policies WHERE county_id = :cid LIMIT 1;
 INSERT INTO case_counters (county_id, year, last) VALUES (:cid, extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int, 1)
   ON CONFLICT (county_id, year) DO UPDATE SET last = case_counters.last + excluded.last
@@ -40,9 +42,6 @@ INSERT INTO cases (county_id, id, number, access_code_hash, category, narrative,
 INSERT INTO case_parties (county_id, id, case_id, side, name, email, phone_enc, user_id, position)
   VALUES (:cid, :p1, :case_id, 'applicant', :uname, :uemail, NULL, :uid, 0),
          (:cid, :p2, :case_id, 'respondent', '李建国', NULL, NULL, NULL, 1);
-SELECT version FROM cases WHERE county_id = :cid AND id = :case_id LIMIT 1 FOR UPDATE;
-SELECT seq, hash FROM case_events WHERE county_id = :cid AND case_id = :case_id
-  ORDER BY seq DESC LIMIT 1;
 INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
                          prev_hash, hash)
   VALUES (:cid, :case_id, 1, 'filed', :uid, 'party',

@@ -128,9 +128,7 @@ pub async fn route_of_village(
     );
     let found: Option<(DivisionRow, (Uuid, Uuid, Uuid))> = divisions::table
         .inner_join(vc.on(vc.field(committees::division_id).eq(divisions::id)))
-        .inner_join(
-            tc.on(divisions::parent_id.eq(tc.field(committees::division_id).nullable())),
-        )
+        .inner_join(tc.on(divisions::parent_id.eq(tc.field(committees::division_id).nullable())))
         .inner_join(cc.on(cc.field(committees::division_id).eq(divisions::county_id)))
         .filter(divisions::code.eq(code))
         .filter(divisions::level.eq("village"))

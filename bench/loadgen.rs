@@ -2,11 +2,7 @@
 //! measured open-loop: requests leave on a fixed schedule whether or not earlier ones have
 //! answered, and each latency counts from the moment its request was *due*, so a stalled server
 //! cannot hide its tail (coordinated omission). Every loop is bounded in count and time.
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a benchmark tool fails loudly"
-)]
+#![expect(clippy::unwrap_used, reason = "a benchmark tool fails loudly")]
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -258,9 +254,8 @@ async fn upload(
     base: String,
     token: String,
     cases: Vec<String>,
-    kib: usize,
-    conc: usize,
-    s: u64,
+    // (KiB per file, concurrent uploaders, seconds)
+    (kib, conc, s): (usize, usize, u64),
     ledger: Option<String>,
 ) {
     let stop = Instant::now() + Duration::from_secs(s);
@@ -375,9 +370,7 @@ async fn main() {
                 base,
                 token,
                 lines(&cases),
-                kib,
-                concurrency,
-                seconds,
+                (kib, concurrency, seconds),
                 ledger,
             )
             .await

@@ -92,11 +92,6 @@ pub async fn record(
         .path()
         .cloned()
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("upload has no file")))?;
-    store
-        .commit(&temp, &received.sha256)
-        .await
-        .map_err(AppError::internal)?;
-    received.temp.disarm();
     let row = EvidenceRow {
         county_id: state.county_id,
         id: Uuid::now_v7(),
@@ -118,22 +113,56 @@ pub async fn record(
         kind: "evidence_added".into(),
         data: json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
     };
-    conn.transaction::<(), AppError, _>(async |conn| {
-        db::evidence::insert(conn, &row).await?;
-        db::events::append(
-            conn,
-            state.county_id,
-            state.id,
-            std::slice::from_ref(&event),
-            actor,
-            now,
-        )
-        .await?;
-        Ok(())
-    })
-    .await?;
+    let recorded = conn
+        .transaction::<(), AppError, _>(async |conn| {
+            // The history first: it locks the case row (FOR UPDATE) before the evidence row's
+            // foreign key takes a share lock on it. In the other order two concurrent uploads to
+            // one case each held the share lock and waited for the other: a deadlock (the
+            // SIGTERM drill found it, benchmarks.md).
+            db::events::append(
+                conn,
+                state.county_id,
+                state.id,
+                std::slice::from_ref(&event),
+                actor,
+                now,
+            )
+            .await?;
+            db::evidence::insert(conn, &row).await?;
+            // The file goes into place last, inside the transaction: a row never exists without
+            // its file, and a failure before COMMIT is undone below.
+            store
+                .commit(&temp, &row.sha256)
+                .await
+                .map_err(AppError::internal)?;
+            Ok(())
+        })
+        .await;
+    // From here the temporary file is gone (moved into place or dropped as a duplicate).
+    received.temp.disarm();
+    if let Err(e) = recorded {
+        let _ = tokio::fs::remove_file(&temp).await;
+        forget_unrecorded(conn, store, &row.sha256).await;
+        return Err(e);
+    }
     tracing::info!(case_id = %state.id, evidence_id = %row.id, size = row.size, "evidence added");
     Ok(row.into())
+}
+
+/// After a failed recording: removes the stored file unless a recorded upload shares it, so no
+/// file is left without its row. Best effort: a failure here only leaves an unreachable file.
+async fn forget_unrecorded(conn: &mut AsyncPgConnection, store: &Store, sha256: &str) {
+    use crate::db::schema::evidence as ev;
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let in_use = ev::table
+        .filter(ev::sha256.eq(sha256))
+        .count()
+        .get_result::<i64>(conn)
+        .await;
+    if matches!(in_use, Ok(0)) {
+        let _ = tokio::fs::remove_file(store.path_of(sha256)).await;
+    }
 }
 
 /// The evidence of a case the caller may see.

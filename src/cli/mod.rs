@@ -1,6 +1,8 @@
-//! Subcommands: serve, migrate, seed-demo, create-user, import-divisions, sweep, send-mail.
+//! Subcommands: serve, migrate, seed-demo, seed-load, create-user, import-divisions, sweep,
+//! send-mail, verify-audit.
 
 mod audit;
+mod load;
 mod users;
 
 use std::path::PathBuf;
@@ -29,6 +31,8 @@ enum Command {
     Migrate,
     /// Create the demo county, its staff and residents (idempotent).
     SeedDemo,
+    /// Create a synthetic province with many cases for the benchmarks (refuses to run twice).
+    SeedLoad(load::SeedLoad),
     /// Create an account. The password is read from the FENGQIAO_PASSWORD variable or stdin.
     CreateUser(users::CreateUser),
     /// Apply every deadline that has passed, once (as if it were --now, for drills and tests).
@@ -36,6 +40,9 @@ enum Command {
         /// The time to sweep at, RFC 3339 (default: now).
         #[arg(long)]
         now: Option<String>,
+        /// Connections sweeping at once (each claims its own batches).
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
     },
     /// Send every mail that is due in the outbox, once, and print what happened.
     SendMail,
@@ -90,23 +97,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = seed::demo(&mut conn, &sealer, true).await?;
             println!("{report}");
         }
+        Command::SeedLoad(args) => load::run(&config, args).await?,
         Command::CreateUser(args) => {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
             let id = users::create(&mut conn, args).await?;
             println!("created user {id}");
         }
-        Command::Sweep { now } => {
+        Command::Sweep { now, workers } => {
             let now = match now {
                 None => chrono::Utc::now(),
                 Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
                     .with_context(|| format!("--now {t:?} is not an RFC 3339 time"))?
                     .with_timezone(&chrono::Utc),
             };
-            let pool = db::pool(&config.database_url, 1)?;
-            let mut conn = pool.get().await.context("connecting to the database")?;
-            let report = jobs::sweeper::sweep(&mut conn, now).await?;
+            let pool = db::pool(&config.database_url, workers)?;
+            let report = jobs::sweeper::sweep_parallel(&pool, now, workers).await?;
             println!("sweep at {now}: {report}");
+            let mut conn = pool.get().await.context("connecting to the database")?;
             let reminded = jobs::reminders::run(&mut conn, now).await?;
             println!("{reminded} reminder(s) written");
         }

@@ -116,23 +116,41 @@ pub async fn import(conn: &mut AsyncPgConnection, rows: &[ImportRow]) -> anyhow:
 }
 
 /// A village and the committees of its village, township and county: the road a case travels.
+/// One statement: filing runs it on every request, and each round trip counts (benchmarks.md).
 pub async fn route_of_village(
     conn: &mut AsyncPgConnection,
     code: &str,
 ) -> QueryResult<Option<(DivisionRow, crate::workflow::Route)>> {
-    let Some(village) = by_code(conn, code).await? else {
-        return Ok(None);
-    };
-    if village.level != "village" {
-        return Ok(None);
-    }
-    let Some(township_id) = village.parent_id else {
-        return Ok(None);
-    };
-    let route = crate::workflow::Route {
-        village: committee_of(conn, village.id).await?,
-        township: committee_of(conn, township_id).await?,
-        county: committee_of(conn, village.county_id).await?,
-    };
-    Ok(Some((village, route)))
+    let (vc, tc, cc) = diesel::alias!(
+        committees as village_committee,
+        committees as township_committee,
+        committees as county_committee
+    );
+    let found: Option<(DivisionRow, (Uuid, Uuid, Uuid))> = divisions::table
+        .inner_join(vc.on(vc.field(committees::division_id).eq(divisions::id)))
+        .inner_join(tc.on(divisions::parent_id.eq(tc.field(committees::division_id).nullable())))
+        .inner_join(cc.on(cc.field(committees::division_id).eq(divisions::county_id)))
+        .filter(divisions::code.eq(code))
+        .filter(divisions::level.eq("village"))
+        .select((
+            DivisionRow::as_select(),
+            (
+                vc.field(committees::id),
+                tc.field(committees::id),
+                cc.field(committees::id),
+            ),
+        ))
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(found.map(|(village, (village_c, township, county))| {
+        (
+            village,
+            crate::workflow::Route {
+                village: village_c,
+                township,
+                county,
+            },
+        )
+    }))
 }

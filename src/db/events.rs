@@ -79,6 +79,20 @@ pub async fn append(
         .first(conn)
         .await
         .optional()?;
+    let rows = chain(county_id, case_id, last, events, actor, now);
+    insert_rows(conn, &rows).await
+}
+
+/// The rows that follow `last` (the case's newest `(seq, hash)`, or none), each linked to the
+/// one before it.
+pub fn chain(
+    county_id: Uuid,
+    case_id: Uuid,
+    last: Option<(i32, String)>,
+    events: &[Event],
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Vec<EventRow> {
     let (mut seq, mut prev) = last.unwrap_or((0, GENESIS.to_owned()));
     let at = stored_time(now);
     let mut rows = Vec::with_capacity(events.len());
@@ -99,6 +113,14 @@ pub async fn append(
         row.hash = link(&row);
         prev = row.hash.clone();
         rows.push(row);
+    }
+    rows
+}
+
+/// Inserts linked rows (of one case or many) in one statement. The caller holds the cases' rows.
+pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
     let values: Vec<_> = rows
         .iter()

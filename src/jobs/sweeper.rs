@@ -8,11 +8,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::db;
-use crate::db::schema::cases;
 use crate::workflow::{self, Action, Actor, Policy};
 
 /// Cases claimed per transaction.
@@ -34,30 +33,21 @@ impl std::fmt::Display for SweepReport {
     }
 }
 
-const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
-
-/// One transaction: claim a batch of due cases and apply `deadline_passed` to each.
+/// One transaction: claim a batch of due cases, let the engine decide `deadline_passed` for
+/// each, and write all the decisions. Reads and writes go in sets (`db::cases::batch`): one
+/// statement per batch instead of about ten per case, which is what made 100 000 cases slow.
 async fn batch(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     policies: &mut HashMap<Uuid, Policy>,
 ) -> QueryResult<SweepReport> {
     conn.transaction::<SweepReport, diesel::result::Error, _>(async |conn| {
-        let due: Vec<(Uuid, Uuid)> = cases::table
-            .filter(cases::deadline_at.le(now))
-            .filter(cases::status.ne_all(FINAL))
-            .order(cases::deadline_at)
-            .limit(BATCH)
-            .select((cases::county_id, cases::id))
-            .for_update()
-            .skip_locked()
-            .load(conn)
-            .await?;
+        let due = db::cases::batch::claim_due(conn, now, BATCH).await?;
         let mut report = SweepReport::default();
-        for (county_id, id) in due {
-            let Some(record) = db::cases::find_for_system(conn, county_id, id).await? else {
-                continue;
-            };
+        let mut decided = Vec::with_capacity(due.len());
+        for record in due {
+            let id = record.row.id;
+            let county_id = record.row.county_id;
             let state = match record.state() {
                 Ok(s) => s,
                 Err(e) => {
@@ -81,17 +71,14 @@ async fn batch(
                 now,
                 &policy,
             ) {
-                Ok(t) => {
-                    if db::cases::apply(conn, &state, &t, &Actor::System, now).await? {
-                        report.changed += 1;
-                    }
-                }
+                Ok(t) => decided.push((state, t)),
                 Err(refusal) => {
                     tracing::error!(case_id = %id, %refusal, "deadline_passed refused");
                     report.refused += 1;
                 }
             }
         }
+        report.changed = db::cases::batch::apply_many(conn, &decided, &Actor::System, now).await?;
         Ok(report)
     })
     .await
@@ -109,6 +96,31 @@ pub async fn sweep(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRes
             return Ok(total);
         }
     }
+}
+
+/// Sweeps with `workers` connections at once. Each claims its own batches (`SKIP LOCKED`), so
+/// they never take the same case: a backend of PostgreSQL works one batch at a time, and with
+/// two or more the updates of different batches proceed on different cores.
+pub async fn sweep_parallel(
+    pool: &db::Pool,
+    now: DateTime<Utc>,
+    workers: usize,
+) -> anyhow::Result<SweepReport> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..workers.max(1) {
+        let pool = pool.clone();
+        tasks.spawn(async move {
+            let mut conn = pool.get().await?;
+            anyhow::Ok(sweep(&mut conn, now).await?)
+        });
+    }
+    let mut total = SweepReport::default();
+    while let Some(done) = tasks.join_next().await {
+        let r = done??;
+        total.changed += r.changed;
+        total.refused += r.refused;
+    }
+    Ok(total)
 }
 
 /// Inside `serve`: sweep every `every`, forever. Errors are logged and retried next time.

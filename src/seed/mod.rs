@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 mod cases;
+pub mod load;
 
 use crate::auth::password;
 use crate::crypto::Sealer;

@@ -162,6 +162,17 @@ async fn a_case_not_accepted_in_time_escalates_by_itself() {
         (Some("submitted"), Some("township"))
     );
     assert_eq!(app.case(&township, &case_id).await["level"], "township");
+    // Everyone named by the engine hears of it, in the same transaction as the escalation.
+    let (db, conn) = tokio_postgres::connect(&app.config.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let mailed: i64 = db
+        .query_one("SELECT count(*) FROM outbox WHERE kind = 'escalated' AND email = 'township.mediator@demo.test'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(mailed, 1, "the receiving committee is told");
     // Idempotent: sweeping at the same time again changes nothing.
     assert!(
         app.sweep_at(Utc::now() + Duration::days(4))

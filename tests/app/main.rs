@@ -19,5 +19,6 @@ mod parties;
 mod rating;
 mod reminders;
 mod seed;
+mod seed_load;
 mod smtp;
 mod tokens;

@@ -1,5 +1,6 @@
 //! Cases as rows, and their conversion to and from the engine's `CaseState`.
 
+pub mod batch;
 mod lists;
 mod write;
 

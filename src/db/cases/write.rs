@@ -79,7 +79,7 @@ struct CaseInsert<'a> {
     updated_at: DateTime<Utc>,
 }
 
-fn opt_str<T: Copy>(v: Option<T>, f: fn(T) -> &'static str) -> Option<&'static str> {
+pub(super) fn opt_str<T: Copy>(v: Option<T>, f: fn(T) -> &'static str) -> Option<&'static str> {
     v.map(f)
 }
 
@@ -143,7 +143,10 @@ pub async fn insert_filed(
         .values(rows)
         .execute(conn)
         .await?;
-    events::append(conn, c.county_id, c.id, &t.events, actor, now).await
+    // A case inserted in this transaction has no history yet and nobody else can see it: its
+    // chain starts at the genesis hash without reading or locking anything.
+    let rows = events::chain(c.county_id, c.id, None, &t.events, actor, now);
+    events::insert_rows(conn, &rows).await
 }
 
 /// Writes the engine's decision when nobody changed the case since `before` was read, with the

@@ -1,0 +1,35 @@
+# The reliability drills (SPEC §8), sourced by `bench/run --drills` after the database is
+# seeded: each drill appends a row to the table that goes into docs/benchmarks.md.
+DRILLS_OUT="$WORK/drills.tsv"
+: >"$DRILLS_OUT"
+drill() { # name, what was checked, result, pass
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$DRILLS_OUT"
+    printf 'drill %s: %s -> %s (%s)\n' "$1" "$2" "$3" "$4"
+}
+
+serve_start EVIDENCE_MAX_FILE_MB=64
+for i in $(seq 0 7); do login "resident$i@load.test"; done >"$WORK/tokens"
+q "SELECT code FROM divisions WHERE level = 'village' AND code LIKE '99%'" >"$WORK/villages"
+read -r COMMITTEE < <(q "SELECT committee_id FROM cases WHERE status = 'in_mediation'
+    AND level = 'village' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+MEDIATOR=$(login "$(q "SELECT email FROM users WHERE committee_id = '$COMMITTEE' AND role = 'mediator' LIMIT 1")")
+
+source bench/drills/idempotency_storm.sh
+source bench/drills/sigterm_upload.sh
+source bench/drills/kill_postgres.sh
+serve_stop
+
+{
+    echo "<!-- drills:begin -->"
+    echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), \`bench/run --drills\`, on $(machine);"
+    echo "PostgreSQL $(q 'SHOW server_version'); WORKERS=$WORKERS, DB_POOL_SIZE=$DB_POOL_SIZE."
+    echo
+    echo "| Drill | Checked | Result | Pass |"
+    echo "|---|---|---|---|"
+    while IFS=$'\t' read -r name what result pass; do
+        echo "| $name | $what | $result | $pass |"
+    done <"$DRILLS_OUT"
+    echo "<!-- drills:end -->"
+} >"$WORK/drills.md"
+bench/report.sh drills "$WORK/drills.md"
+say "drill results written to docs/benchmarks.md"

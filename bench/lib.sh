@@ -1,0 +1,92 @@
+# Shared by bench/run and bench/drills/*: tools, database, server. Sourced, not run.
+# Everything talks to 127.0.0.1 only.
+
+: "${PGHOST:=127.0.0.1}" "${PGPORT:=5432}" "${PGUSER:=fengqiao}"
+export PGHOST PGPORT PGUSER
+: "${CARGO_TARGET_DIR:=$PWD/target}"
+export CARGO_TARGET_DIR
+BIN="$CARGO_TARGET_DIR/release/fengqiao"
+LOADGEN="$CARGO_TARGET_DIR/release/examples/loadgen"
+: "${PORT:=18080}"
+BASE="http://127.0.0.1:$PORT"
+LOAD_PASSWORD=load-pass-2026
+FINAL_STATUSES="('closed','declined','referred','withdrawn')"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# Installs what a fresh Debian machine lacks (only when missing).
+need_tools() {
+    local missing=()
+    command -v curl >/dev/null || missing+=(curl)
+    command -v jq >/dev/null || missing+=(jq)
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    command -v pgbench >/dev/null || missing+=(postgresql-contrib)
+    command -v lscpu >/dev/null || missing+=(util-linux)
+    if ((${#missing[@]})); then
+        say "installing ${missing[*]}"
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+build() {
+    say "building the release binary and the load generator"
+    cargo build -j1 --release --bin fengqiao --example loadgen >&2
+}
+
+q() { psql -X -qAt -d "$DB" -c "$1"; }
+
+fresh_db() {
+    DB="fq_bench_$(date +%s)_$$"
+    export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB"
+    psql -X -q -d postgres -c "CREATE DATABASE \"$DB\"" >/dev/null
+    "$BIN" migrate >/dev/null
+}
+
+drop_db() {
+    [[ -n "${DB:-}" ]] && psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1
+    DB=
+}
+
+# serve_start [extra env...]: starts the server in the background, waits until it is ready.
+serve_start() {
+    DATA_DIR=${DATA_DIR:-$(mktemp -d /tmp/fq-bench-data.XXXXXX)}
+    export DATA_DIR
+    env BIND="127.0.0.1:$PORT" WORKERS="$WORKERS" DB_POOL_SIZE="$DB_POOL_SIZE" \
+        RUST_LOG="${RUST_LOG:-warn}" "$@" "$BIN" serve >>"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fsS "$BASE/readyz" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    say "the server did not become ready; see $WORK/server.log"
+    return 1
+}
+
+serve_stop() {
+    if [[ -n "${SERVER_PID:-}" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID"
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=
+}
+
+login() {
+    curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+        -d "{\"email\":\"$1\",\"password\":\"$LOAD_PASSWORD\"}" | jq -r .token
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+machine() {
+    local cpu mem
+    cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+    mem=$(free -g | awk '/^Mem:/ {print $2}')
+    printf '%s cores, %s GiB RAM, %s' "$(nproc)" "$mem" "$cpu"
+}
+
+pg_settings() {
+    q "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
+       FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'synchronous_commit',
+       'max_connections', 'effective_cache_size', 'fsync', 'wal_level', 'random_page_cost',
+       'max_wal_size', 'checkpoint_timeout')"
+}

@@ -145,7 +145,18 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
+            // The connection died under the request (database restarted or unreachable): the
+            // client should retry, as with a pool that cannot connect.
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )
+            | Error::BrokenTransactionManager => AppError::Unavailable,
+            Error::DatabaseError(_, ref info)
+                if info.message().starts_with("terminating connection") =>
+            {
+                AppError::Unavailable
+            }
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => AppError::conflict(
                 "Someone else changed this at the same moment. Please try again.",
             ),
@@ -168,3 +179,32 @@ impl From<actix_web::error::BlockingError> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    #[test]
+    fn a_lost_connection_is_503_not_500() {
+        let lost = Error::DatabaseError(
+            DatabaseErrorKind::UnableToSendCommand,
+            Box::new("connection closed".to_owned()),
+        );
+        assert!(matches!(AppError::from(lost), AppError::Unavailable));
+        assert!(matches!(
+            AppError::from(Error::BrokenTransactionManager),
+            AppError::Unavailable
+        ));
+        let shutdown = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("terminating connection due to administrator command".to_owned()),
+        );
+        assert!(matches!(AppError::from(shutdown), AppError::Unavailable));
+        let other = Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new("division by zero".to_owned()),
+        );
+        assert!(matches!(AppError::from(other), AppError::Internal(_)));
+    }
+}

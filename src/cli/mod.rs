@@ -94,7 +94,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::pool(&config.database_url, 2)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
             let sealer = crate::crypto::Sealer::new(&config.data_key);
-            let report = seed::demo(&mut conn, &sealer, true).await?;
+            let store = crate::evidence::Store::new(&config.data_dir);
+            store
+                .prepare()
+                .await
+                .context("preparing the evidence store under DATA_DIR")?;
+            let report = seed::demo(&mut conn, &sealer, Some(&store)).await?;
             println!("{report}");
         }
         Command::SeedLoad(args) => load::run(&config, args).await?,

@@ -7,211 +7,15 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::stories::Step::*;
+use super::stories::Who::*;
+use super::stories::{STORIES, Step, Story, Who};
 use crate::casework::filing::hash_access_code;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::db::schema::{cases, users};
+use crate::evidence::Store;
 use crate::workflow::{self, Action, Actor, Filing, Performance, SessionMode, Side};
-
-/// Who acts in a story step.
-#[derive(Clone, Copy)]
-enum Who {
-    Applicant,
-    Respondent,
-    Village,
-    Township,
-    County,
-    Judge,
-}
-
-struct Story {
-    category: &'static str,
-    narrative: &'static str,
-    request: &'static str,
-    days_ago: i64,
-    steps: &'static [(Who, Step)],
-}
-
-#[derive(Clone, Copy)]
-enum Step {
-    Accept,
-    Decline,
-    Consent,
-    Refuse,
-    Session,
-    Propose,
-    Sign,
-    Escalate,
-    Refer,
-    Withdraw,
-    Apply,
-    Confirm,
-    Perform,
-    FollowUp,
-}
-
-use Step::*;
-use Who::*;
-
-const MEDIATE: [(Who, Step); 3] = [(Village, Accept), (Respondent, Consent), (Village, Session)];
-
-const STORIES: &[Story] = &[
-    Story {
-        category: "neighbour",
-        narrative: "邻居在两家之间的过道上堆放柴草，老人进出很不方便。",
-        request: "请邻居把柴草挪走，留出过道。",
-        days_ago: 1,
-        steps: &[],
-    },
-    Story {
-        category: "debt",
-        narrative: "去年借给同村人两万元，约定年底还，到现在没还。",
-        request: "请对方按约定还钱。",
-        days_ago: 2,
-        steps: &[(Village, Accept)],
-    },
-    Story {
-        category: "land",
-        narrative: "两家承包地的界桩被挪动，对方多种了半垄地。",
-        request: "恢复原来的地界。",
-        days_ago: 6,
-        steps: &MEDIATE,
-    },
-    Story {
-        category: "family",
-        narrative: "兄弟三人对母亲的赡养费分担有争议。",
-        request: "商定每人每月的赡养费。",
-        days_ago: 8,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Consent),
-            (Village, Session),
-            (Village, Propose),
-        ],
-    },
-    Story {
-        category: "property",
-        narrative: "楼上装修漏水，把我家天花板泡坏了。",
-        request: "赔偿修缮费用三千元。",
-        days_ago: 12,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Consent),
-            (Village, Session),
-            (Village, Propose),
-            (Applicant, Sign),
-            (Respondent, Sign),
-        ],
-    },
-    Story {
-        category: "labour",
-        narrative: "在村里的加工厂干了三个月，工资少发了一个月。",
-        request: "补发一个月工资。",
-        days_ago: 20,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Consent),
-            (Village, Propose),
-            (Applicant, Sign),
-            (Respondent, Sign),
-            (Village, Perform),
-            (Village, FollowUp),
-        ],
-    },
-    Story {
-        category: "consumer",
-        narrative: "在网上买的电动车电池有问题，商家不肯退。",
-        request: "退货退款。",
-        days_ago: 3,
-        steps: &[(Village, Decline)],
-    },
-    Story {
-        category: "neighbour",
-        narrative: "隔壁养的狗晚上一直叫，影响休息。",
-        request: "请邻居管好狗。",
-        days_ago: 4,
-        steps: &[(Village, Accept), (Respondent, Refuse)],
-    },
-    Story {
-        category: "traffic",
-        narrative: "电动三轮车在村道上刮倒了我家的院墙。",
-        request: "赔偿修墙费用。",
-        days_ago: 5,
-        steps: &[(Applicant, Withdraw)],
-    },
-    Story {
-        category: "land",
-        narrative: "宅基地边界有争议，村里调过一次没有结果。",
-        request: "请镇里协调划定边界。",
-        days_ago: 9,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Consent),
-            (Village, Escalate),
-            (Township, Accept),
-        ],
-    },
-    Story {
-        category: "debt",
-        narrative: "合伙养殖散伙后，对方一直不结账。",
-        request: "结清合伙账目。",
-        days_ago: 14,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Refuse),
-            (Village, Escalate),
-            (Township, Accept),
-            (Respondent, Refuse),
-            (Township, Escalate),
-        ],
-    },
-    Story {
-        category: "family",
-        narrative: "离婚后孩子探视安排有纠纷，多次调解未成。",
-        request: "明确探视时间。",
-        days_ago: 25,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Refuse),
-            (Village, Escalate),
-            (Township, Accept),
-            (Respondent, Refuse),
-            (Township, Escalate),
-            (County, Accept),
-            (Respondent, Refuse),
-            (County, Refer),
-        ],
-    },
-    Story {
-        category: "property",
-        narrative: "物业公司收费和服务不对等，业主拒交物业费。",
-        request: "双方协商收费标准。",
-        days_ago: 18,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Consent),
-            (Village, Propose),
-            (Applicant, Sign),
-            (Respondent, Sign),
-            (Applicant, Apply),
-        ],
-    },
-    Story {
-        category: "labour",
-        narrative: "装修队拖欠工人工钱。",
-        request: "结清工钱八千元。",
-        days_ago: 22,
-        steps: &[
-            (Village, Accept),
-            (Respondent, Consent),
-            (Village, Propose),
-            (Applicant, Sign),
-            (Respondent, Sign),
-            (Applicant, Apply),
-            (Judge, Confirm),
-        ],
-    },
-];
 
 struct Cast {
     applicant: Uuid,
@@ -315,7 +119,11 @@ fn actor(who: Who, cast: &Cast, state: &workflow::CaseState) -> Actor {
 }
 
 /// Creates the demo cases unless the demo county already has some. Returns how many were made.
-pub async fn demo_cases(conn: &mut AsyncPgConnection, sealer: &Sealer) -> anyhow::Result<usize> {
+pub async fn demo_cases(
+    conn: &mut AsyncPgConnection,
+    sealer: &Sealer,
+    store: &Store,
+) -> anyhow::Result<usize> {
     let Some((village, route)) = db::divisions::route_of_village(conn, super::DEMO_VILLAGE).await?
     else {
         anyhow::bail!("the demo village is missing");
@@ -338,60 +146,242 @@ pub async fn demo_cases(conn: &mut AsyncPgConnection, sealer: &Sealer) -> anyhow
         county_id: village.county_id,
     };
     let policy = db::policy::of_county(conn, village.county_id).await?;
-    for story in STORIES {
-        conn.transaction::<(), anyhow::Error, _>(async |conn| {
-            let mut at = Utc::now() - Duration::days(story.days_ago);
-            let filing = Filing {
-                case_id: Uuid::now_v7(),
-                county_id: village.county_id,
-                route,
-                parties: vec![
-                    (Uuid::now_v7(), Side::Applicant, Some(cast.applicant)),
-                    (Uuid::now_v7(), Side::Respondent, Some(cast.respondent)),
-                ],
-                filed_by: None,
-            };
-            let mut t = workflow::file(&filing, at, &policy).map_err(|r| anyhow::anyhow!("{r}"))?;
-            let number =
-                db::cases::next_number(conn, village.county_id, &village.code[..6], at).await?;
-            let details = [
-                db::cases::NewParty {
-                    name: "王秀英".into(),
-                    email: Some("resident@demo.test".into()),
-                    phone_enc: Some(sealer.seal("13900001111")),
-                },
-                db::cases::NewParty {
-                    name: "李建国".into(),
-                    email: Some("respondent@demo.test".into()),
-                    phone_enc: Some(sealer.seal("13812345678")),
-                },
-            ];
-            let filer = Actor::Party {
-                user_id: Some(cast.applicant),
-                party_id: filing.parties[0].0,
-            };
-            let new = db::cases::NewCase {
-                number: &number,
-                access_code_hash: &hash_access_code(&number, "DEMO2026"),
-                category: story.category,
-                narrative: story.narrative,
-                request: story.request,
-                amount_fen: None,
-                village_id: village.id,
-                parties: &details,
-            };
-            db::cases::insert_filed(conn, &new, &t, None, &filer, at).await?;
-            for (who, step) in story.steps {
-                at += Duration::hours(7);
-                let who_acts = actor(*who, &cast, &t.case);
-                let next = workflow::decide(&t.case, &action(*step, at), &who_acts, at, &policy)
-                    .map_err(|r| anyhow::anyhow!("demo story {number}: {r}"))?;
-                db::cases::apply(conn, &t.case, &next, &who_acts, at).await?;
-                t = next;
-            }
-            Ok(())
-        })
+    // Each story is told three times: once for the demo accounts, twice for villagers without
+    // an account whom the village mediator filed for (assisted filing).
+    for round in 0..ROUNDS {
+        for (n, story) in STORIES.iter().enumerate() {
+            conn.transaction::<(), anyhow::Error, _>(async |conn| {
+                tell(
+                    conn,
+                    &Tale {
+                        village: &village,
+                        route,
+                        cast: &cast,
+                        policy: &policy,
+                        sealer,
+                        store,
+                    },
+                    story,
+                    round,
+                    n,
+                )
+                .await
+            })
+            .await?;
+        }
+    }
+    Ok(STORIES.len() * ROUNDS)
+}
+
+const ROUNDS: usize = 3;
+
+/// Villagers without an account: (applicant, respondent) per round after the first.
+const VILLAGERS: [(&str, &str); 2] = [("张大爷", "刘二婶"), ("孙阿姨", "周老板")];
+
+struct Tale<'a> {
+    village: &'a db::divisions::DivisionRow,
+    route: workflow::Route,
+    cast: &'a Cast,
+    policy: &'a workflow::Policy,
+    sealer: &'a Sealer,
+    store: &'a Store,
+}
+
+/// A small PDF, so that the demo has evidence to open.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+async fn tell(
+    conn: &mut AsyncPgConnection,
+    tale: &Tale<'_>,
+    story: &Story,
+    round: usize,
+    n: usize,
+) -> anyhow::Result<()> {
+    let (village, cast) = (tale.village, tale.cast);
+    let mut at = Utc::now() - Duration::days(story.days_ago) + Duration::minutes(round as i64 * 37);
+    let with_accounts = round == 0;
+    let (applicant_user, respondent_user) = if with_accounts {
+        (Some(cast.applicant), Some(cast.respondent))
+    } else {
+        (None, None)
+    };
+    let filing = Filing {
+        case_id: Uuid::now_v7(),
+        county_id: village.county_id,
+        route: tale.route,
+        parties: vec![
+            (Uuid::now_v7(), Side::Applicant, applicant_user),
+            (Uuid::now_v7(), Side::Respondent, respondent_user),
+        ],
+        filed_by: (!with_accounts).then_some(cast.village),
+    };
+    let mut t = workflow::file(&filing, at, tale.policy).map_err(|r| anyhow::anyhow!("{r}"))?;
+    let number = db::cases::next_number(conn, village.county_id, &village.code[..6], at).await?;
+    let details = if with_accounts {
+        [
+            db::cases::NewParty {
+                name: "王秀英".into(),
+                email: Some("resident@demo.test".into()),
+                phone_enc: Some(tale.sealer.seal("13900001111")),
+            },
+            db::cases::NewParty {
+                name: "李建国".into(),
+                email: Some("respondent@demo.test".into()),
+                phone_enc: Some(tale.sealer.seal("13812345678")),
+            },
+        ]
+    } else {
+        let (a, r) = VILLAGERS[round - 1];
+        [
+            db::cases::NewParty {
+                name: a.into(),
+                email: None,
+                phone_enc: Some(tale.sealer.seal(&format!("1370000{:04}", n * 10 + round))),
+            },
+            db::cases::NewParty {
+                name: r.into(),
+                email: None,
+                phone_enc: None,
+            },
+        ]
+    };
+    let filer = if with_accounts {
+        Actor::Party {
+            user_id: Some(cast.applicant),
+            party_id: filing.parties[0].0,
+        }
+    } else {
+        Actor::Mediator {
+            user_id: cast.village,
+            committee_id: tale.route.village,
+            is_head: false,
+        }
+    };
+    let new = db::cases::NewCase {
+        number: &number,
+        access_code_hash: &hash_access_code(&number, "DEMO2026"),
+        category: story.category,
+        narrative: story.narrative,
+        request: story.request,
+        amount_fen: None,
+        village_id: village.id,
+        parties: &details,
+    };
+    db::cases::insert_filed(conn, &new, &t, filing.filed_by, &filer, at).await?;
+    let method = (!with_accounts).then_some("in_person");
+    db::cases::record_consent_to_notice(
+        conn,
+        village.county_id,
+        filing.case_id,
+        crate::casework::filing::PRIVACY_NOTICE_VERSION,
+        at,
+        method,
+    )
+    .await?;
+    for (who, step) in story.steps {
+        at += Duration::hours(7);
+        let who_acts = actor(*who, cast, &t.case);
+        let next = workflow::decide(&t.case, &action(*step, at), &who_acts, at, tale.policy)
+            .map_err(|r| anyhow::anyhow!("demo story {number}: {r}"))?;
+        db::cases::apply(conn, &t.case, &next, &who_acts, at).await?;
+        t = next;
+    }
+    if !story.steps.is_empty() {
+        talk(conn, tale, &t.case, at).await?;
+    }
+    if with_accounts && n.is_multiple_of(3) {
+        attach_pdf(conn, tale, &t.case, at).await?;
+    }
+    Ok(())
+}
+
+/// A word from the mediator on the thread, and the applicant's answer.
+async fn talk(
+    conn: &mut AsyncPgConnection,
+    tale: &Tale<'_>,
+    case: &workflow::CaseState,
+    at: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let applicant = case.parties.iter().find(|p| p.side == Side::Applicant);
+    let lines = [
+        (
+            Some(tale.cast.village),
+            None,
+            "mediator",
+            "您好，我是枫源村调委会的调解员，已经看到您的申请，会尽快联系双方。",
+        ),
+        (
+            applicant.and_then(|p| p.user_id),
+            applicant.map(|p| p.id),
+            "party",
+            "谢谢，我白天都在家，随时可以联系。",
+        ),
+    ];
+    for (i, (author, party, role, body)) in lines.into_iter().enumerate() {
+        db::messages::insert(
+            conn,
+            &db::messages::MessageRow {
+                county_id: case.county_id,
+                id: Uuid::now_v7(),
+                case_id: case.id,
+                author_id: author,
+                author_party_id: party,
+                author_role: role.into(),
+                audience: "all".into(),
+                party_id: None,
+                body: body.into(),
+                created_at: at + Duration::minutes(i as i64 * 30),
+            },
+        )
         .await?;
     }
-    Ok(STORIES.len())
+    Ok(())
+}
+
+/// The applicant's written statement as a PDF in the evidence store.
+async fn attach_pdf(
+    conn: &mut AsyncPgConnection,
+    tale: &Tale<'_>,
+    case: &workflow::CaseState,
+    at: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use sha2::{Digest, Sha256};
+    let sha256 = hex::encode(Sha256::digest(DEMO_PDF));
+    let temp = tale.store.temp_path();
+    tokio::fs::write(&temp, DEMO_PDF).await?;
+    tale.store.commit(&temp, &sha256).await?;
+    let applicant = case.parties.iter().find(|p| p.side == Side::Applicant);
+    let row = db::evidence::EvidenceRow {
+        county_id: case.county_id,
+        id: Uuid::now_v7(),
+        case_id: case.id,
+        sha256: sha256.clone(),
+        size: DEMO_PDF.len() as i64,
+        content_type: "application/pdf".into(),
+        filename: "情况说明.pdf".into(),
+        description: Some("申请人的书面说明".into()),
+        uploaded_by: applicant.and_then(|p| p.user_id),
+        uploader_party_id: applicant.map(|p| p.id),
+        visible_to_other_parties: true,
+        created_at: at,
+    };
+    let event = workflow::Event {
+        kind: "evidence_added".into(),
+        data: serde_json::json!({"evidence_id": row.id, "sha256": sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
+    };
+    let actor = Actor::Party {
+        user_id: row.uploaded_by,
+        party_id: row.uploader_party_id.unwrap_or_default(),
+    };
+    db::events::append(
+        conn,
+        case.county_id,
+        case.id,
+        std::slice::from_ref(&event),
+        &actor,
+        at,
+    )
+    .await?;
+    db::evidence::insert(conn, &row).await?;
+    Ok(())
 }

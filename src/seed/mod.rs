@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 mod cases;
 pub mod load;
+mod stories;
 
 use crate::auth::password;
 use crate::crypto::Sealer;
@@ -93,11 +94,11 @@ pub fn parse_divisions(text: &str) -> anyhow::Result<Vec<ImportRow>> {
     Ok(rows)
 }
 
-/// Divisions, committees and demo logins; with `with_cases`, also the demo cases.
+/// Divisions, committees and demo logins; given an evidence store, also the demo cases.
 pub async fn demo(
     conn: &mut AsyncPgConnection,
     sealer: &Sealer,
-    with_cases: bool,
+    with_cases: Option<&crate::evidence::Store>,
 ) -> anyhow::Result<String> {
     let created = db::divisions::import(conn, &parse_divisions(ZHUJI)?).await?;
     let county = db::divisions::by_code(conn, DEMO_COUNTY)
@@ -130,10 +131,9 @@ pub async fn demo(
             .execute(conn)
             .await?;
     }
-    let new_cases = if with_cases {
-        cases::demo_cases(conn, sealer).await?
-    } else {
-        0
+    let new_cases = match with_cases {
+        Some(store) => cases::demo_cases(conn, sealer, store).await?,
+        None => 0,
     };
     Ok(format!(
         "demo county 诸暨市 ({DEMO_COUNTY}): {created} new divisions, {new_users} new accounts, \

@@ -127,13 +127,9 @@ async fn template() -> String {
         {
             let pool = fengqiao::db::pool(&url, 1).unwrap();
             let mut conn = pool.get().await.unwrap();
-            fengqiao::seed::demo(
-                &mut conn,
-                &fengqiao::crypto::Sealer::new(&[42u8; 32]),
-                false,
-            )
-            .await
-            .expect("seed the template");
+            fengqiao::seed::demo(&mut conn, &fengqiao::crypto::Sealer::new(&[42u8; 32]), None)
+                .await
+                .expect("seed the template");
         }
         admin.execute(&format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{building}'"), &[]).await.unwrap();
         admin

@@ -13,6 +13,7 @@ async fn the_demo_county_has_cases_in_every_status_and_seeding_twice_adds_nothin
             .arg("seed-demo")
             .env("DATABASE_URL", &app.config.database_url)
             .env("DATA_KEY", "2a".repeat(32))
+            .env("DATA_DIR", &app.config.data_dir)
             .output()
             .unwrap();
         assert!(
@@ -23,7 +24,7 @@ async fn the_demo_county_has_cases_in_every_status_and_seeding_twice_adds_nothin
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let first = seed();
-    assert!(first.contains("14 new cases"), "{first}");
+    assert!(first.contains("42 new cases"), "{first}");
     let again = seed();
     assert!(
         again.contains("0 new divisions, 0 new accounts, 0 new cases"),
@@ -66,6 +67,44 @@ async fn the_demo_county_has_cases_in_every_status_and_seeding_twice_adds_nothin
         .map(|c| c["level"].as_str().unwrap())
         .collect();
     assert_eq!(levels.len(), 3, "{levels:?}");
+    // It has messages and evidence to look at, and the evidence opens.
+    let with_material = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["status"] == "submitted")
+        .unwrap();
+    let evidence: Value = app
+        .get(
+            &format!(
+                "/api/v1/cases/{}/evidence",
+                with_material["id"].as_str().unwrap()
+            ),
+            Some(&resident),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(evidence[0]["content_type"], "application/pdf");
+    let file = app
+        .get(
+            &format!("/api/v1/evidence/{}", evidence[0]["id"].as_str().unwrap()),
+            Some(&resident),
+        )
+        .await;
+    assert_eq!(file.status(), reqwest::StatusCode::OK);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let queue: Value = app
+        .get("/api/v1/queue?limit=200", Some(&mediator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        queue["items"].as_array().unwrap().len() >= 20,
+        "a busy village queue"
+    );
     // The neighbour is party to none of them.
     let neighbour = app.login("neighbour@demo.test").await;
     let theirs: Value = app

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::recipients::{Directory, Person, committee};
+use super::recipients::{Book, Person};
 use crate::db::schema::{cases, notifications, outbox};
-use crate::workflow::{CaseState, Notice, Recipient};
+use crate::workflow::{CaseState, Notice};
 
 /// The in-app notice that asks the mediator to reach a party who has no address by phone or
 /// on paper (assisted filing).
@@ -78,62 +78,69 @@ pub async fn enqueue(
     extra: &Value,
     now: DateTime<Utc>,
 ) -> QueryResult<Enqueued> {
-    if notices.is_empty() {
+    enqueue_many(conn, &[(case, notices, extra)], now).await
+}
+
+/// `enqueue` for many changes at once (a sweep): the people are read in a few set-based
+/// queries and the rows written in multi-row inserts.
+pub async fn enqueue_many(
+    conn: &mut AsyncPgConnection,
+    changes: &[(&CaseState, &[Notice], &Value)],
+    now: DateTime<Utc>,
+) -> QueryResult<Enqueued> {
+    let changes: Vec<_> = changes.iter().filter(|(_, n, _)| !n.is_empty()).collect();
+    if changes.is_empty() {
         return Ok(Enqueued::default());
     }
-    let number: String = cases::table
-        .find((case.county_id, case.id))
-        .select(cases::number)
-        .first(conn)
-        .await?;
-    let directory = Directory::load(conn, case).await?;
+    let cases: Vec<(&CaseState, &[Notice])> = changes.iter().map(|(c, n, _)| (*c, *n)).collect();
+    let book = Book::load(conn, &cases).await?;
     let mut mails = Vec::new();
     let mut bells = Vec::new();
-    let mut seen = HashSet::new();
-    let mut unreachable: Vec<(&'static str, Uuid)> = Vec::new();
-    for notice in notices {
-        for person in directory.resolve(conn, case, notice.to).await? {
-            if !seen.insert((notice.kind, person.key())) {
-                continue;
-            }
-            if let Some(email) = &person.email {
-                mails.push(NewMail {
-                    county_id: case.county_id,
-                    id: Uuid::now_v7(),
-                    case_id: Some(case.id),
-                    kind: notice.kind.to_owned(),
-                    user_id: person.user_id,
-                    email: email.clone(),
-                    party_id: person.party_id,
-                    language: person.language,
-                    payload: payload(case, &number, notice.kind, extra),
-                    next_attempt_at: now,
-                    created_at: now,
-                });
-            }
-            if let Some(user_id) = person.user_id {
-                bells.push(bell(case, user_id, notice.kind, json!({}), now));
-            }
-            if let Person {
-                email: None,
-                user_id: None,
-                party_id: Some(party_id),
-                ..
-            } = person
-            {
-                unreachable.push((notice.kind, party_id));
+    let mut phone_calls = 0;
+    for (case, notices, extra) in changes {
+        let number = book.number(case);
+        let directory = book.directory(case);
+        let mut seen = HashSet::new();
+        let mut unreachable: Vec<(&'static str, Uuid)> = Vec::new();
+        for notice in notices.iter() {
+            for person in book.resolve(&directory, case, notice.to) {
+                if !seen.insert((notice.kind, person.key())) {
+                    continue;
+                }
+                if let Some(email) = &person.email {
+                    mails.push(NewMail {
+                        county_id: case.county_id,
+                        id: Uuid::now_v7(),
+                        case_id: Some(case.id),
+                        kind: notice.kind.to_owned(),
+                        user_id: person.user_id,
+                        email: email.clone(),
+                        party_id: person.party_id,
+                        language: person.language,
+                        payload: payload(case, &number, notice.kind, extra),
+                        next_attempt_at: now,
+                        created_at: now,
+                    });
+                }
+                if let Some(user_id) = person.user_id {
+                    bells.push(bell(case, user_id, notice.kind, json!({}), now));
+                }
+                if let Person {
+                    email: None,
+                    user_id: None,
+                    party_id: Some(party_id),
+                    ..
+                } = person
+                {
+                    unreachable.push((notice.kind, party_id));
+                }
             }
         }
-    }
-    let phone_calls = unreachable.len();
-    if !unreachable.is_empty() {
-        let handlers = match case.mediator_id {
-            Some(user_id) => {
-                directory
-                    .resolve(conn, case, Recipient::Mediator { user_id })
-                    .await?
-            }
-            None => committee(conn, case.committee_id).await?,
+        phone_calls += unreachable.len();
+        let handlers = if unreachable.is_empty() {
+            Vec::new()
+        } else {
+            book.handlers(case)
         };
         for (about, party_id) in unreachable {
             for h in handlers.iter().filter_map(|h| h.user_id) {
@@ -147,15 +154,16 @@ pub async fn enqueue(
         notifications: bells.len(),
         phone_calls,
     };
-    if !mails.is_empty() {
+    // Chunks keep the bind parameters of one statement well under PostgreSQL's 65 535.
+    for chunk in mails.chunks(2000) {
         diesel::insert_into(outbox::table)
-            .values(mails)
+            .values(chunk)
             .execute(conn)
             .await?;
     }
-    if !bells.is_empty() {
+    for chunk in bells.chunks(4000) {
         diesel::insert_into(notifications::table)
-            .values(bells)
+            .values(chunk)
             .execute(conn)
             .await?;
     }

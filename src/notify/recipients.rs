@@ -5,8 +5,10 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{case_parties, users};
-use crate::workflow::{CaseState, Recipient};
+use std::collections::HashMap;
+
+use crate::db::schema::{case_parties, cases, users};
+use crate::workflow::{CaseState, Notice, Recipient};
 
 /// One person to tell. A party filed for by a mediator may have neither an address nor an
 /// account; the outbox then asks the case's mediator to call them.
@@ -50,7 +52,172 @@ pub struct PartyContact {
     pub user_language: Option<String>,
 }
 
-/// The parties of a case and where they can be reached, read once per change.
+/// Everything needed to turn a batch of notices into people, read in a few set-based queries
+/// (one batch may be a single change, or every case a sweep escalated).
+#[derive(Default)]
+pub struct Book {
+    numbers: HashMap<Uuid, String>,
+    parties: HashMap<Uuid, Vec<PartyContact>>,
+    committees: HashMap<Uuid, Vec<Person>>,
+    mediators: HashMap<Uuid, Person>,
+    judges: HashMap<Uuid, Vec<Person>>,
+}
+
+type StaffRow = (Uuid, String, String, Option<Uuid>, Option<Uuid>, String);
+
+fn staff_person(row: &StaffRow) -> Person {
+    Person {
+        user_id: Some(row.0),
+        email: Some(row.1.clone()),
+        party_id: None,
+        language: language(Some(&row.2)),
+    }
+}
+
+impl Book {
+    pub async fn load(
+        conn: &mut AsyncPgConnection,
+        cases: &[(&CaseState, &[Notice])],
+    ) -> QueryResult<Book> {
+        let mut book = Book::default();
+        if cases.is_empty() {
+            return Ok(book);
+        }
+        let ids: Vec<Uuid> = cases.iter().map(|(c, _)| c.id).collect();
+        let counties: Vec<Uuid> = cases.iter().map(|(c, _)| c.county_id).collect();
+        let mut committee_ids: Vec<Uuid> = cases.iter().map(|(c, _)| c.committee_id).collect();
+        let mut mediator_ids: Vec<Uuid> = cases.iter().filter_map(|(c, _)| c.mediator_id).collect();
+        for (_, notices) in cases {
+            for n in notices.iter() {
+                match n.to {
+                    Recipient::Committee { committee_id } => committee_ids.push(committee_id),
+                    Recipient::Mediator { user_id } => mediator_ids.push(user_id),
+                    _ => {}
+                }
+            }
+        }
+        book.numbers = cases::table
+            .filter(cases::county_id.eq_any(&counties))
+            .filter(cases::id.eq_any(&ids))
+            .select((cases::id, cases::number))
+            .load::<(Uuid, String)>(conn)
+            .await?
+            .into_iter()
+            .collect();
+        let parties: Vec<(Uuid, PartyContact)> = case_parties::table
+            .left_join(users::table.on(users::id.nullable().eq(case_parties::user_id)))
+            .filter(case_parties::county_id.eq_any(&counties))
+            .filter(case_parties::case_id.eq_any(&ids))
+            .order((case_parties::case_id, case_parties::position))
+            .select((
+                case_parties::case_id,
+                (
+                    case_parties::id,
+                    case_parties::side,
+                    case_parties::email,
+                    case_parties::user_id,
+                    users::email.nullable(),
+                    users::language.nullable(),
+                ),
+            ))
+            .load(conn)
+            .await?;
+        for (case_id, p) in parties {
+            book.parties.entry(case_id).or_default().push(p);
+        }
+        let staff: Vec<StaffRow> = users::table
+            .filter(
+                users::committee_id
+                    .eq_any(&committee_ids)
+                    .and(users::role.eq_any(["mediator", "committee_head"]))
+                    .or(users::id.eq_any(&mediator_ids))
+                    .or(users::role
+                        .eq("judge")
+                        .and(users::county_id.eq_any(&counties))),
+            )
+            .order(users::email)
+            .select((
+                users::id,
+                users::email,
+                users::language,
+                users::committee_id,
+                users::county_id,
+                users::role,
+            ))
+            .load(conn)
+            .await?;
+        for row in &staff {
+            let person = staff_person(row);
+            if mediator_ids.contains(&row.0) {
+                book.mediators.insert(row.0, person.clone());
+            }
+            if let (Some(c), true) = (row.3, row.5 == "mediator" || row.5 == "committee_head") {
+                book.committees.entry(c).or_default().push(person.clone());
+            }
+            if let (Some(county), "judge") = (row.4, row.5.as_str()) {
+                book.judges.entry(county).or_default().push(person);
+            }
+        }
+        Ok(book)
+    }
+
+    pub fn number(&self, case: &CaseState) -> String {
+        self.numbers.get(&case.id).cloned().unwrap_or_default()
+    }
+
+    pub fn directory(&self, case: &CaseState) -> Directory {
+        let parties = self.parties.get(&case.id).cloned().unwrap_or_default();
+        let fallback = parties
+            .iter()
+            .find(|p| p.side == "applicant" && p.user_language.is_some())
+            .map_or("zh", |p| language(p.user_language.as_deref()));
+        Directory { parties, fallback }
+    }
+
+    /// The people a recipient stands for, in a stable order.
+    pub fn resolve(&self, directory: &Directory, case: &CaseState, to: Recipient) -> Vec<Person> {
+        match to {
+            Recipient::Party { party_id } => directory
+                .parties
+                .iter()
+                .filter(|p| p.id == party_id)
+                .map(|p| directory.party(p))
+                .collect(),
+            Recipient::AllParties => directory
+                .parties
+                .iter()
+                .map(|p| directory.party(p))
+                .collect(),
+            Recipient::Mediator { user_id } => {
+                self.mediators.get(&user_id).cloned().into_iter().collect()
+            }
+            Recipient::Committee { committee_id } => self
+                .committees
+                .get(&committee_id)
+                .cloned()
+                .unwrap_or_default(),
+            Recipient::Judges => self
+                .judges
+                .get(&case.county_id)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Who handles the case now: its mediator, or the committee while nobody is assigned.
+    pub fn handlers(&self, case: &CaseState) -> Vec<Person> {
+        match case.mediator_id {
+            Some(user_id) => self.mediators.get(&user_id).cloned().into_iter().collect(),
+            None => self
+                .committees
+                .get(&case.committee_id)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The parties of a case and where they can be reached.
 pub struct Directory {
     parties: Vec<PartyContact>,
     /// Parties without an account read mail in the applicant's language (zh when unknown).
@@ -58,29 +225,6 @@ pub struct Directory {
 }
 
 impl Directory {
-    pub async fn load(conn: &mut AsyncPgConnection, case: &CaseState) -> QueryResult<Directory> {
-        let parties: Vec<PartyContact> = case_parties::table
-            .left_join(users::table.on(users::id.nullable().eq(case_parties::user_id)))
-            .filter(case_parties::county_id.eq(case.county_id))
-            .filter(case_parties::case_id.eq(case.id))
-            .order(case_parties::position)
-            .select((
-                case_parties::id,
-                case_parties::side,
-                case_parties::email,
-                case_parties::user_id,
-                users::email.nullable(),
-                users::language.nullable(),
-            ))
-            .load(conn)
-            .await?;
-        let fallback = parties
-            .iter()
-            .find(|p| p.side == "applicant" && p.user_language.is_some())
-            .map_or("zh", |p| language(p.user_language.as_deref()));
-        Ok(Directory { parties, fallback })
-    }
-
     fn party(&self, p: &PartyContact) -> Person {
         Person {
             user_id: p.user_id,
@@ -93,75 +237,4 @@ impl Directory {
             },
         }
     }
-
-    /// The people a recipient stands for, in a stable order.
-    pub async fn resolve(
-        &self,
-        conn: &mut AsyncPgConnection,
-        case: &CaseState,
-        to: Recipient,
-    ) -> QueryResult<Vec<Person>> {
-        Ok(match to {
-            Recipient::Party { party_id } => self
-                .parties
-                .iter()
-                .filter(|p| p.id == party_id)
-                .map(|p| self.party(p))
-                .collect(),
-            Recipient::AllParties => self.parties.iter().map(|p| self.party(p)).collect(),
-            Recipient::Mediator { user_id } => {
-                staff(
-                    conn,
-                    users::table.filter(users::id.eq(user_id)).into_boxed(),
-                )
-                .await?
-            }
-            Recipient::Committee { committee_id } => committee(conn, committee_id).await?,
-            Recipient::Judges => {
-                staff(
-                    conn,
-                    users::table
-                        .filter(users::role.eq("judge"))
-                        .filter(users::county_id.eq(case.county_id))
-                        .into_boxed(),
-                )
-                .await?
-            }
-        })
-    }
-}
-
-/// Every mediator and the head of a committee.
-pub async fn committee(
-    conn: &mut AsyncPgConnection,
-    committee_id: Uuid,
-) -> QueryResult<Vec<Person>> {
-    staff(
-        conn,
-        users::table
-            .filter(users::committee_id.eq(committee_id))
-            .filter(users::role.eq_any(["mediator", "committee_head"]))
-            .into_boxed(),
-    )
-    .await
-}
-
-async fn staff(
-    conn: &mut AsyncPgConnection,
-    query: users::BoxedQuery<'_, diesel::pg::Pg>,
-) -> QueryResult<Vec<Person>> {
-    let rows: Vec<(Uuid, String, String)> = query
-        .order(users::email)
-        .select((users::id, users::email, users::language))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, lang)| Person {
-            user_id: Some(id),
-            email: Some(email),
-            party_id: None,
-            language: language(Some(&lang)),
-        })
-        .collect())
 }

@@ -239,9 +239,12 @@ pub async fn apply_many(
         events::insert_rows(conn, chunk).await?;
     }
     // Everyone the engine names hears of the change, in this same transaction.
-    for (_, t) in &done {
-        crate::notify::enqueue(conn, &t.case, &t.notices, &serde_json::json!({}), now).await?;
-    }
+    let nothing = serde_json::json!({});
+    let changes: Vec<_> = done
+        .iter()
+        .map(|(_, t)| (&t.case, t.notices.as_slice(), &nothing))
+        .collect();
+    crate::notify::outbox::enqueue_many(conn, &changes, now).await?;
     Ok(written + done.len())
 }
 

@@ -125,37 +125,67 @@ impl Book {
         for (case_id, p) in parties {
             book.parties.entry(case_id).or_default().push(p);
         }
-        let staff: Vec<StaffRow> = users::table
-            .filter(
-                users::committee_id
-                    .eq_any(&committee_ids)
-                    .and(users::role.eq_any(["mediator", "committee_head"]))
-                    .or(users::id.eq_any(&mediator_ids))
-                    .or(users::role
-                        .eq("judge")
-                        .and(users::county_id.eq_any(&counties))),
-            )
+        // Three narrow queries, each on an index, and only those the notices need: a filing
+        // must not scan every account of the province.
+        let wants_judges = cases
+            .iter()
+            .any(|(_, n)| n.iter().any(|x| matches!(x.to, Recipient::Judges)));
+        let columns = (
+            users::id,
+            users::email,
+            users::language,
+            users::committee_id,
+            users::county_id,
+            users::role,
+        );
+        let committee_staff: Vec<StaffRow> = users::table
+            .filter(users::committee_id.eq_any(&committee_ids))
+            .filter(users::role.eq_any(["mediator", "committee_head"]))
             .order(users::email)
-            .select((
-                users::id,
-                users::email,
-                users::language,
-                users::committee_id,
-                users::county_id,
-                users::role,
-            ))
+            .select(columns)
             .load(conn)
             .await?;
-        for row in &staff {
-            let person = staff_person(row);
+        for row in &committee_staff {
+            if let Some(c) = row.3 {
+                book.committees
+                    .entry(c)
+                    .or_default()
+                    .push(staff_person(row));
+            }
             if mediator_ids.contains(&row.0) {
-                book.mediators.insert(row.0, person.clone());
+                book.mediators.insert(row.0, staff_person(row));
             }
-            if let (Some(c), true) = (row.3, row.5 == "mediator" || row.5 == "committee_head") {
-                book.committees.entry(c).or_default().push(person.clone());
+        }
+        let missing: Vec<Uuid> = mediator_ids
+            .iter()
+            .copied()
+            .filter(|m| !book.mediators.contains_key(m))
+            .collect();
+        if !missing.is_empty() {
+            let rows: Vec<StaffRow> = users::table
+                .filter(users::id.eq_any(&missing))
+                .select(columns)
+                .load(conn)
+                .await?;
+            for row in &rows {
+                book.mediators.insert(row.0, staff_person(row));
             }
-            if let (Some(county), "judge") = (row.4, row.5.as_str()) {
-                book.judges.entry(county).or_default().push(person);
+        }
+        if wants_judges {
+            let judges: Vec<StaffRow> = users::table
+                .filter(users::role.eq("judge"))
+                .filter(users::county_id.eq_any(&counties))
+                .order(users::email)
+                .select(columns)
+                .load(conn)
+                .await?;
+            for row in &judges {
+                if let Some(county) = row.4 {
+                    book.judges
+                        .entry(county)
+                        .or_default()
+                        .push(staff_person(row));
+                }
             }
         }
         Ok(book)

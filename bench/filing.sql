@@ -50,6 +50,32 @@ INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, da
 INSERT INTO case_filings (county_id, case_id, privacy_notice_version, privacy_consented_at,
                           assisted_consent)
   VALUES (:cid, :case_id, '2026-11', :at, NULL);
+-- The notices, in the same transaction (notify::enqueue_many): the case number, the parties
+-- with their accounts and the committee's staff, then the receipt to the applicant and the
+-- "new case" to the village committee, as mail and as bell rows.
+SELECT id, number FROM cases WHERE county_id = ANY(ARRAY[:cid::uuid]) AND id = ANY(ARRAY[:case_id::uuid]);
+SELECT p.case_id, p.id, p.side, p.email, p.user_id, u.email, u.language FROM case_parties p
+  LEFT JOIN users u ON u.id = p.user_id
+  WHERE p.county_id = ANY(ARRAY[:cid::uuid]) AND p.case_id = ANY(ARRAY[:case_id::uuid])
+  ORDER BY p.case_id, p.position;
+SELECT id, email, language, committee_id, county_id, role FROM users
+  WHERE committee_id = ANY(ARRAY[:vc::uuid]) AND role IN ('mediator', 'committee_head')
+  ORDER BY email;
+INSERT INTO outbox (county_id, id, case_id, kind, user_id, email, party_id, language, payload,
+                    next_attempt_at, created_at)
+  SELECT :cid::uuid, gen_random_uuid(), :case_id::uuid, 'filing_receipt', :uid::uuid, :uemail::text,
+         :p1::uuid, 'zh', jsonb_build_object('case_id', :case_id::text, 'access_code', 'ABCDEFGH'),
+         :at::timestamptz, :at::timestamptz
+  UNION ALL
+  SELECT :cid::uuid, gen_random_uuid(), :case_id::uuid, 'new_case', id, email, NULL, language,
+         jsonb_build_object('case_id', :case_id::text), :at::timestamptz, :at::timestamptz
+    FROM users WHERE committee_id = :vc AND role IN ('mediator', 'committee_head');
+INSERT INTO notifications (county_id, id, user_id, case_id, kind, data, created_at)
+  SELECT :cid::uuid, gen_random_uuid(), :uid::uuid, :case_id::uuid, 'filing_receipt', '{}'::jsonb,
+         :at::timestamptz
+  UNION ALL
+  SELECT :cid::uuid, gen_random_uuid(), id, :case_id::uuid, 'new_case', '{}'::jsonb, :at::timestamptz
+    FROM users WHERE committee_id = :vc AND role IN ('mediator', 'committee_head');
 COMMIT;
 -- The answer: the case read back through the gate, its parties, sessions and labels.
 SELECT * FROM cases WHERE id = :case_id AND EXISTS (

@@ -68,7 +68,7 @@ pub const STORIES: &[Story] = &[
         category: "family",
         narrative: "兄弟三人对母亲的赡养费分担有争议。",
         request: "商定每人每月的赡养费。",
-        days_ago: 8,
+        days_ago: 3,
         steps: &[
             (Village, Accept),
             (Respondent, Consent),
@@ -116,7 +116,7 @@ pub const STORIES: &[Story] = &[
         category: "neighbour",
         narrative: "隔壁养的狗晚上一直叫，影响休息。",
         request: "请邻居管好狗。",
-        days_ago: 4,
+        days_ago: 2,
         steps: &[(Village, Accept), (Respondent, Refuse)],
     },
     Story {
@@ -142,7 +142,7 @@ pub const STORIES: &[Story] = &[
         category: "debt",
         narrative: "合伙养殖散伙后，对方一直不结账。",
         request: "结清合伙账目。",
-        days_ago: 14,
+        days_ago: 3,
         steps: &[
             (Village, Accept),
             (Respondent, Refuse),

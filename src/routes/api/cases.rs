@@ -59,14 +59,27 @@ pub async fn create(
         now,
     )
     .await?;
-    let record = db::cases::find_visible(&mut conn, scope_of(&principal), filed.case_id)
+    filed_response(&req, &mut conn, &principal, &state, filed, now).await
+}
+
+/// The answer to a filing (by a resident or for one): 201, the case as the caller sees it, and
+/// the access code, which is shown this once.
+pub async fn filed_response(
+    req: &HttpRequest,
+    conn: &mut diesel_async::AsyncPgConnection,
+    principal: &Principal,
+    state: &AppState,
+    filed: crate::casework::filing::Filed,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<HttpResponse> {
+    let record = db::cases::find_visible(conn, scope_of(principal), filed.case_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let case = load_view(
-        &mut conn,
-        &principal,
+        conn,
+        principal,
         record,
-        request_lang(&req, &principal),
+        request_lang(req, principal),
         &state.sealer,
         now,
     )

@@ -2,18 +2,16 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::Utc;
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::cases::request_lang;
 use crate::auth::Principal;
 use crate::casework::filing::{AssistedFilingInput, file_assisted};
 use crate::casework::invitation::{self, Answer, InvitationView};
+use crate::casework::lang;
 use crate::casework::parties::{self, CaseKey, NewPartyInput, PublicStatus};
-use crate::casework::view::{CaseView, load_view};
-use crate::casework::{lang, scope_of};
-use crate::db;
-use crate::error::{AppError, AppResult};
+use crate::casework::view::CaseView;
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::workflow::Lang;
 
@@ -26,13 +24,6 @@ fn anonymous_lang(req: &HttpRequest) -> Lang {
     )
 }
 
-#[derive(Serialize)]
-struct Filed {
-    #[serde(flatten)]
-    case: CaseView,
-    access_code: Option<String>,
-}
-
 /// `POST /api/v1/cases/assisted`: a mediator files for a resident.
 pub async fn assisted(
     req: HttpRequest,
@@ -43,24 +34,7 @@ pub async fn assisted(
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
     let filed = file_assisted(&mut conn, &principal, body.into_inner(), &state.sealer, now).await?;
-    let record = db::cases::find_visible(&mut conn, scope_of(&principal), filed.case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let case = load_view(
-        &mut conn,
-        &principal,
-        record,
-        request_lang(&req, &principal),
-        &state.sealer,
-        now,
-    )
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/cases/{}", case.id)))
-        .json(Filed {
-            case,
-            access_code: filed.access_code,
-        }))
+    super::cases::filed_response(&req, &mut conn, &principal, &state, filed, now).await
 }
 
 /// `POST /api/v1/cases/claim`: a resident takes over a case filed for them.

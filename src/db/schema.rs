@@ -279,6 +279,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_history_heads (county_id, case_id) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        seq -> Int4,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
@@ -286,6 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_counters,
     case_events,
     case_filings,
+    case_history_heads,
     case_messages,
     case_parties,
     case_ratings,

@@ -537,6 +537,35 @@ async fn the_history_is_append_only_and_verifiable() {
     let out = verify();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("was altered"));
+    // A second case loses its newest event: the chain that is left is intact, but it no longer
+    // ends where the database recorded its head.
+    let (_, other) = app.file().await;
+    let mediator = app.login("village.mediator@demo.test").await;
+    app.act_ok(
+        &mediator,
+        &id(&other),
+        serde_json::json!({"action": "accept"}),
+    )
+    .await;
+    db.batch_execute(&format!(
+        "DELETE FROM case_events WHERE case_id = '{}' AND seq = (SELECT max(seq) FROM case_events WHERE case_id = '{}');",
+        id(&other),
+        id(&other)
+    ))
+    .await
+    .unwrap();
+    let out = verify();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("newest event(s) are missing"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // And the recorded heads cannot simply be removed.
+    assert!(
+        db.execute("DELETE FROM case_history_heads", &[])
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]

@@ -233,7 +233,7 @@ SELECT 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident
 FROM pg_constraint
 WHERE contype = 'f'
   AND conrelid IN ('cases'::regclass, 'case_parties'::regclass, 'case_events'::regclass,
-                   'case_filings'::regclass)
+                   'case_filings'::regclass, 'case_history_heads'::regclass)
 UNION ALL
 SELECT pg_get_indexdef(i.indexrelid), 'DROP INDEX ' || i.indexrelid::regclass, 0
 FROM pg_index i

@@ -254,10 +254,7 @@ pub async fn act(
         Ok(t) => t,
         Err(refusal) => {
             let view = load_view(conn, principal, record, lang, sealer, now).await?;
-            return Err(refused(
-                refusal,
-                serde_json::to_value(&view).unwrap_or_default(),
-            ));
+            return Err(refused(refusal, serde_json::to_value(&view).ok()));
         }
     };
     let applied = conn

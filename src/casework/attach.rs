@@ -69,7 +69,7 @@ pub async fn prepare_upload(
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not add to it.".into()))?;
-    may_attach(&state, &actor).map_err(|r| refused(r, json!(null)))?;
+    may_attach(&state, &actor).map_err(|r| refused(r, None))?;
     let used = db::evidence::bytes_of_case(conn, state.county_id, state.id).await?;
     Ok((
         state,

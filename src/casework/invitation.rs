@@ -150,14 +150,8 @@ pub async fn answer(
         party_id,
     };
     let policy = db::policy::of_county(conn, state.county_id).await?;
-    let t = workflow::decide(&state, &action, &actor, now, &policy).map_err(|r| match r {
-        workflow::Refusal::WrongActor(m) => AppError::Forbidden(m),
-        workflow::Refusal::WrongState(m) => AppError::Conflict {
-            message: m,
-            case: None,
-        },
-        workflow::Refusal::Invalid(m) => AppError::Unprocessable(m),
-    })?;
+    let t = workflow::decide(&state, &action, &actor, now, &policy)
+        .map_err(|r| super::refused(r, None))?;
     let new_account = match (&input.password, &party.email, party.user_id) {
         (Some(p), Some(email), None) => {
             if db::users::by_email(conn, email).await?.is_some() {

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::attach::reader_of;
@@ -92,7 +91,7 @@ pub async fn post(
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not write in it.".into()))?;
-    may_post(&state, &actor, audience).map_err(|r| refused(r, json!(null)))?;
+    may_post(&state, &actor, audience).map_err(|r| refused(r, None))?;
     let row = MessageRow {
         county_id: state.county_id,
         id: Uuid::now_v7(),

@@ -8,6 +8,7 @@ pub mod filing;
 pub mod invitation;
 pub mod messages;
 pub mod parties;
+pub mod policy;
 pub mod rating;
 pub mod view;
 
@@ -89,13 +90,14 @@ pub fn lang(accept_language: Option<&str>, account: Option<&str>) -> Lang {
     }
 }
 
-/// The engine's refusal as an HTTP error; a 409 carries the case as it is now.
-pub fn refused(r: Refusal, current: serde_json::Value) -> AppError {
+/// The engine's refusal as an HTTP error; a 409 carries the case as it is now, when there is one
+/// to show.
+pub fn refused(r: Refusal, current: Option<serde_json::Value>) -> AppError {
     match r {
         Refusal::WrongActor(m) => AppError::Forbidden(m),
         Refusal::WrongState(m) => AppError::Conflict {
             message: m,
-            case: Some(current),
+            case: current,
         },
         Refusal::Invalid(m) => AppError::Unprocessable(m),
     }

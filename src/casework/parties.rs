@@ -82,23 +82,19 @@ pub async fn add_party(
     };
     let party_id = Uuid::now_v7();
     let policy = db::policy::of_county(conn, state.county_id).await?;
-    let t = workflow::decide(
-        &state,
-        &Action::AddParty {
-            party_id,
-            side,
-            user_id,
-        },
-        &actor,
-        now,
-        &policy,
-    )
-    .map_err(|r| {
-        refused(
-            r,
-            json!({"id": state.id, "version": state.version, "status": state.status}),
-        )
-    })?;
+    let add = Action::AddParty {
+        party_id,
+        side,
+        user_id,
+    };
+    let t = match workflow::decide(&state, &add, &actor, now, &policy) {
+        Ok(t) => t,
+        Err(r) => {
+            // A 409 carries the case as the caller sees it, as every other action's does.
+            let view = load_view(conn, principal, record, lang, sealer, now).await?;
+            return Err(refused(r, serde_json::to_value(&view).ok()));
+        }
+    };
     let position = i32::try_from(state.parties.len()).unwrap_or(i32::MAX);
     let applied = conn
         .transaction::<bool, AppError, _>(async |conn| {

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::{actor_for, refused, scope_of};
@@ -54,7 +53,7 @@ pub async fn rate(
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("Only the parties rate the service.".into()))?;
-    let party_id = may_rate(&state, &actor).map_err(|e| refused(e, json!(null)))?;
+    let party_id = may_rate(&state, &actor).map_err(|e| refused(e, None))?;
     let inserted = diesel::insert_into(r::table)
         .values((
             r::county_id.eq(state.county_id),

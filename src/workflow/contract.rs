@@ -192,6 +192,35 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// Each deadline by its name, in the order a county admin reads them.
+    pub fn fields(&self) -> [(&'static str, i32); 9] {
+        [
+            ("acceptance_days_village", self.acceptance_days_village),
+            ("acceptance_days_township", self.acceptance_days_township),
+            ("acceptance_days_county", self.acceptance_days_county),
+            ("response_days", self.response_days),
+            ("mediation_days", self.mediation_days),
+            ("extension_days", self.extension_days),
+            ("signature_days", self.signature_days),
+            ("confirmation_days", self.confirmation_days),
+            ("follow_up_days", self.follow_up_days),
+        ]
+    }
+
+    /// Every deadline is a whole number of days from 1 to 365.
+    pub fn check(&self) -> Result<(), Refusal> {
+        match self
+            .fields()
+            .into_iter()
+            .find(|(_, v)| !(1..=365).contains(v))
+        {
+            Some((name, value)) => Err(Refusal::Invalid(format!(
+                "{name} is {value}: every deadline must be 1 to 365 days."
+            ))),
+            None => Ok(()),
+        }
+    }
+
     pub fn acceptance_days(&self, level: Level) -> i32 {
         match level {
             Level::Village => self.acceptance_days_village,

@@ -78,3 +78,45 @@ pub fn id(case: &Value) -> String {
 pub fn future(days: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
 }
+
+/// Accepts, gets the respondent's consent, mediates and has both sides sign.
+pub async fn mediate_to_resolution(
+    app: &TestApp,
+    resident: &str,
+    mediator: &str,
+    case: &str,
+) -> Value {
+    let respondent = app.login("respondent@demo.test").await;
+    let mut current = app.case(mediator, case).await;
+    if current["status"] == "submitted" {
+        current = app
+            .act_ok(mediator, case, json!({"action": "accept"}))
+            .await;
+    }
+    if current["status"] == "awaiting_respondent" {
+        let c = app
+            .act_ok(&respondent, case, json!({"action": "respondent_consents"}))
+            .await;
+        assert_eq!(c["status"], "in_mediation");
+    }
+    let c = app
+        .act_ok(mediator, case, json!({"action": "schedule_session", "at": future(2), "mode": "online", "location": "https://meet.example/room/1"}))
+        .await;
+    let session = c["sessions"][0]["id"].as_str().unwrap().to_owned();
+    app.act_ok(
+        mediator,
+        case,
+        json!({"action": "record_session", "session_id": session, "record": "双方同意改管。"}),
+    )
+    .await;
+    let c = app
+        .act_ok(mediator, case, json!({"action": "propose_agreement", "terms": "李建国于十日内把排水管改到自家一侧。", "performance_due": future(10)}))
+        .await;
+    assert_eq!(c["status"], "agreement_pending");
+    app.act_ok(resident, case, json!({"action": "sign"})).await;
+    let c = app
+        .act_ok(&respondent, case, json!({"action": "sign"}))
+        .await;
+    assert_eq!(c["status"], "resolved");
+    c
+}

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::cases_support::{future, id};
+use crate::cases_support::{id, mediate_to_resolution};
 use crate::harness::{TestApp, error_of};
 
 #[tokio::test]
@@ -21,24 +21,7 @@ async fn each_party_rates_once_after_the_case_ends() {
     .await;
     let mediator = app.login("village.mediator@demo.test").await;
     let respondent = app.login("respondent@demo.test").await;
-    app.act_ok(&mediator, &case_id, json!({"action": "accept"}))
-        .await;
-    app.act_ok(
-        &respondent,
-        &case_id,
-        json!({"action": "respondent_consents"}),
-    )
-    .await;
-    app.act_ok(
-        &mediator,
-        &case_id,
-        json!({"action": "propose_agreement", "terms": "改管", "performance_due": future(5)}),
-    )
-    .await;
-    app.act_ok(&resident, &case_id, json!({"action": "sign"}))
-        .await;
-    app.act_ok(&respondent, &case_id, json!({"action": "sign"}))
-        .await;
+    mediate_to_resolution(&app, &resident, &mediator, &case_id).await;
     error_of(
         app.post_json(&path, Some(&resident), &json!({"score": 7}))
             .await,

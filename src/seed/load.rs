@@ -46,7 +46,8 @@ pub async fn load(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Resul
     // this the first reader of every page writes it again, and measurements would include that.
     exec(
         conn,
-        "VACUUM (ANALYZE) cases, case_parties, case_events, case_filings, users, divisions, committees",
+        "VACUUM (ANALYZE) cases, case_parties, case_events, case_history_heads, case_filings, users, \
+         divisions, committees",
     )
     .await?;
     Ok(report)
@@ -109,6 +110,7 @@ async fn load_in(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Result
     for drop in statements(conn, sql::DDL_DROPS).await? {
         exec(conn, &drop).await?;
     }
+    exec(conn, sql::HEADS_TRIGGER_OFF).await?;
     let mut lo = 0;
     while lo < size.cases {
         let hi = (lo + CHUNK).min(size.cases) - 1;
@@ -126,6 +128,8 @@ async fn load_in(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Result
             started.elapsed().as_secs_f64()
         );
     }
+    exec(conn, sql::HEADS).await?;
+    exec(conn, sql::HEADS_TRIGGER_ON).await?;
     let load_secs = started.elapsed().as_secs_f64();
     for restore in statements(conn, sql::DDL_RESTORES).await? {
         exec(conn, &restore).await?;

@@ -244,3 +244,18 @@ WHERE i.indrelid IN ('cases'::regclass, 'case_parties'::regclass, 'case_events':
 pub const DDL_DROPS: &str = "SELECT drop AS stmt FROM load_ddl ORDER BY ord DESC";
 /// Indexes first, so that validating the foreign keys can use them.
 pub const DDL_RESTORES: &str = "SELECT restore AS stmt FROM load_ddl ORDER BY ord";
+
+/// The history-head trigger fires once per statement but upserts a head per new event; for a
+/// bulk load it is switched off (inside the load's transaction) and the heads written once.
+pub const HEADS_TRIGGER_OFF: &str =
+    "ALTER TABLE case_events DISABLE TRIGGER case_events_advance_head";
+pub const HEADS_TRIGGER_ON: &str =
+    "ALTER TABLE case_events ENABLE TRIGGER case_events_advance_head";
+/// Every seeded case has exactly one event (`filed`, seq 1), which is its head.
+pub const HEADS: &str = "
+INSERT INTO case_history_heads (county_id, case_id, seq, hash)
+SELECT e.county_id, e.case_id, e.seq, e.hash
+FROM case_events e
+JOIN divisions d ON d.id = e.county_id AND d.level = 'county' AND d.code LIKE '99%'
+WHERE e.seq = 1
+ORDER BY e.county_id, e.case_id";

@@ -117,11 +117,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_timezone(&chrono::Utc),
             };
             let pool = db::pool(&config.database_url, workers)?;
+            let started = std::time::Instant::now();
             let report = jobs::sweeper::sweep_parallel(&pool, now, workers).await?;
-            println!("sweep at {now}: {report}");
+            let secs = started.elapsed().as_secs_f64();
+            println!("sweep at {now}: {report} ({secs:.2} s)");
+            let started = std::time::Instant::now();
             let mut conn = pool.get().await.context("connecting to the database")?;
+            let told = notify::deferred::expand_all(&mut conn, now).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!("{told} ({secs:.2} s)");
+            let started = std::time::Instant::now();
             let reminded = jobs::reminders::run(&mut conn, now).await?;
-            println!("{reminded} reminder(s) written");
+            let secs = started.elapsed().as_secs_f64();
+            println!("{reminded} reminder(s) written ({secs:.2} s)");
         }
         Command::SendMail => {
             let notifier = notify::Notifier::from_config(&config)?;

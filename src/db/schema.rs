@@ -291,6 +291,15 @@ diesel::table! {
 diesel::joinable!(committees -> divisions (division_id));
 diesel::joinable!(users -> committees (committee_id));
 
+diesel::table! {
+    notice_queue (county_id, id) {
+        county_id -> Uuid,
+        id -> Int8,
+        changes -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     case_counters,
     case_events,
@@ -308,6 +317,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     invitation_uses,
     login_failures,
+    notice_queue,
     notifications,
     outbox,
     reminders_sent,

@@ -9,8 +9,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db;
-use crate::db::schema::{case_sessions, cases, reminders_sent};
-use crate::workflow::reminders;
+use crate::db::schema::{case_sessions, cases};
+use crate::workflow::{Notice, reminders};
 
 const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
 
@@ -57,45 +57,96 @@ async fn candidates(
     Ok(ids)
 }
 
-/// Sends what is due at `now`; returns how many reminders were written.
+/// Cases looked at per transaction.
+const BATCH: usize = 500;
+
+#[derive(QueryableByName)]
+struct Fresh {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    case_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    kind: String,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    due_at: DateTime<Utc>,
+}
+
+/// Marks many reminders as sent in one statement and returns those that were not sent before.
+const MARK: &str = "
+INSERT INTO reminders_sent (county_id, case_id, kind, due_at, sent_at)
+SELECT county_id, case_id, kind, due_at, $5
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
+     AS r(county_id, case_id, kind, due_at)
+ON CONFLICT DO NOTHING
+RETURNING case_id, kind, due_at";
+
+/// Sends what is due at `now`; returns how many reminders were written. The candidates are read
+/// in sets of `BATCH` and each set is marked and enqueued in one transaction, so a crash half
+/// way sends nothing twice and loses nothing (the next run takes what was left).
 pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut sent = 0;
-    for (county_id, case_id) in candidates(conn, now).await? {
-        let Some(record) = db::cases::find_for_system(conn, county_id, case_id).await? else {
-            continue;
-        };
-        let state = record.state()?;
-        for reminder in reminders::due(&state, now) {
-            let wrote = conn
-                .transaction::<bool, diesel::result::Error, _>(async |conn| {
-                    let fresh = diesel::insert_into(reminders_sent::table)
-                        .values((
-                            reminders_sent::county_id.eq(county_id),
-                            reminders_sent::case_id.eq(case_id),
-                            reminders_sent::kind.eq(reminder.kind),
-                            reminders_sent::due_at.eq(reminder.about),
-                            reminders_sent::sent_at.eq(now),
-                        ))
-                        .on_conflict_do_nothing()
-                        .execute(conn)
-                        .await?;
-                    if fresh == 1 {
-                        crate::notify::enqueue(
-                            conn,
-                            &state,
-                            &reminder.notices,
-                            &serde_json::json!({}),
-                            now,
-                        )
-                        .await?;
-                    }
-                    Ok(fresh == 1)
-                })
-                .await?;
-            sent += usize::from(wrote);
-        }
+    for keys in candidates(conn, now).await?.chunks(BATCH) {
+        sent += conn
+            .transaction::<usize, anyhow::Error, _>(async |conn| batch(conn, keys, now).await)
+            .await?;
     }
     Ok(sent)
+}
+
+async fn batch(
+    conn: &mut AsyncPgConnection,
+    keys: &[(Uuid, Uuid)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut states = Vec::new();
+    let mut due = Vec::new();
+    for record in db::cases::batch::read_many(conn, keys).await? {
+        let state = record.state()?;
+        for reminder in reminders::due(&state, now) {
+            due.push((states.len(), reminder));
+        }
+        states.push(state);
+    }
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let col = |f: &dyn Fn(usize, &reminders::Reminder) -> Uuid| -> Vec<Uuid> {
+        due.iter().map(|(i, r)| f(*i, r)).collect()
+    };
+    let fresh: std::collections::HashSet<(Uuid, String, DateTime<Utc>)> = diesel::sql_query(MARK)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(col(&|i, _| {
+            states[i].county_id
+        }))
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(col(&|i, _| states[i].id))
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
+            due.iter().map(|(_, r)| r.kind).collect::<Vec<_>>(),
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Timestamptz>, _>(
+            due.iter().map(|(_, r)| r.about).collect::<Vec<_>>(),
+        )
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .load::<Fresh>(conn)
+        .await?
+        .into_iter()
+        .map(|f| (f.case_id, f.kind, f.due_at))
+        .collect();
+    // Reminders of one case are told together; those already sent are left out.
+    let mut notices: Vec<Vec<Notice>> = vec![Vec::new(); states.len()];
+    let mut written = 0;
+    for (i, r) in &due {
+        if fresh.contains(&(states[*i].id, r.kind.to_owned(), r.about)) {
+            notices[*i].extend(r.notices.iter().cloned());
+            written += 1;
+        }
+    }
+    let nothing = serde_json::json!({});
+    let changes: Vec<_> = states
+        .iter()
+        .zip(&notices)
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(s, n)| (s, n.as_slice(), &nothing))
+        .collect();
+    crate::notify::outbox::enqueue_many(conn, &changes, now).await?;
+    Ok(written)
 }
 
 /// Inside `serve`: look for due reminders every `every`. Errors are logged and retried.

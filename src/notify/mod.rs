@@ -1,9 +1,11 @@
 //! Notifications (SPEC §5). The engine says who must hear about a change (`Notice`); `outbox`
 //! writes one mail per address and one in-app notification per account in the same transaction
-//! as the change; `worker` sends the mail later through a `Mailer` with retries and backoff;
+//! as the change (or, for a sweep of many cases, `deferred` records the notices and expands them
+//! right after); `worker` sends the mail later through a `Mailer` with retries and backoff;
 //! `render` and `texts` write it in the recipient's language; `inbox` is the in-app side.
 
 pub mod backend;
+pub mod deferred;
 pub mod inbox;
 pub mod outbox;
 pub mod recipients;

@@ -183,13 +183,15 @@ async fn batch(
     .await
 }
 
-/// Sends every mail due at `now`, batch after batch, until none is left that this node can
-/// claim. A mail that fails is not due again before its backoff, so this always ends.
+/// Turns queued notices into mail first (`deferred`), then sends every mail due at `now`, batch
+/// after batch, until none is left that this node can claim. A mail that fails is not due again
+/// before its backoff, so this always ends.
 pub async fn drain(
     conn: &mut AsyncPgConnection,
     notifier: &Notifier,
     now: DateTime<Utc>,
 ) -> QueryResult<DrainReport> {
+    super::deferred::expand_all(conn, now).await?;
     let mut total = DrainReport::default();
     loop {
         let (claimed, r) = batch(conn, notifier, now).await?;

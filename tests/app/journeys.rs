@@ -125,7 +125,8 @@ async fn a_case_not_accepted_in_time_escalates_by_itself() {
         (Some("submitted"), Some("township"))
     );
     assert_eq!(app.case(&township, &case_id).await["level"], "township");
-    // Everyone named by the engine hears of it, in the same transaction as the escalation.
+    // Everyone named by the engine hears of it: the notices commit with the escalation and
+    // `sweep` turns them into mail right after.
     let (db, conn) = tokio_postgres::connect(&app.config.database_url, tokio_postgres::NoTls)
         .await
         .unwrap();

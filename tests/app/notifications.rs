@@ -264,3 +264,49 @@ async fn without_smtp_mail_goes_to_files_named_by_outbox_id() {
     assert!(raw.contains(&format!("Message-ID: <{}@fengqiao>", receipt.id)));
     assert!(raw.contains("To: resident@demo.test"));
 }
+
+#[tokio::test]
+async fn a_sweep_records_its_notices_and_the_worker_tells_everyone_once() {
+    let app = TestApp::spawn().await;
+    let (_, case) = app.file().await;
+    let case_id = id(&case);
+    let escalated =
+        format!("SELECT count(*) FROM outbox WHERE kind = 'escalated' AND case_id = '{case_id}'");
+    let pool = fengqiao::db::pool(&app.config.database_url, 2).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    // The sweeper itself (as `serve` runs it): the escalation and its notices commit together,
+    // the notices still as the engine named them.
+    let later = Utc::now() + chrono::Duration::days(4);
+    let report = fengqiao::jobs::sweeper::sweep(&mut conn, later)
+        .await
+        .unwrap();
+    assert_eq!(report.changed, 1);
+    assert_eq!(app.count("SELECT count(*) FROM notice_queue").await, 1);
+    assert_eq!(app.count(&escalated).await, 0);
+    // The mail worker expands them into mail and bells, then sends the mail.
+    let (mailer, sent) = Mailer::memory();
+    let report = app.drain(&app.notifier(mailer)).await;
+    assert!(report.sent > 0);
+    assert_eq!(app.count("SELECT count(*) FROM notice_queue").await, 0);
+    let mailed = app.count(&escalated).await;
+    let township = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.to == "township.mediator@demo.test")
+        .count();
+    assert_eq!(township, 1, "the receiving committee is told once");
+    assert!(mailed >= 2, "applicant and township staff: {mailed}");
+    let bells = app
+        .count(&format!(
+            "SELECT count(*) FROM notifications WHERE kind = 'escalated' AND case_id = '{case_id}'"
+        ))
+        .await;
+    assert!(bells >= 2, "{bells}");
+    // Expanding again finds nothing: nobody hears twice.
+    let again = fengqiao::notify::deferred::expand_all(&mut conn, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again.rows, 0);
+    assert_eq!(app.count(&escalated).await, mailed);
+}

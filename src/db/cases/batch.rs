@@ -141,6 +141,35 @@ pub async fn claim_due(
         .skip_locked()
         .load(conn)
         .await?;
+    with_children(conn, rows).await
+}
+
+/// Reads many cases by key (without locking them), with their parties and sessions.
+pub async fn read_many(
+    conn: &mut AsyncPgConnection,
+    keys: &[(Uuid, Uuid)],
+) -> QueryResult<Vec<CaseRecord>> {
+    let ids: Vec<Uuid> = keys.iter().map(|(_, id)| *id).collect();
+    // By id alone (the `cases_id` index); the county is checked on the rows.
+    let rows: Vec<CaseRow> = cases::table
+        .filter(cases::id.eq_any(&ids))
+        .select(CaseRow::as_select())
+        .load(conn)
+        .await?;
+    let wanted: std::collections::HashSet<&(Uuid, Uuid)> = keys.iter().collect();
+    let rows = rows
+        .into_iter()
+        .filter(|r| wanted.contains(&(r.county_id, r.id)))
+        .collect();
+    with_children(conn, rows).await
+}
+
+/// Three statements for any number of cases: the rows are given, parties and sessions are
+/// read for all of them at once.
+async fn with_children(
+    conn: &mut AsyncPgConnection,
+    rows: Vec<CaseRow>,
+) -> QueryResult<Vec<CaseRecord>> {
     let (counties, ids) = keys(&rows.iter().map(|r| (r.county_id, r.id)).collect::<Vec<_>>());
     let mut parties: HashMap<Uuid, Vec<PartyRow>> = HashMap::new();
     for p in diesel::sql_query(PARTIES)
@@ -238,13 +267,13 @@ pub async fn apply_many(
     for chunk in rows.chunks(5000) {
         events::insert_rows(conn, chunk).await?;
     }
-    // Everyone the engine names hears of the change, in this same transaction.
-    let nothing = serde_json::json!({});
+    // Everyone the engine names will hear of the change: the notices are recorded in this same
+    // transaction and turned into mail and in-app rows after it (`notify::deferred`).
     let changes: Vec<_> = done
         .iter()
-        .map(|(_, t)| (&t.case, t.notices.as_slice(), &nothing))
+        .map(|(_, t)| (&t.case, t.notices.as_slice()))
         .collect();
-    crate::notify::outbox::enqueue_many(conn, &changes, now).await?;
+    crate::notify::deferred::defer_many(conn, &changes, now).await?;
     Ok(written + done.len())
 }
 

@@ -25,6 +25,13 @@ pub enum Scope {
 
 pub type CaseFilter = Box<dyn BoxableExpression<cases::table, Pg, SqlType = Bool>>;
 
+/// A fixed condition written into the SQL, not bound: it matches the predicate of a partial
+/// index (`cases_by_village_committee`, `cases_by_township_committee`, `cases_for_judges`), and
+/// only a literal lets a prepared statement's generic plan prove it (see `cases::open`).
+fn literal(condition: &'static str) -> diesel::expression::SqlLiteral<Bool> {
+    diesel::dsl::sql(condition)
+}
+
 /// The SQL condition that keeps only the cases `scope` may see.
 pub fn visible(scope: Scope) -> CaseFilter {
     match scope {
@@ -43,20 +50,16 @@ pub fn visible(scope: Scope) -> CaseFilter {
                     .eq(committee_id)
                     .or(cases::village_committee_id
                         .eq(committee_id)
-                        .and(cases::level.ne("village")))
+                        .and(literal("\"cases\".\"level\" <> 'village'")))
                     .or(cases::township_committee_id
                         .eq(committee_id)
-                        .and(cases::level.eq("county"))),
+                        .and(literal("\"cases\".\"level\" = 'county'"))),
             ),
         ),
-        Scope::Judge { county_id } => Box::new(
-            cases::county_id.eq(county_id).and(
-                cases::level
-                    .eq("county")
-                    .or(cases::status.eq("referred"))
-                    .or(cases::confirmation.is_not_null()),
-            ),
-        ),
+        Scope::Judge { county_id } => Box::new(cases::county_id.eq(county_id).and(literal(
+            "(\"cases\".\"level\" = 'county' OR \"cases\".\"status\" = 'referred' \
+             OR \"cases\".\"confirmation\" IS NOT NULL)",
+        ))),
         Scope::Nothing => Box::new(cases::id.ne(cases::id)),
     }
 }

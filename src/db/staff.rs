@@ -7,8 +7,6 @@ use uuid::Uuid;
 
 use super::schema::{case_sessions, cases, users};
 
-const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
-
 /// (id, name, role, open cases) of every mediator and head of a committee.
 pub async fn mediators_with_load(
     conn: &mut AsyncPgConnection,
@@ -24,7 +22,7 @@ pub async fn mediators_with_load(
     let loads: Vec<(Option<Uuid>, i64)> = cases::table
         .filter(cases::county_id.eq(county_id))
         .filter(cases::committee_id.eq(committee_id))
-        .filter(cases::status.ne_all(FINAL))
+        .filter(crate::db::cases::open())
         .filter(cases::mediator_id.is_not_null())
         .group_by(cases::mediator_id)
         .select((cases::mediator_id, diesel::dsl::count_star()))

@@ -12,8 +12,6 @@ use crate::db;
 use crate::db::schema::{case_sessions, cases};
 use crate::workflow::{Notice, reminders};
 
-const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
-
 /// Cases that may have a reminder due at `now`.
 async fn candidates(
     conn: &mut AsyncPgConnection,
@@ -22,7 +20,7 @@ async fn candidates(
     let mut ids: Vec<(Uuid, Uuid)> = cases::table
         .filter(cases::deadline_at.gt(now))
         .filter(cases::deadline_at.le(now + Duration::days(2)))
-        .filter(cases::status.ne_all(FINAL))
+        .filter(db::cases::open())
         .select((cases::county_id, cases::id))
         .load(conn)
         .await?;

@@ -17,8 +17,6 @@ use crate::db::events;
 use crate::db::schema::cases;
 use crate::workflow::{Actor, CaseState, Transition};
 
-const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
-
 #[derive(QueryableByName)]
 struct PartyOf {
     #[diesel(sql_type = SqlUuid)]
@@ -133,7 +131,7 @@ pub async fn claim_due(
 ) -> QueryResult<Vec<CaseRecord>> {
     let rows: Vec<CaseRow> = cases::table
         .filter(cases::deadline_at.le(now))
-        .filter(cases::status.ne_all(FINAL))
+        .filter(super::open())
         .order(cases::deadline_at)
         .limit(limit)
         .select(CaseRow::as_select())

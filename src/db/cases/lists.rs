@@ -49,8 +49,6 @@ pub struct ListFilter {
     pub due_before: Option<DateTime<Utc>>,
 }
 
-const FINAL: [&str; 4] = ["closed", "declined", "referred", "withdrawn"];
-
 fn infinity() -> diesel::expression::SqlLiteral<Nullable<Timestamptz>> {
     sql::<Nullable<Timestamptz>>("'infinity'::timestamptz")
 }
@@ -67,7 +65,7 @@ pub async fn queue(
     let mut q = cases::table
         .filter(cases::county_id.eq(county_id))
         .filter(cases::committee_id.eq(committee_id))
-        .filter(cases::status.ne_all(FINAL))
+        .filter(super::open())
         .select(CaseRow::as_select())
         .into_boxed();
     if let Some(status) = filter.status {

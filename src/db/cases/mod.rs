@@ -13,6 +13,15 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::access::{Scope, visible};
+
+/// "The case is open", written out in the SQL rather than bound as a parameter: the partial
+/// indexes on open cases (`cases_queue`) can then be used by a prepared statement's generic
+/// plan too. With the list bound, PostgreSQL cannot prove the index's predicate once it
+/// switches to the generic plan (after five executions) and reads the committee's whole
+/// history instead: 26 ms instead of 0.3 ms for a committee with 2 000 cases.
+pub fn open() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql("\"cases\".\"status\" NOT IN ('closed', 'declined', 'referred', 'withdrawn')")
+}
 use super::schema::{case_parties, case_sessions, cases};
 use crate::workflow::{
     Agreement, CaseState, ConfirmationStatus, DeadlineKind, Level, Party, Performance, Route,

@@ -196,18 +196,23 @@ WITH g AS MATERIALIZED (
 ), f AS (
     INSERT INTO case_filings (county_id, case_id, privacy_notice_version, privacy_consented_at)
     SELECT county_id, id, '2026-11', filed_at FROM t
-), e AS (
-    SELECT t.*, '{\"committee\":\"' || vc || '\",\"level\":\"village\"}' AS data
-    FROM t
+), e AS MATERIALIZED (
+    SELECT county_id, id, applicant, filed_at, data,
+           encode(sha256(convert_to(
+               repeat('0', 64) || chr(31) || county_id || chr(31) || id || chr(31) || '1'
+               || chr(31) || 'filed' || chr(31) || applicant || chr(31) || 'party' || chr(31)
+               || data || chr(31) || (extract(epoch FROM filed_at) * 1000000)::bigint
+               || chr(31), 'UTF8')), 'hex') AS hash
+    FROM (SELECT t.*, '{\"committee\":\"' || vc || '\",\"level\":\"village\"}' AS data
+          FROM t) x
+), h AS (
+    INSERT INTO case_history_heads (county_id, case_id, seq, hash)
+    SELECT county_id, id, 1, hash FROM e
 )
 INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
                          prev_hash, hash)
-SELECT county_id, id, 1, 'filed', applicant, 'party', data::jsonb, filed_at,
-       repeat('0', 64),
-       encode(sha256(convert_to(
-           repeat('0', 64) || chr(31) || county_id || chr(31) || id || chr(31) || '1' || chr(31)
-           || 'filed' || chr(31) || applicant || chr(31) || 'party' || chr(31) || data || chr(31)
-           || (extract(epoch FROM filed_at) * 1000000)::bigint || chr(31), 'UTF8')), 'hex')
+SELECT county_id, id, 1, 'filed', applicant, 'party', data::jsonb, filed_at, repeat('0', 64),
+       hash
 FROM e";
 
 /// $1 the next free number in every synthetic county, this year and next.
@@ -219,21 +224,25 @@ SELECT d.id, y, $1 FROM divisions d,
 WHERE d.level = 'county' AND d.code LIKE '99%'
 ON CONFLICT (county_id, year) DO UPDATE SET last = greatest(case_counters.last, excluded.last)";
 
-/// The foreign keys and secondary indexes of the case tables, to drop before the load and
-/// rebuild after it: checking six foreign keys and updating ten indexes row by row costs far
-/// more than one validating join and one sorted build each. Everything runs in one
+/// The keys and indexes of the case tables, to drop before the load and rebuild after it:
+/// checking foreign keys and inserting random uuids into a dozen b-trees row by row costs far
+/// more than one validating join and one sorted build each. Primary and unique keys go too, and
+/// with them every foreign key that points at them from other tables. Everything runs in one
 /// transaction, so a failed load leaves the schema as it was.
 pub const DDL_SAVE: &str = "
 CREATE TEMP TABLE load_ddl AS
+WITH tables(t) AS (
+    VALUES ('cases'::regclass), ('case_parties'::regclass), ('case_events'::regclass),
+           ('case_filings'::regclass), ('case_history_heads'::regclass)
+)
 SELECT 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname)
            || ' ' || pg_get_constraintdef(oid) AS restore,
        'ALTER TABLE ' || conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(conname)
            AS drop,
-       1 AS ord
+       CASE contype WHEN 'f' THEN 2 ELSE 1 END AS ord
 FROM pg_constraint
-WHERE contype = 'f'
-  AND conrelid IN ('cases'::regclass, 'case_parties'::regclass, 'case_events'::regclass,
-                   'case_filings'::regclass, 'case_history_heads'::regclass)
+WHERE (contype = 'f' AND (conrelid IN (SELECT t FROM tables) OR confrelid IN (SELECT t FROM tables)))
+   OR (contype IN ('p', 'u') AND conrelid IN (SELECT t FROM tables))
 UNION ALL
 SELECT pg_get_indexdef(i.indexrelid), 'DROP INDEX ' || i.indexrelid::regclass, 0
 FROM pg_index i
@@ -242,20 +251,14 @@ WHERE i.indrelid IN ('cases'::regclass, 'case_parties'::regclass, 'case_events':
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)";
 
 pub const DDL_DROPS: &str = "SELECT drop AS stmt FROM load_ddl ORDER BY ord DESC";
-/// Indexes first, so that validating the foreign keys can use them.
+/// Indexes, then primary and unique keys, then the foreign keys that need them (and whose
+/// validation uses them).
 pub const DDL_RESTORES: &str = "SELECT restore AS stmt FROM load_ddl ORDER BY ord";
 
 /// The history-head trigger fires once per statement but upserts a head per new event; for a
-/// bulk load it is switched off (inside the load's transaction) and the heads written once.
+/// bulk load it is switched off (inside the load's transaction) and `CASES` writes each seeded
+/// case's head (its one `filed` event) beside the event.
 pub const HEADS_TRIGGER_OFF: &str =
     "ALTER TABLE case_events DISABLE TRIGGER case_events_advance_head";
 pub const HEADS_TRIGGER_ON: &str =
     "ALTER TABLE case_events ENABLE TRIGGER case_events_advance_head";
-/// Every seeded case has exactly one event (`filed`, seq 1), which is its head.
-pub const HEADS: &str = "
-INSERT INTO case_history_heads (county_id, case_id, seq, hash)
-SELECT e.county_id, e.case_id, e.seq, e.hash
-FROM case_events e
-JOIN divisions d ON d.id = e.county_id AND d.level = 'county' AND d.code LIKE '99%'
-WHERE e.seq = 1
-ORDER BY e.county_id, e.case_id";

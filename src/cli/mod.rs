@@ -118,7 +118,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let pool = db::pool(&config.database_url, workers)?;
             let started = std::time::Instant::now();
-            let report = jobs::sweeper::sweep_parallel(&pool, now, workers).await?;
+            let report = jobs::sweeper::sweep(&pool, now, workers).await?;
             let secs = started.elapsed().as_secs_f64();
             println!("sweep at {now}: {report} ({secs:.2} s)");
             let started = std::time::Instant::now();

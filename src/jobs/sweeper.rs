@@ -1,9 +1,11 @@
 //! The deadline sweeper: applies the engine's `deadline_passed` to every case whose clock has
-//! run out. Batches are claimed with `FOR UPDATE SKIP LOCKED`, so several nodes can sweep at
-//! once without taking the same case, and a case swept once has a new clock (or none), so
-//! running the sweep again changes nothing: it is idempotent.
+//! run out. It lists the due cases in key order and works through them in batches; each batch
+//! is claimed with `FOR UPDATE SKIP LOCKED`, so several nodes (or several connections of one
+//! sweep) can sweep at once without taking the same case, and a case swept once has a new
+//! clock (or none), so running the sweep again changes nothing: it is idempotent.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -15,12 +17,21 @@ use crate::db;
 use crate::workflow::{self, Action, Actor, Policy};
 
 /// Cases claimed per transaction.
-pub const BATCH: i64 = 500;
+pub const BATCH: usize = 1000;
+/// Due cases listed at a time (their keys only).
+const LISTED: i64 = 50_000;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {
     pub changed: usize,
     pub refused: usize,
+}
+
+impl std::ops::AddAssign for SweepReport {
+    fn add_assign(&mut self, other: Self) {
+        self.changed += other.changed;
+        self.refused += other.refused;
+    }
 }
 
 impl std::fmt::Display for SweepReport {
@@ -39,10 +50,11 @@ impl std::fmt::Display for SweepReport {
 async fn batch(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
+    keys: &[(Uuid, Uuid)],
     policies: &mut HashMap<Uuid, Policy>,
 ) -> QueryResult<SweepReport> {
     conn.transaction::<SweepReport, diesel::result::Error, _>(async |conn| {
-        let due = db::cases::batch::claim_due(conn, now, BATCH).await?;
+        let due = db::cases::batch::claim_due(conn, now, keys).await?;
         let mut report = SweepReport::default();
         let mut decided = Vec::with_capacity(due.len());
         for record in due {
@@ -84,41 +96,63 @@ async fn batch(
     .await
 }
 
-/// Sweeps until no due case is left (or only cases the engine refuses).
-pub async fn sweep(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<SweepReport> {
+/// Sweeps until no due case is left (or only cases the engine refuses), with `workers`
+/// connections at once: the due cases are listed in key order and cut into batches, which the
+/// workers take in turn, so that at any moment the batches being written are neighbours.
+pub async fn sweep(
+    pool: &db::Pool,
+    now: DateTime<Utc>,
+    workers: usize,
+) -> anyhow::Result<SweepReport> {
     let mut total = SweepReport::default();
-    let mut policies = HashMap::new();
     loop {
-        let r = batch(conn, now, &mut policies).await?;
-        total.changed += r.changed;
-        total.refused += r.refused;
-        if r.changed == 0 {
+        let mut pass = SweepReport::default();
+        let mut after = None;
+        loop {
+            let due = {
+                let mut conn = pool.get().await?;
+                db::cases::batch::due_keys(&mut conn, now, after, LISTED).await?
+            };
+            let Some(last) = due.last() else { break };
+            after = Some(*last);
+            pass += work_through(pool, now, &due, workers).await?;
+        }
+        total += pass;
+        // A second pass finds only what the first could not take (held by another sweeper)
+        // or the engine refused; once a pass changes nothing, the sweep is done.
+        if pass.changed == 0 {
             return Ok(total);
         }
     }
 }
 
-/// Sweeps with `workers` connections at once. Each claims its own batches (`SKIP LOCKED`), so
-/// they never take the same case: a backend of PostgreSQL works one batch at a time, and with
-/// two or more the updates of different batches proceed on different cores.
-pub async fn sweep_parallel(
+/// Cuts `due` into batches and lets `workers` connections take them in order.
+async fn work_through(
     pool: &db::Pool,
     now: DateTime<Utc>,
+    due: &[(Uuid, Uuid)],
     workers: usize,
 ) -> anyhow::Result<SweepReport> {
+    let batches: Vec<Vec<(Uuid, Uuid)>> = due.chunks(BATCH).map(<[_]>::to_vec).collect();
+    let queue = Arc::new(Mutex::new(batches.into_iter()));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..workers.max(1) {
-        let pool = pool.clone();
+        let (pool, queue) = (pool.clone(), Arc::clone(&queue));
         tasks.spawn(async move {
             let mut conn = pool.get().await?;
-            anyhow::Ok(sweep(&mut conn, now).await?)
+            let mut policies = HashMap::new();
+            let mut report = SweepReport::default();
+            loop {
+                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                let Some(keys) = next else { break };
+                report += batch(&mut conn, now, &keys, &mut policies).await?;
+            }
+            anyhow::Ok(report)
         });
     }
     let mut total = SweepReport::default();
     while let Some(done) = tasks.join_next().await {
-        let r = done??;
-        total.changed += r.changed;
-        total.refused += r.refused;
+        total += done??;
     }
     Ok(total)
 }
@@ -129,13 +163,10 @@ pub async fn run_forever(pool: db::Pool, every: Duration) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match pool.get().await {
-            Ok(mut conn) => match sweep(&mut conn, Utc::now()).await {
-                Ok(r) if r.changed > 0 || r.refused > 0 => tracing::info!(%r, "deadline sweep"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "deadline sweep failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "deadline sweep: no database connection"),
+        match sweep(&pool, Utc::now(), 1).await {
+            Ok(r) if r.changed > 0 || r.refused > 0 => tracing::info!(%r, "deadline sweep"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "deadline sweep failed"),
         }
     }
 }

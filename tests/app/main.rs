@@ -21,4 +21,5 @@ mod reminders;
 mod seed;
 mod seed_load;
 mod smtp;
+mod sweeper;
 mod tokens;

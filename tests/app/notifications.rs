@@ -273,11 +273,10 @@ async fn a_sweep_records_its_notices_and_the_worker_tells_everyone_once() {
     let escalated =
         format!("SELECT count(*) FROM outbox WHERE kind = 'escalated' AND case_id = '{case_id}'");
     let pool = fengqiao::db::pool(&app.config.database_url, 2).unwrap();
-    let mut conn = pool.get().await.unwrap();
     // The sweeper itself (as `serve` runs it): the escalation and its notices commit together,
     // the notices still as the engine named them.
     let later = Utc::now() + chrono::Duration::days(4);
-    let report = fengqiao::jobs::sweeper::sweep(&mut conn, later)
+    let report = fengqiao::jobs::sweeper::sweep(&pool, later, 1)
         .await
         .unwrap();
     assert_eq!(report.changed, 1);
@@ -304,6 +303,7 @@ async fn a_sweep_records_its_notices_and_the_worker_tells_everyone_once() {
         .await;
     assert!(bells >= 2, "{bells}");
     // Expanding again finds nothing: nobody hears twice.
+    let mut conn = pool.get().await.unwrap();
     let again = fengqiao::notify::deferred::expand_all(&mut conn, Utc::now())
         .await
         .unwrap();

@@ -90,14 +90,13 @@ FROM unnest($1::uuid[], $2::uuid[]) AS k(county_id, case_id)
 JOIN case_sessions s ON s.county_id = k.county_id AND s.case_id = k.case_id
 ORDER BY s.case_id, s.at, s.id";
 
+/// The newest link of each case's history, as the database keeps it (`case_history_heads`,
+/// advanced by a trigger on every insert into `case_events`): one key lookup per case, on the
+/// rows the history insert is about to update anyway.
 const LAST_LINKS: &str = "
-SELECT k.case_id, e.seq, e.hash
+SELECT h.case_id, h.seq, h.hash
 FROM unnest($1::uuid[], $2::uuid[]) AS k(county_id, case_id)
-CROSS JOIN LATERAL (
-    SELECT seq, hash FROM case_events e
-    WHERE e.county_id = k.county_id AND e.case_id = k.case_id
-    ORDER BY seq DESC LIMIT 1
-) e";
+JOIN case_history_heads h ON h.county_id = k.county_id AND h.case_id = k.case_id";
 
 /// The engine-owned columns of many cases, each under its version check; returns the ids that
 /// were written (a case whose version moved on is left alone).
@@ -122,23 +121,61 @@ fn keys(records: &[(Uuid, Uuid)]) -> (Vec<Uuid>, Vec<Uuid>) {
     records.iter().copied().unzip()
 }
 
-/// Claims up to `limit` cases whose clock ran out by `now` (`FOR UPDATE SKIP LOCKED`, so
-/// concurrent sweepers take different cases) and reads them with their parties and sessions.
+/// The keys of open cases whose clock ran out by `now`, after `after`, in key order (county,
+/// then id), at most `limit` of them. The sweeper works through them in this order so that
+/// one batch's writes land on neighbouring pages of the indexes that begin with the county
+/// (the keys, the case numbers, the committee queues, the history): each page is then
+/// touched, and copied into the write-ahead log, once per sweep rather than once per batch.
+pub async fn due_keys(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    after: Option<(Uuid, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    let mut query = cases::table
+        .filter(cases::deadline_at.le(now))
+        .filter(super::open())
+        .order((cases::county_id, cases::id))
+        .limit(limit)
+        .select((cases::county_id, cases::id))
+        .into_boxed();
+    if let Some((county, id)) = after {
+        query = query.filter(
+            cases::county_id
+                .gt(county)
+                .or(cases::county_id.eq(county).and(cases::id.gt(id))),
+        );
+    }
+    query.load(conn).await
+}
+
+/// Claims those of `keys` whose clock has still run out by `now` (`FOR UPDATE SKIP LOCKED`:
+/// a case another sweeper holds, or one changed since it was listed, is left out) and reads
+/// them with their parties and sessions.
 pub async fn claim_due(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
-    limit: i64,
+    keys: &[(Uuid, Uuid)],
 ) -> QueryResult<Vec<CaseRecord>> {
+    let (mut counties, ids) = self::keys(keys);
+    counties.sort_unstable();
+    counties.dedup();
+    let wanted: std::collections::HashSet<&(Uuid, Uuid)> = keys.iter().collect();
     let rows: Vec<CaseRow> = cases::table
+        .filter(cases::county_id.eq_any(&counties))
+        .filter(cases::id.eq_any(&ids))
         .filter(cases::deadline_at.le(now))
         .filter(super::open())
-        .order(cases::deadline_at)
-        .limit(limit)
+        .order((cases::county_id, cases::id))
         .select(CaseRow::as_select())
         .for_update()
         .skip_locked()
         .load(conn)
         .await?;
+    let rows = rows
+        .into_iter()
+        .filter(|r| wanted.contains(&(r.county_id, r.id)))
+        .collect();
     with_children(conn, rows).await
 }
 
@@ -261,10 +298,7 @@ pub async fn apply_many(
             events::chain(b.county_id, b.id, last.remove(&b.id), &t.events, actor, now)
         })
         .collect();
-    // One statement per 5 000 rows keeps the bind parameters under PostgreSQL's 65 535.
-    for chunk in rows.chunks(5000) {
-        events::insert_rows(conn, chunk).await?;
-    }
+    events::insert_rows(conn, &rows).await?;
     // Everyone the engine names will hear of the change: the notices are recorded in this same
     // transaction and turned into mail and in-app rows after it (`notify::deferred`).
     let changes: Vec<_> = done

@@ -347,16 +347,30 @@ pub async fn set_id_number(
 mod open_tests {
     use diesel::pg::Pg;
 
-    /// The literal must read exactly as the partial index `cases_queue` is declared
-    /// (migrations/…000002_cases), or the planner cannot use the index.
+    /// The literal must read exactly as the partial indexes on open cases are declared
+    /// (`cases_queue`, `cases_due`), or the planner cannot use them.
     #[test]
-    fn open_lists_the_engines_final_statuses_as_the_queue_index_does() {
+    fn open_lists_the_engines_final_statuses_as_the_partial_indexes_do() {
         let sql = diesel::debug_query::<Pg, _>(&super::open()).to_string();
+        let list = "NOT IN ('closed', 'declined', 'referred', 'withdrawn')";
         assert!(
-            sql.starts_with(
-                "\"cases\".\"status\" NOT IN ('closed', 'declined', 'referred', 'withdrawn')"
-            ),
+            sql.starts_with(&format!("\"cases\".\"status\" {list}")),
             "{sql}"
         );
+        for (index, migration) in [
+            (
+                "cases_queue",
+                include_str!("../../../migrations/2026-11-26-000002_cases/up.sql"),
+            ),
+            (
+                "cases_due",
+                include_str!("../../../migrations/2026-11-26-000012_due_index_only/up.sql"),
+            ),
+        ] {
+            assert!(
+                migration.contains(&format!("status {list}")),
+                "{index} is declared with another list"
+            );
+        }
     }
 }

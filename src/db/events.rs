@@ -117,30 +117,33 @@ pub fn chain(
     rows
 }
 
+/// One statement for any number of rows: ten arrays, whatever the count, so PostgreSQL parses
+/// the same text every time and the bind stays small (a `VALUES` list of 1 000 rows binds
+/// 10 000 parameters and is a new statement for every row count).
+const INSERT: &str = "
+INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
+                         prev_hash, hash)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::text[],
+                     $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[])";
+
 /// Inserts linked rows (of one case or many) in one statement. The caller holds the cases' rows.
 pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     if rows.is_empty() {
         return Ok(());
     }
-    let values: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            (
-                case_events::county_id.eq(r.county_id),
-                case_events::case_id.eq(r.case_id),
-                case_events::seq.eq(r.seq),
-                case_events::kind.eq(&r.kind),
-                case_events::actor_id.eq(r.actor_id),
-                case_events::actor_role.eq(&r.actor_role),
-                case_events::data.eq(&r.data),
-                case_events::at.eq(r.at),
-                case_events::prev_hash.eq(&r.prev_hash),
-                case_events::hash.eq(&r.hash),
-            )
-        })
-        .collect();
-    diesel::insert_into(case_events::table)
-        .values(values)
+    let col = |f: fn(&EventRow) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+    diesel::sql_query(INSERT)
+        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.county_id).collect::<Vec<_>>())
+        .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.case_id).collect::<Vec<_>>())
+        .bind::<Array<Int4>, _>(rows.iter().map(|r| r.seq).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|r| &r.kind))
+        .bind::<Array<Nullable<SqlUuid>>, _>(rows.iter().map(|r| r.actor_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|r| &r.actor_role))
+        .bind::<Array<Jsonb>, _>(rows.iter().map(|r| &r.data).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(rows.iter().map(|r| r.at).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|r| &r.prev_hash))
+        .bind::<Array<Text>, _>(col(|r| &r.hash))
         .execute(conn)
         .await
         .map(|_| ())

@@ -35,6 +35,43 @@ build() {
 
 q() { psql -X -qAt -d "$DB" -c "$1"; }
 
+# A private PostgreSQL cluster for the figures: the machine's own binaries, a fresh data
+# directory, the settings of bench/postgresql.conf, 127.0.0.1 only. The machine's cluster is not
+# touched (the drills, which kill and restart PostgreSQL, use that one).
+PG_PRIVATE=
+pg_private_start() {
+    local bin port=${BENCH_PGPORT:-5439}
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    if [[ -z $bin || ! -x $bin/initdb ]]; then
+        say "installing the PostgreSQL server binaries"
+        apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+        bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    fi
+    PG_PRIVATE=$(mktemp -d /tmp/fq-bench-pg.XXXXXX)
+    # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
+    local as=()
+    if ((EUID == 0)); then
+        chown postgres: "$PG_PRIVATE"
+        as=(runuser -u postgres --)
+    fi
+    "${as[@]}" "$bin/initdb" -D "$PG_PRIVATE/data" -U "$PGUSER" --auth=trust -E UTF8 \
+        --locale=C.UTF-8 >/dev/null
+    cat bench/postgresql.conf >>"$PG_PRIVATE/data/postgresql.conf"
+    "${as[@]}" "$bin/pg_ctl" -D "$PG_PRIVATE/data" -l "$PG_PRIVATE/server.log" -w \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_PRIVATE" start >/dev/null
+    PG_CTL=("${as[@]}" "$bin/pg_ctl" -D "$PG_PRIVATE/data")
+    PGHOST=127.0.0.1 PGPORT=$port
+    export PGHOST PGPORT
+    say "private PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on $PGHOST:$PGPORT"
+}
+
+pg_private_stop() {
+    [[ -n $PG_PRIVATE ]] || return 0
+    "${PG_CTL[@]}" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PG_PRIVATE"
+    PG_PRIVATE=
+}
+
 fresh_db() {
     DB="fq_bench_$(date +%s)_$$"
     export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB"
@@ -88,5 +125,5 @@ pg_settings() {
     q "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name)
        FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'synchronous_commit',
        'max_connections', 'effective_cache_size', 'fsync', 'wal_level', 'random_page_cost',
-       'max_wal_size', 'checkpoint_timeout')"
+       'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'full_page_writes')"
 }

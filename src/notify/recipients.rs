@@ -7,9 +7,7 @@ use uuid::Uuid;
 
 use std::collections::HashMap;
 
-use diesel::sql_types::{Array, Nullable, Text, Uuid as SqlUuid};
-
-use crate::db::schema::users;
+use crate::db::schema::{case_parties, cases as db_cases, users};
 use crate::workflow::{CaseState, Notice, Recipient};
 
 /// One person to tell. A party filed for by a mediator may have neither an address nor an
@@ -65,37 +63,16 @@ pub struct Book {
     judges: HashMap<Uuid, Vec<Person>>,
 }
 
-/// The batch's case numbers and parties with their accounts, joined on the (county, case) pairs
-/// themselves: `county_id = ANY(…) AND case_id = ANY(…)` was planned as a scan of whole
-/// counties and cost more than the rest of a sweep batch together.
-const PARTIES: &str = "
-SELECT c.id AS case_id, c.number, p.id, p.side, p.email, p.user_id,
-       u.email AS user_email, u.language AS user_language
-FROM unnest($1::uuid[], $2::uuid[]) AS k(county_id, case_id)
-JOIN cases c ON c.county_id = k.county_id AND c.id = k.case_id
-LEFT JOIN case_parties p ON p.county_id = k.county_id AND p.case_id = k.case_id
-LEFT JOIN users u ON u.id = p.user_id
-ORDER BY c.id, p.position";
-
-#[derive(QueryableByName)]
-struct PartyOf {
-    #[diesel(sql_type = SqlUuid)]
-    case_id: Uuid,
-    #[diesel(sql_type = Text)]
-    number: String,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    id: Option<Uuid>,
-    #[diesel(sql_type = Nullable<Text>)]
-    side: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    email: Option<String>,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
-    user_id: Option<Uuid>,
-    #[diesel(sql_type = Nullable<Text>)]
-    user_email: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    user_language: Option<String>,
-}
+/// A party as the notices need it: where to write, in which language.
+type PartyRow = (
+    Uuid,
+    Uuid,
+    String,
+    Option<String>,
+    Option<Uuid>,
+    Option<String>,
+    Option<String>,
+);
 
 type StaffRow = (Uuid, String, String, Option<Uuid>, Option<Uuid>, String);
 
@@ -117,7 +94,6 @@ impl Book {
         if cases.is_empty() {
             return Ok(book);
         }
-        let ids: Vec<Uuid> = cases.iter().map(|(c, _)| c.id).collect();
         let counties: Vec<Uuid> = cases.iter().map(|(c, _)| c.county_id).collect();
         let mut committee_ids: Vec<Uuid> = cases.iter().map(|(c, _)| c.committee_id).collect();
         let mut mediator_ids: Vec<Uuid> = cases.iter().filter_map(|(c, _)| c.mediator_id).collect();
@@ -130,27 +106,50 @@ impl Book {
                 }
             }
         }
-        for row in diesel::sql_query(PARTIES)
-            .bind::<Array<SqlUuid>, _>(&counties)
-            .bind::<Array<SqlUuid>, _>(&ids)
-            .load::<PartyOf>(conn)
-            .await?
-        {
-            book.numbers.entry(row.case_id).or_insert(row.number);
-            let (Some(id), Some(side)) = (row.id, row.side) else {
-                continue;
-            };
-            book.parties
-                .entry(row.case_id)
-                .or_default()
-                .push(PartyContact {
+        // County by county (a sweep's batch holds one or two, a person's action one), with a
+        // single `= ANY` on the case within the county: statements built with the DSL, which
+        // each connection keeps prepared. The raw join on `unnest` pairs that served before
+        // cost a filing 0.46 ms of planning on every call, eight times its execution; and
+        // `county_id = ANY(…) AND case_id = ANY(…)` over a whole batch was planned as a scan of
+        // whole counties.
+        let mut by_county: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for (case, _) in cases {
+            by_county.entry(case.county_id).or_default().push(case.id);
+        }
+        for (county_id, ids) in &by_county {
+            let numbers: Vec<(Uuid, String)> = db_cases::table
+                .filter(db_cases::county_id.eq(county_id))
+                .filter(db_cases::id.eq_any(ids))
+                .select((db_cases::id, db_cases::number))
+                .load(conn)
+                .await?;
+            book.numbers.extend(numbers);
+            let parties: Vec<PartyRow> = case_parties::table
+                .left_join(users::table.on(case_parties::user_id.eq(users::id.nullable())))
+                .filter(case_parties::county_id.eq(county_id))
+                .filter(case_parties::case_id.eq_any(ids))
+                .order((case_parties::case_id, case_parties::position))
+                .select((
+                    case_parties::case_id,
+                    case_parties::id,
+                    case_parties::side,
+                    case_parties::email,
+                    case_parties::user_id,
+                    users::email.nullable(),
+                    users::language.nullable(),
+                ))
+                .load(conn)
+                .await?;
+            for (case_id, id, side, email, user_id, user_email, user_language) in parties {
+                book.parties.entry(case_id).or_default().push(PartyContact {
                     id,
                     side,
-                    email: row.email,
-                    user_id: row.user_id,
-                    user_email: row.user_email,
-                    user_language: row.user_language,
+                    email,
+                    user_id,
+                    user_email,
+                    user_language,
                 });
+            }
         }
         // Three narrow queries, each on an index, and only those the notices need: a filing
         // must not scan every account of the province.

@@ -116,30 +116,54 @@ impl Book {
         for (case, _) in cases {
             by_county.entry(case.county_id).or_default().push(case.id);
         }
+        // One case (every person's action) binds its id alone: PostgreSQL keeps a generic plan
+        // for that, while `= ANY` of an array is planned again on every call.
+        macro_rules! numbers_where {
+            ($county:expr, $case:expr) => {
+                db_cases::table
+                    .filter(db_cases::county_id.eq($county))
+                    .filter($case)
+                    .select((db_cases::id, db_cases::number))
+            };
+        }
+        macro_rules! parties_where {
+            ($county:expr, $case:expr) => {
+                case_parties::table
+                    .left_join(users::table.on(case_parties::user_id.eq(users::id.nullable())))
+                    .filter(case_parties::county_id.eq($county))
+                    .filter($case)
+                    .order((case_parties::case_id, case_parties::position))
+                    .select((
+                        case_parties::case_id,
+                        case_parties::id,
+                        case_parties::side,
+                        case_parties::email,
+                        case_parties::user_id,
+                        users::email.nullable(),
+                        users::language.nullable(),
+                    ))
+            };
+        }
         for (county_id, ids) in &by_county {
-            let numbers: Vec<(Uuid, String)> = db_cases::table
-                .filter(db_cases::county_id.eq(county_id))
-                .filter(db_cases::id.eq_any(ids))
-                .select((db_cases::id, db_cases::number))
-                .load(conn)
-                .await?;
+            let (numbers, parties): (Vec<(Uuid, String)>, Vec<PartyRow>) = match ids.as_slice() {
+                [one] => (
+                    numbers_where!(county_id, db_cases::id.eq(one))
+                        .load(conn)
+                        .await?,
+                    parties_where!(county_id, case_parties::case_id.eq(one))
+                        .load(conn)
+                        .await?,
+                ),
+                many => (
+                    numbers_where!(county_id, db_cases::id.eq_any(many))
+                        .load(conn)
+                        .await?,
+                    parties_where!(county_id, case_parties::case_id.eq_any(many))
+                        .load(conn)
+                        .await?,
+                ),
+            };
             book.numbers.extend(numbers);
-            let parties: Vec<PartyRow> = case_parties::table
-                .left_join(users::table.on(case_parties::user_id.eq(users::id.nullable())))
-                .filter(case_parties::county_id.eq(county_id))
-                .filter(case_parties::case_id.eq_any(ids))
-                .order((case_parties::case_id, case_parties::position))
-                .select((
-                    case_parties::case_id,
-                    case_parties::id,
-                    case_parties::side,
-                    case_parties::email,
-                    case_parties::user_id,
-                    users::email.nullable(),
-                    users::language.nullable(),
-                ))
-                .load(conn)
-                .await?;
             for (case_id, id, side, email, user_id, user_email, user_language) in parties {
                 book.parties.entry(case_id).or_default().push(PartyContact {
                     id,

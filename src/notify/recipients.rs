@@ -86,26 +86,12 @@ fn staff_person(row: &StaffRow) -> Person {
 }
 
 impl Book {
-    pub async fn load(
+    /// The cases' numbers and parties with their accounts.
+    async fn read_parties(
+        &mut self,
         conn: &mut AsyncPgConnection,
         cases: &[(&CaseState, &[Notice])],
-    ) -> QueryResult<Book> {
-        let mut book = Book::default();
-        if cases.is_empty() {
-            return Ok(book);
-        }
-        let counties: Vec<Uuid> = cases.iter().map(|(c, _)| c.county_id).collect();
-        let mut committee_ids: Vec<Uuid> = cases.iter().map(|(c, _)| c.committee_id).collect();
-        let mut mediator_ids: Vec<Uuid> = cases.iter().filter_map(|(c, _)| c.mediator_id).collect();
-        for (_, notices) in cases {
-            for n in notices.iter() {
-                match n.to {
-                    Recipient::Committee { committee_id } => committee_ids.push(committee_id),
-                    Recipient::Mediator { user_id } => mediator_ids.push(user_id),
-                    _ => {}
-                }
-            }
-        }
+    ) -> QueryResult<()> {
         // County by county (a sweep's batch holds one or two, a person's action one), with a
         // single `= ANY` on the case within the county: statements built with the DSL, which
         // each connection keeps prepared. The raw join on `unnest` pairs that served before
@@ -163,9 +149,9 @@ impl Book {
                         .await?,
                 ),
             };
-            book.numbers.extend(numbers);
+            self.numbers.extend(numbers);
             for (case_id, id, side, email, user_id, user_email, user_language) in parties {
-                book.parties.entry(case_id).or_default().push(PartyContact {
+                self.parties.entry(case_id).or_default().push(PartyContact {
                     id,
                     side,
                     email,
@@ -175,6 +161,30 @@ impl Book {
                 });
             }
         }
+        Ok(())
+    }
+
+    pub async fn load(
+        conn: &mut AsyncPgConnection,
+        cases: &[(&CaseState, &[Notice])],
+    ) -> QueryResult<Book> {
+        let mut book = Book::default();
+        if cases.is_empty() {
+            return Ok(book);
+        }
+        let counties: Vec<Uuid> = cases.iter().map(|(c, _)| c.county_id).collect();
+        let mut committee_ids: Vec<Uuid> = cases.iter().map(|(c, _)| c.committee_id).collect();
+        let mut mediator_ids: Vec<Uuid> = cases.iter().filter_map(|(c, _)| c.mediator_id).collect();
+        for (_, notices) in cases {
+            for n in notices.iter() {
+                match n.to {
+                    Recipient::Committee { committee_id } => committee_ids.push(committee_id),
+                    Recipient::Mediator { user_id } => mediator_ids.push(user_id),
+                    _ => {}
+                }
+            }
+        }
+        book.read_parties(conn, cases).await?;
         // Three narrow queries, each on an index, and only those the notices need: a filing
         // must not scan every account of the province.
         let wants_judges = cases

@@ -131,23 +131,22 @@ impl Book {
             };
         }
         for (county_id, ids) in &by_county {
+            // The numbers and the parties of the county's cases, with `$op` on the case id.
+            macro_rules! read {
+                ($op:ident, $ids:expr) => {
+                    (
+                        numbers_where!(county_id, db_cases::id.$op($ids))
+                            .load(conn)
+                            .await?,
+                        parties_where!(county_id, case_parties::case_id.$op($ids))
+                            .load(conn)
+                            .await?,
+                    )
+                };
+            }
             let (numbers, parties): (Vec<(Uuid, String)>, Vec<PartyRow>) = match ids.as_slice() {
-                [one] => (
-                    numbers_where!(county_id, db_cases::id.eq(one))
-                        .load(conn)
-                        .await?,
-                    parties_where!(county_id, case_parties::case_id.eq(one))
-                        .load(conn)
-                        .await?,
-                ),
-                many => (
-                    numbers_where!(county_id, db_cases::id.eq_any(many))
-                        .load(conn)
-                        .await?,
-                    parties_where!(county_id, case_parties::case_id.eq_any(many))
-                        .load(conn)
-                        .await?,
-                ),
+                [one] => read!(eq, one),
+                many => read!(eq_any, many),
             };
             self.numbers.extend(numbers);
             for (case_id, id, side, email, user_id, user_email, user_language) in parties {

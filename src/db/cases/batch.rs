@@ -160,7 +160,6 @@ pub async fn claim_due(
     let (mut counties, ids) = self::keys(keys);
     counties.sort_unstable();
     counties.dedup();
-    let wanted: std::collections::HashSet<&(Uuid, Uuid)> = keys.iter().collect();
     let rows: Vec<CaseRow> = cases::table
         .filter(cases::county_id.eq_any(&counties))
         .filter(cases::id.eq_any(&ids))
@@ -172,11 +171,7 @@ pub async fn claim_due(
         .skip_locked()
         .load(conn)
         .await?;
-    let rows = rows
-        .into_iter()
-        .filter(|r| wanted.contains(&(r.county_id, r.id)))
-        .collect();
-    with_children(conn, rows).await
+    with_children(conn, only(rows, keys)).await
 }
 
 /// Reads many cases by key (without locking them), with their parties and sessions.
@@ -191,12 +186,16 @@ pub async fn read_many(
         .select(CaseRow::as_select())
         .load(conn)
         .await?;
+    with_children(conn, only(rows, keys)).await
+}
+
+/// The rows whose (county, id) pair is one of `keys`: the queries above match counties and
+/// ids separately, so a pair that was not asked for is dropped here.
+fn only(rows: Vec<CaseRow>, keys: &[(Uuid, Uuid)]) -> Vec<CaseRow> {
     let wanted: std::collections::HashSet<&(Uuid, Uuid)> = keys.iter().collect();
-    let rows = rows
-        .into_iter()
+    rows.into_iter()
         .filter(|r| wanted.contains(&(r.county_id, r.id)))
-        .collect();
-    with_children(conn, rows).await
+        .collect()
 }
 
 /// Three statements for any number of cases: the rows are given, parties and sessions are

@@ -30,6 +30,10 @@ pub struct Config {
     pub data_key: [u8; 32],
     pub data_dir: PathBuf,
     pub smtp_url: Option<String>,
+    /// The SMS gateway (`notify::gateway`); texts go to files under `DATA_DIR/sms` without it.
+    pub sms_url: Option<String>,
+    /// The key the generic gateway's signature is made with.
+    pub sms_secret: Option<String>,
     pub mail_from: String,
     /// Connections per app node.
     pub db_pool_size: usize,
@@ -99,6 +103,8 @@ impl Config {
             },
             data_dir: PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".to_owned())),
             smtp_url: var("SMTP_URL"),
+            sms_url: var("SMS_URL"),
+            sms_secret: var("SMS_SECRET"),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Fengqiao <no-reply@fengqiao.localhost>".to_owned()),
             db_pool_size: parsed("DB_POOL_SIZE", 16)?,
@@ -139,6 +145,15 @@ impl Config {
             if self.smtp_url.is_none() {
                 bail!("SMTP_URL is not set: production sends mail through a relay, not to files");
             }
+            match &self.sms_url {
+                None => bail!(
+                    "SMS_URL is not set: production sends texts through a gateway, not to files"
+                ),
+                Some(url) if url.starts_with("http://") || url.starts_with("tencent+http://") => {
+                    bail!("SMS_URL must reach the gateway over TLS in production")
+                }
+                Some(_) => {}
+            }
         }
         Ok(())
     }
@@ -149,6 +164,10 @@ impl Config {
 
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
+    }
+
+    pub fn sms_dir(&self) -> PathBuf {
+        self.data_dir.join("sms")
     }
 }
 

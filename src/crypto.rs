@@ -1,6 +1,10 @@
 //! Encryption at rest for personal data (phone numbers, ID numbers, addresses): AES-256-GCM in
 //! the application, so a copy of the database alone does not reveal them. The stored form is
 //! the 12-byte nonce followed by the ciphertext and tag.
+//!
+//! Encrypted values cannot be compared, so a value that must be found (a phone number at sign-in,
+//! a sign-in code) is also kept as a keyed hash: HMAC-SHA256 under a key derived from the same
+//! `DATA_KEY`. Without the key the hash of an 11-digit number cannot be brute-forced offline.
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
@@ -8,6 +12,19 @@ use aes_gcm::{Aes256Gcm, Key, Nonce};
 #[derive(Clone)]
 pub struct Sealer {
     cipher: Aes256Gcm,
+    lookup: [u8; 32],
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// HMAC-SHA256 of `message` under `key`, as raw bytes.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::Mac;
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +35,20 @@ impl Sealer {
     pub fn new(key: &[u8; 32]) -> Sealer {
         Sealer {
             cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key)),
+            lookup: hmac_sha256(key, b"fengqiao lookup key v1"),
         }
+    }
+
+    /// A mobile number as stored: sealed, and the keyed hash that finds it (the same hash a
+    /// sign-in with that number looks for).
+    pub fn phone(&self, phone: &crate::domain::Phone) -> (Vec<u8>, String) {
+        let key = crate::domain::Destination::Phone(phone.clone()).lookup_text();
+        (self.seal(phone.as_str()), self.lookup(&key))
+    }
+
+    /// The keyed hash that finds `text` (64 hex digits), e.g. `lookup("phone:13812345678")`.
+    pub fn lookup(&self, text: &str) -> String {
+        hex::encode(hmac_sha256(&self.lookup, text.as_bytes()))
     }
 
     pub fn seal(&self, plain: &str) -> Vec<u8> {
@@ -63,5 +93,26 @@ mod tests {
         }
         assert!(s.open(&bad).is_err());
         assert!(Sealer::new(&[8u8; 32]).open(&sealed).is_err());
+    }
+
+    #[test]
+    fn lookup_is_keyed_and_stable() {
+        let a = Sealer::new(&[7u8; 32]);
+        assert_eq!(a.lookup("phone:13812345678"), a.lookup("phone:13812345678"));
+        assert_ne!(a.lookup("phone:13812345678"), a.lookup("phone:13812345679"));
+        assert_ne!(
+            a.lookup("phone:13812345678"),
+            Sealer::new(&[8u8; 32]).lookup("phone:13812345678")
+        );
+        assert_eq!(a.lookup("x").len(), 64);
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        let mac = super::hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 }

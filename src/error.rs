@@ -16,6 +16,10 @@ pub enum AppError {
     /// Every failed login gets this one message, whatever was wrong.
     #[error("The email or the password is wrong.")]
     BadCredentials,
+    /// A sign-in code that is wrong, expired, spent or for another destination: one message
+    /// for all, so a guesser learns nothing.
+    #[error("The code is wrong or no longer valid. Ask for a new code.")]
+    InvalidCode,
     #[error("{0}")]
     Forbidden(String),
     #[error("Nothing was found at this address.")]
@@ -36,6 +40,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("The service is busy or its database cannot be reached. Please try again shortly.")]
     Unavailable,
+    /// A code could not be handed to the SMS gateway or the mail relay just now.
+    #[error("The code could not be sent just now. Please try again in a minute.")]
+    NotSent,
     /// A stored file no longer matches its recorded SHA-256: withheld, never served silently.
     #[error(
         "The stored file does not match its recorded fingerprint, so it is withheld. The operators have been alerted."
@@ -71,6 +78,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "invalid_credentials",
+            AppError::InvalidCode => "invalid_code",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
@@ -79,6 +87,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "rate_limited",
             AppError::Unavailable => "unavailable",
+            AppError::NotSent => "not_sent",
             AppError::Integrity => "integrity_error",
             AppError::Internal(_) => "internal",
         }
@@ -97,7 +106,9 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Unauthorized | AppError::BadCredentials | AppError::InvalidCode => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -105,7 +116,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::NotSent => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Integrity | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +130,9 @@ impl ResponseError for AppError {
             }
             AppError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
+            }
+            AppError::NotSent => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("60")));
             }
             AppError::Unauthorized => {
                 response.insert_header((

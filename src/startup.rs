@@ -56,6 +56,7 @@ impl Application {
             pool,
             keys: Keys::new(&config.jwt_secret),
             sealer: Sealer::new(&config.data_key),
+            notifier: crate::notify::Notifier::from_config(&config)?,
             store,
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config.clone()),

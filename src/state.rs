@@ -1,4 +1,5 @@
-//! What every handler can reach: the pool, the token keys, the configuration and the metrics.
+//! What every handler can reach: the pool, the token keys, the sealer, the notifier, the
+//! configuration and the metrics.
 
 use std::sync::Arc;
 
@@ -7,12 +8,15 @@ use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::db::Pool;
 use crate::evidence::Store;
+use crate::notify::Notifier;
 use crate::telemetry::Metrics;
 
 pub struct AppState {
     pub pool: Pool,
     pub keys: Keys,
     pub sealer: Sealer,
+    /// Sends what cannot wait for the outbox: sign-in codes and account links.
+    pub notifier: Notifier,
     pub store: Store,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,

@@ -13,6 +13,8 @@ pub enum Audience {
     Session,
     Invitation,
     EmailConfirmation,
+    /// A staff invitation that sets the first password, or a password reset: one-time links.
+    AccountLink,
 }
 
 impl Audience {
@@ -21,6 +23,7 @@ impl Audience {
             Audience::Session => "fengqiao:session",
             Audience::Invitation => "fengqiao:invitation",
             Audience::EmailConfirmation => "fengqiao:email-confirmation",
+            Audience::AccountLink => "fengqiao:account-link",
         }
     }
 }

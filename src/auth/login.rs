@@ -14,31 +14,37 @@ use crate::domain::Email;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// A session token for the account, or one generic refusal whatever was wrong.
-pub async fn attempt(
+/// Who is signing in from where: the address for throttling, the browser for the session list.
+pub struct Client {
+    pub address: String,
+    pub user_agent: String,
+}
+
+impl Client {
+    pub fn of(req: &actix_web::HttpRequest) -> Client {
+        Client {
+            address: client_address(req),
+            user_agent: req
+                .headers()
+                .get(actix_web::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+        }
+    }
+}
+
+/// Issues a session token for an account and records the session in its list.
+pub async fn start_session(
     conn: &mut AsyncPgConnection,
     state: &AppState,
-    email: &str,
-    given: String,
-    address: &str,
+    user: &db::users::UserRow,
+    method: &str,
+    client: &Client,
     now: DateTime<Utc>,
 ) -> Result<(String, Claims), AppError> {
-    let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
-    rate_limit::check(conn, email.as_str(), address, now).await?;
-    let user = db::users::by_email(conn, email.as_str()).await?;
-    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = web::block(move || password::verify(&given, stored.as_deref())).await?;
-    let user = match (ok, user) {
-        (true, Some(user)) => user,
-        _ => {
-            rate_limit::failed(conn, email.as_str(), address).await?;
-            tracing::info!("login refused");
-            return Err(AppError::BadCredentials);
-        }
-    };
-    rate_limit::succeeded(conn, email.as_str()).await?;
     let lifetime = Duration::minutes(state.config.session_minutes);
-    let issued = state
+    let (token, claims) = state
         .keys
         .issue(
             Audience::Session,
@@ -48,8 +54,46 @@ pub async fn attempt(
             lifetime,
         )
         .map_err(AppError::internal)?;
-    tracing::info!(user_id = %user.id, "logged in");
-    Ok(issued)
+    db::sessions::record(
+        conn,
+        claims.jti,
+        user.id,
+        now,
+        claims.expires_at(),
+        method,
+        &client.user_agent,
+    )
+    .await?;
+    tracing::info!(user_id = %user.id, method, "signed in");
+    Ok((token, claims))
+}
+
+/// A session token for the account, or one generic refusal whatever was wrong.
+pub async fn attempt(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    email: &str,
+    given: String,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<(String, Claims), AppError> {
+    let address = client.address.as_str();
+    let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
+    rate_limit::check(conn, email.as_str(), address, now).await?;
+    let user = db::users::by_email(conn, email.as_str()).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = web::block(move || password::verify(&given, stored.as_deref())).await?;
+    let user = match (ok, user) {
+        // A deactivated account answers like a wrong password: nothing to learn from it.
+        (true, Some(user)) if user.deactivated_at.is_none() => user,
+        _ => {
+            rate_limit::failed(conn, email.as_str(), address).await?;
+            tracing::info!("login refused");
+            return Err(AppError::BadCredentials);
+        }
+    };
+    rate_limit::succeeded(conn, email.as_str()).await?;
+    start_session(conn, state, &user, "password", client, now).await
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure in production.

@@ -27,7 +27,10 @@ pub struct StaffScope {
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub id: Uuid,
-    pub email: String,
+    /// A resident who signed in by phone may have no address.
+    pub email: Option<String>,
+    /// The account's mobile number, masked (`138****5678`).
+    pub phone: Option<String>,
     pub name: String,
     pub role: Role,
     pub language: String,
@@ -73,9 +76,15 @@ pub async fn load(
     let (user, committee, county_code) = db::users::with_scope(&mut conn, user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if user.token_version != claims.ver {
+    if user.token_version != claims.ver || user.deactivated_at.is_some() {
         return Err(AppError::Unauthorized);
     }
+    let phone = user
+        .phone_enc
+        .as_deref()
+        .and_then(|sealed| state.sealer.open(sealed).ok())
+        .and_then(|p| crate::domain::Phone::parse(&p).ok())
+        .map(|p| p.masked());
     let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
     let committee = committee.and_then(|c| {
         Some(StaffScope {
@@ -88,6 +97,7 @@ pub async fn load(
     Ok(Principal {
         id: user.id,
         email: user.email,
+        phone,
         name: user.name,
         role,
         language: user.language,

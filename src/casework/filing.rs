@@ -95,6 +95,12 @@ fn text(field: &str, value: &str, max: usize) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Checks a filing without storing it: the page of a resident who is not signed in yet checks
+/// the answers before asking for the number and code, so nothing is lost after signing in.
+pub fn validate(input: &FilingInput) -> Result<(), AppError> {
+    check(input).map(|_| ())
+}
+
 fn check(input: &FilingInput) -> Result<Checked, AppError> {
     let category = Category::parse(&input.category).ok_or_else(|| {
         AppError::Unprocessable(format!(
@@ -323,8 +329,9 @@ async fn create(
             Some(p.id),
             db::cases::NewParty {
                 name: p.name.clone(),
-                email: Some(p.email.clone()),
+                email: p.email.clone(),
                 phone_enc: None,
+                phone_key: None,
             },
             None,
             None,
@@ -334,15 +341,8 @@ async fn create(
             applicant: (name, email, phone),
             method,
         } => (
-            match email {
-                Some(e) => db::users::by_email(conn, e.as_str()).await?.map(|u| u.id),
-                None => None,
-            },
-            db::cases::NewParty {
-                name: name.clone(),
-                email: email.as_ref().map(|e| e.to_string()),
-                phone_enc: phone.as_ref().map(|p| sealer.seal(p.as_str())),
-            },
+            account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?,
+            party_details(sealer, name, email.as_ref(), phone.as_ref()),
             Some(mediator.id),
             Some(*method),
         ),
@@ -350,16 +350,9 @@ async fn create(
     let mut parties = vec![(applicant_party, Side::Applicant, applicant_user)];
     let mut details = vec![applicant_details];
     for (name, email, phone) in &checked.respondents {
-        let user_id = match email {
-            Some(e) => db::users::by_email(conn, e.as_str()).await?.map(|u| u.id),
-            None => None,
-        };
+        let user_id = account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?;
         parties.push((Uuid::now_v7(), Side::Respondent, user_id));
-        details.push(db::cases::NewParty {
-            name: name.clone(),
-            email: email.as_ref().map(|e| e.to_string()),
-            phone_enc: phone.as_ref().map(|p| sealer.seal(p.as_str())),
-        });
+        details.push(party_details(sealer, name, email.as_ref(), phone.as_ref()));
     }
     let filing = Filing {
         case_id,
@@ -486,4 +479,41 @@ pub async fn file_assisted(
         .await
     })
     .await
+}
+
+/// The account of a person named by address or number, if they have one: a respondent who
+/// already signed in sees the case from that account at once.
+async fn account_of(
+    conn: &mut AsyncPgConnection,
+    sealer: &Sealer,
+    email: Option<&Email>,
+    phone: Option<&Phone>,
+) -> Result<Option<Uuid>, AppError> {
+    if let Some(e) = email
+        && let Some(user) = db::users::by_email(conn, e.as_str()).await?
+    {
+        return Ok(Some(user.id));
+    }
+    match phone {
+        Some(p) => Ok(db::users::by_phone_key(conn, &sealer.phone(p).1)
+            .await?
+            .map(|u| u.id)),
+        None => Ok(None),
+    }
+}
+
+/// A party's row details: the number sealed and findable by its keyed hash.
+fn party_details(
+    sealer: &Sealer,
+    name: &str,
+    email: Option<&Email>,
+    phone: Option<&Phone>,
+) -> db::cases::NewParty {
+    let (phone_enc, phone_key) = phone.map(|p| sealer.phone(p)).unzip();
+    db::cases::NewParty {
+        name: name.to_owned(),
+        email: email.map(|e| e.to_string()),
+        phone_enc,
+        phone_key,
+    }
 }

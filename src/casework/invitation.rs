@@ -191,7 +191,9 @@ pub async fn answer(
                 conn,
                 &db::users::NewUser {
                     id: user_id,
-                    email,
+                    email: Some(email),
+                    phone_enc: None,
+                    phone_key: None,
                     name: &party.name,
                     password_hash: Some(hash),
                     role: Role::Resident.as_str(),

@@ -76,9 +76,11 @@ pub async fn add_party(
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not act on it.".into()))?;
-    let user_id = match &email {
-        Some(e) => db::users::by_email(conn, e.as_str()).await?.map(|u| u.id),
-        None => None,
+    let (phone_enc, phone_key) = phone.as_ref().map(|p| sealer.phone(p)).unzip();
+    let user_id = match (&email, &phone_key) {
+        (Some(e), _) => db::users::by_email(conn, e.as_str()).await?.map(|u| u.id),
+        (None, Some(k)) => db::users::by_phone_key(conn, k).await?.map(|u| u.id),
+        (None, None) => None,
     };
     let party_id = Uuid::now_v7();
     let policy = db::policy::of_county(conn, state.county_id).await?;
@@ -106,7 +108,8 @@ pub async fn add_party(
                     case_parties::side.eq(side.as_str()),
                     case_parties::name.eq(&name),
                     case_parties::email.eq(email.as_ref().map(|e| e.to_string())),
-                    case_parties::phone_enc.eq(phone.as_ref().map(|p| sealer.seal(p.as_str()))),
+                    case_parties::phone_enc.eq(phone_enc),
+                    case_parties::phone_key.eq(phone_key),
                     case_parties::user_id.eq(user_id),
                     case_parties::position.eq(position),
                 ))

@@ -41,7 +41,7 @@ pub async fn create(conn: &mut AsyncPgConnection, args: CreateUser) -> anyhow::R
         email: &args.email,
         name: &args.name,
         role: &args.role,
-        password,
+        password: Some(password),
         committee_code: args.committee.as_deref(),
         county_code: args.county.as_deref(),
     };

@@ -9,6 +9,9 @@ pub mod evidence;
 pub mod messages;
 pub mod policy;
 pub mod schema;
+pub mod sessions;
+pub mod short_links;
+pub mod sign_in;
 pub mod staff;
 pub mod users;
 

@@ -39,7 +39,7 @@ diesel::table! {
 diesel::table! {
     users (id) {
         id -> Uuid,
-        email -> Text,
+        email -> Nullable<Text>,
         name -> Text,
         password_hash -> Nullable<Text>,
         role -> Text,
@@ -49,6 +49,10 @@ diesel::table! {
         token_version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        phone_enc -> Nullable<Bytea>,
+        phone_key -> Nullable<Text>,
+        channel -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -129,6 +133,7 @@ diesel::table! {
         position -> Int4,
         created_at -> Timestamptz,
         id_number_enc -> Nullable<Bytea>,
+        phone_key -> Nullable<Text>,
     }
 }
 
@@ -194,7 +199,7 @@ diesel::table! {
         case_id -> Nullable<Uuid>,
         kind -> Text,
         user_id -> Nullable<Uuid>,
-        email -> Text,
+        email -> Nullable<Text>,
         party_id -> Nullable<Uuid>,
         language -> Text,
         payload -> Jsonb,
@@ -204,6 +209,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        channel -> Text,
+        phone_enc -> Nullable<Bytea>,
     }
 }
 
@@ -300,7 +307,58 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sign_in_codes (id) {
+        id -> Uuid,
+        destination -> Text,
+        code_hash -> Text,
+        wrong_tries -> Int4,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        spent_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    throttle_events (id) {
+        id -> Int8,
+        key -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    short_links (code) {
+        code -> Text,
+        target -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_sessions (jti) {
+        jti -> Uuid,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        method -> Text,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    account_link_uses (jti) {
+        jti -> Uuid,
+        user_id -> Uuid,
+        used_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(user_sessions -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    account_link_uses,
     case_counters,
     case_events,
     case_filings,
@@ -322,5 +380,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     reminders_sent,
     revoked_tokens,
+    short_links,
+    sign_in_codes,
+    throttle_events,
+    user_sessions,
     users,
 );

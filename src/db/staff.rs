@@ -111,16 +111,61 @@ pub async fn committees_of_county(
         .await
 }
 
-/// Staff accounts of a county: (name, email, role, committee id).
+/// A staff account as the county admin's page lists it.
+#[derive(Debug, Clone, Queryable)]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub committee_id: Option<Uuid>,
+    pub deactivated: bool,
+    /// False until an invited member sets their first password.
+    pub has_password: bool,
+}
+
+/// Staff accounts of a county.
 pub async fn staff_of_county(
     conn: &mut AsyncPgConnection,
     county_id: Uuid,
-) -> QueryResult<Vec<(String, String, String, Option<Uuid>)>> {
+) -> QueryResult<Vec<StaffMember>> {
     users::table
         .filter(users::county_id.eq(county_id))
         .filter(users::role.ne("resident"))
         .order((users::role, users::name))
-        .select((users::name, users::email, users::role, users::committee_id))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            users::role,
+            users::committee_id,
+            users::deactivated_at.is_not_null(),
+            users::password_hash.is_not_null(),
+        ))
         .load(conn)
         .await
+}
+
+/// A staff account of the county, for the admin acting on it.
+pub async fn member_of_county(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<StaffMember>> {
+    users::table
+        .filter(users::county_id.eq(county_id))
+        .filter(users::role.ne("resident"))
+        .filter(users::id.eq(id))
+        .select((
+            users::id,
+            users::name,
+            users::email,
+            users::role,
+            users::committee_id,
+            users::deactivated_at.is_not_null(),
+            users::password_hash.is_not_null(),
+        ))
+        .first(conn)
+        .await
+        .optional()
 }

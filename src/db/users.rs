@@ -11,7 +11,7 @@ use super::schema::{committees, divisions, login_failures, revoked_tokens, users
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: Uuid,
-    pub email: String,
+    pub email: Option<String>,
     pub name: String,
     pub password_hash: Option<String>,
     pub role: String,
@@ -19,13 +19,18 @@ pub struct UserRow {
     pub county_id: Option<Uuid>,
     pub language: String,
     pub token_version: i32,
+    pub phone_enc: Option<Vec<u8>>,
+    pub channel: Option<String>,
+    pub deactivated_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
     pub id: Uuid,
-    pub email: &'a str,
+    pub email: Option<&'a str>,
+    pub phone_enc: Option<&'a [u8]>,
+    pub phone_key: Option<&'a str>,
     pub name: &'a str,
     pub password_hash: Option<&'a str>,
     pub role: &'a str,
@@ -50,6 +55,145 @@ pub async fn by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<
         .first(conn)
         .await
         .optional()
+}
+
+pub async fn by_phone_key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::phone_key.eq(key))
+        .select(UserRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Links the unclaimed party rows of a number (by its keyed hash) or an address to the account
+/// that has just proved it owns them. Returns how many cases were linked.
+pub async fn claim_parties(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    phone_key: Option<&str>,
+    email: Option<&str>,
+) -> QueryResult<usize> {
+    use super::schema::case_parties;
+    let mut linked = 0;
+    if let Some(key) = phone_key {
+        linked += diesel::update(
+            case_parties::table
+                .filter(case_parties::phone_key.eq(key))
+                .filter(case_parties::user_id.is_null()),
+        )
+        .set(case_parties::user_id.eq(user_id))
+        .execute(conn)
+        .await?;
+    }
+    if let Some(email) = email {
+        linked += diesel::update(
+            case_parties::table
+                .filter(case_parties::email.eq(email))
+                .filter(case_parties::user_id.is_null()),
+        )
+        .set(case_parties::user_id.eq(user_id))
+        .execute(conn)
+        .await?;
+    }
+    Ok(linked)
+}
+
+/// Sets (or replaces) the number of an account; `None` when another account has it.
+pub async fn set_phone(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    phone_enc: &[u8],
+    phone_key: &str,
+) -> QueryResult<bool> {
+    let taken = diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::phone_key.eq(phone_key))
+            .filter(users::id.ne(id)),
+    ))
+    .get_result::<bool>(conn)
+    .await?;
+    if taken {
+        return Ok(false);
+    }
+    diesel::update(users::table.find(id))
+        .set((
+            users::phone_enc.eq(phone_enc),
+            users::phone_key.eq(phone_key),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// Sets (or replaces) the address of an account; `false` when another account has it.
+pub async fn set_email(conn: &mut AsyncPgConnection, id: Uuid, email: &str) -> QueryResult<bool> {
+    let taken = diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::email.eq(email))
+            .filter(users::id.ne(id)),
+    ))
+    .get_result::<bool>(conn)
+    .await?;
+    if taken {
+        return Ok(false);
+    }
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// The channel a person with both a number and an address chose.
+pub async fn set_channel(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    channel: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::channel.eq(channel))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deactivates (`Some(now)`) or reactivates (`None`) an account. Either way every token issued
+/// before stops working at once.
+pub async fn set_deactivated(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: Option<DateTime<Utc>>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::deactivated_at.eq(at),
+            users::token_version.eq(users::token_version + 1),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Ends every session of an account (log out everywhere).
+pub async fn end_all_sessions(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::token_version.eq(users::token_version + 1))
+        .execute(conn)
+        .await
 }
 
 /// The user with their committee and county code, read fresh on every request.

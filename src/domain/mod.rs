@@ -2,6 +2,7 @@
 //! known to be well formed. No I/O and no framework types here.
 
 mod category;
+mod destination;
 mod division_code;
 mod email;
 mod id_number;
@@ -9,6 +10,7 @@ mod phone;
 mod role;
 
 pub use category::Category;
+pub use destination::{Destination, mask_email};
 pub use division_code::DivisionCode;
 pub use email::Email;
 pub use id_number::IdNumber;

@@ -55,10 +55,17 @@ pub struct SendError {
 }
 
 impl SendError {
-    fn transient(message: impl Into<String>) -> SendError {
+    pub fn transient(message: impl Into<String>) -> SendError {
         SendError {
             message: message.into(),
             permanent: false,
+        }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> SendError {
+        SendError {
+            message: message.into(),
+            permanent: true,
         }
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::recipients::{Book, Person};
+use super::recipients::{Book, Reach};
 use crate::db::schema::{cases, notifications, outbox};
 use crate::workflow::{CaseState, Notice};
 
@@ -28,7 +28,9 @@ struct NewMail {
     case_id: Option<Uuid>,
     kind: String,
     user_id: Option<Uuid>,
-    email: String,
+    email: Option<String>,
+    channel: &'static str,
+    phone_enc: Option<Vec<u8>>,
     party_id: Option<Uuid>,
     language: &'static str,
     payload: Value,
@@ -107,14 +109,21 @@ pub async fn enqueue_many(
                 if !seen.insert((notice.kind, person.key())) {
                     continue;
                 }
-                if let Some(email) = &person.email {
+                let reach = person.reach();
+                if let Some(reach) = &reach {
+                    let (channel, email, phone_enc) = match reach {
+                        Reach::Email(e) => ("email", Some(e.clone()), None),
+                        Reach::Sms(p) => ("sms", None, Some(p.clone())),
+                    };
                     mails.push(NewMail {
                         county_id: case.county_id,
                         id: Uuid::now_v7(),
                         case_id: Some(case.id),
                         kind: notice.kind.to_owned(),
                         user_id: person.user_id,
-                        email: email.clone(),
+                        email,
+                        channel,
+                        phone_enc,
                         party_id: person.party_id,
                         language: person.language,
                         payload: payload(case, &number, notice.kind, extra),
@@ -125,13 +134,7 @@ pub async fn enqueue_many(
                 if let Some(user_id) = person.user_id {
                     bells.push(bell(case, user_id, notice.kind, json!({}), now));
                 }
-                if let Person {
-                    email: None,
-                    user_id: None,
-                    party_id: Some(party_id),
-                    ..
-                } = person
-                {
+                if let (None, None, Some(party_id)) = (&reach, person.user_id, person.party_id) {
                     unreachable.push((notice.kind, party_id));
                 }
             }
@@ -195,7 +198,8 @@ pub struct FailedMail {
     pub case_id: Option<Uuid>,
     pub case_number: Option<String>,
     pub kind: String,
-    pub email: String,
+    pub channel: String,
+    pub email: Option<String>,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -222,6 +226,7 @@ pub async fn failed(
             outbox::case_id,
             cases::number.nullable(),
             outbox::kind,
+            outbox::channel,
             outbox::email,
             outbox::attempts,
             outbox::last_error,

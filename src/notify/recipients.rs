@@ -16,12 +16,35 @@ use crate::workflow::{CaseState, Notice, Recipient};
 pub struct Person {
     pub user_id: Option<Uuid>,
     pub email: Option<String>,
+    /// The mobile number, sealed (AES-256-GCM) as stored; the outbox copies it unopened.
+    pub phone_enc: Option<Vec<u8>>,
+    /// The channel the person chose when they have both ("sms" or "email").
+    pub channel: Option<String>,
     pub party_id: Option<Uuid>,
     /// "zh" or "en".
     pub language: &'static str,
 }
 
+/// How a notice reaches one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Email(String),
+    Sms(Vec<u8>),
+}
+
 impl Person {
+    /// Mail to one with only an address, a text to one with only a number, and the chosen
+    /// channel (mail when none was chosen) to one with both (SPEC §5).
+    pub fn reach(&self) -> Option<Reach> {
+        let texts_chosen = self.channel.as_deref() == Some("sms");
+        match (&self.email, &self.phone_enc) {
+            (None, Some(p)) => Some(Reach::Sms(p.clone())),
+            (Some(_), Some(p)) if texts_chosen => Some(Reach::Sms(p.clone())),
+            (Some(e), _) => Some(Reach::Email(e.clone())),
+            (None, None) => None,
+        }
+    }
+
     /// What makes two resolutions the same person (a party with an account is also that user).
     pub fn key(&self) -> String {
         match (self.user_id, self.party_id, &self.email) {
@@ -47,8 +70,11 @@ pub struct PartyContact {
     pub id: Uuid,
     pub side: String,
     pub email: Option<String>,
+    pub phone_enc: Option<Vec<u8>>,
     pub user_id: Option<Uuid>,
     pub user_email: Option<String>,
+    pub user_phone_enc: Option<Vec<u8>>,
+    pub user_channel: Option<String>,
     pub user_language: Option<String>,
 }
 
@@ -69,17 +95,31 @@ type PartyRow = (
     Uuid,
     String,
     Option<String>,
+    Option<Vec<u8>>,
     Option<Uuid>,
+    Option<String>,
+    Option<Vec<u8>>,
     Option<String>,
     Option<String>,
 );
 
-type StaffRow = (Uuid, String, String, Option<Uuid>, Option<Uuid>, String);
+type StaffRow = (
+    Uuid,
+    Option<String>,
+    String,
+    Option<Uuid>,
+    Option<Uuid>,
+    String,
+    Option<Vec<u8>>,
+    Option<String>,
+);
 
 fn staff_person(row: &StaffRow) -> Person {
     Person {
         user_id: Some(row.0),
-        email: Some(row.1.clone()),
+        email: row.1.clone(),
+        phone_enc: row.6.clone(),
+        channel: row.7.clone(),
         party_id: None,
         language: language(Some(&row.2)),
     }
@@ -124,8 +164,11 @@ impl Book {
                         case_parties::id,
                         case_parties::side,
                         case_parties::email,
+                        case_parties::phone_enc,
                         case_parties::user_id,
                         users::email.nullable(),
+                        users::phone_enc.nullable(),
+                        users::channel.nullable(),
                         users::language.nullable(),
                     ))
             };
@@ -149,14 +192,19 @@ impl Book {
                 many => read!(eq_any, many),
             };
             self.numbers.extend(numbers);
-            for (case_id, id, side, email, user_id, user_email, user_language) in parties {
+            for row in parties {
+                let (case_id, id, side, email, phone_enc, user_id) =
+                    (row.0, row.1, row.2, row.3, row.4, row.5);
                 self.parties.entry(case_id).or_default().push(PartyContact {
                     id,
                     side,
                     email,
+                    phone_enc,
                     user_id,
-                    user_email,
-                    user_language,
+                    user_email: row.6,
+                    user_phone_enc: row.7,
+                    user_channel: row.8,
+                    user_language: row.9,
                 });
             }
         }
@@ -196,6 +244,8 @@ impl Book {
             users::committee_id,
             users::county_id,
             users::role,
+            users::phone_enc,
+            users::channel,
         );
         let committee_staff: Vec<StaffRow> = users::table
             .filter(users::committee_id.eq_any(&committee_ids))
@@ -317,8 +367,11 @@ impl Directory {
     fn party(&self, p: &PartyContact) -> Person {
         Person {
             user_id: p.user_id,
-            // The account's address wins: it is the one the person keeps up to date.
+            // The account's address and number win: they are the ones the person keeps up to
+            // date (and has proved by a code).
             email: p.user_email.clone().or_else(|| p.email.clone()),
+            phone_enc: p.user_phone_enc.clone().or_else(|| p.phone_enc.clone()),
+            channel: p.user_channel.clone(),
             party_id: Some(p.id),
             language: match &p.user_language {
                 Some(l) => language(Some(l)),

@@ -89,10 +89,10 @@ pub fn message_id(id: Uuid) -> String {
     format!("<{id}@fengqiao>")
 }
 
-/// Where the mail leads: the invitation page for a respondent (a token bound to that party and
-/// to the invitation audience, so it can never log anyone in), otherwise the case page.
-fn link(m: &MailInput<'_>, links: &Links<'_>) -> Result<String, RenderError> {
-    let base = links.public_url.trim_end_matches('/');
+/// Where the notice leads, as a path of the service: the invitation page for a respondent (a
+/// token bound to that party and to the invitation audience, so it can never log anyone in),
+/// otherwise the case page.
+pub fn target(m: &MailInput<'_>, links: &Links<'_>) -> Result<String, RenderError> {
     if m.kind == "respondent_invitation" {
         let party = m
             .party_id
@@ -100,20 +100,35 @@ fn link(m: &MailInput<'_>, links: &Links<'_>) -> Result<String, RenderError> {
         // The same token the invitation page reads: bound to this county's party, a week long.
         let token = crate::auth::invitation::issue(links.keys, m.county_id, party, links.now)
             .map_err(|e| RenderError::Token(e.to_string()))?;
-        return Ok(format!("{base}/invitations/{token}"));
+        return Ok(format!("/invitations/{token}"));
     }
     let case_id = m
         .payload
         .get("case_id")
         .and_then(Value::as_str)
         .ok_or(RenderError::Missing("case_id"))?;
-    Ok(format!("{base}/cases/{case_id}"))
+    Ok(format!("/cases/{case_id}"))
 }
 
-pub fn render(m: &MailInput<'_>, links: &Links<'_>) -> Result<Rendered, RenderError> {
-    let lang = lang_of(m.language);
-    let words =
-        texts::words(m.kind, lang).ok_or_else(|| RenderError::UnknownKind(m.kind.to_owned()))?;
+/// How many days the link of a notice must work.
+pub fn link_days(kind: &str) -> i64 {
+    if kind == "respondent_invitation" {
+        INVITATION_DAYS
+    } else {
+        90
+    }
+}
+
+fn link(m: &MailInput<'_>, links: &Links<'_>) -> Result<String, RenderError> {
+    Ok(format!(
+        "{}{}",
+        links.public_url.trim_end_matches('/'),
+        target(m, links)?
+    ))
+}
+
+/// The number and, for the applicant's receipt, the access code of a notice.
+pub fn number_and_code<'a>(m: &MailInput<'a>) -> Result<(&'a str, Option<&'a str>), RenderError> {
     let number = m
         .payload
         .get("number")
@@ -124,6 +139,14 @@ pub fn render(m: &MailInput<'_>, links: &Links<'_>) -> Result<Rendered, RenderEr
         "filing_receipt" => m.payload.get("access_code").and_then(Value::as_str),
         _ => None,
     };
+    Ok((number, access_code))
+}
+
+pub fn render(m: &MailInput<'_>, links: &Links<'_>) -> Result<Rendered, RenderError> {
+    let lang = lang_of(m.language);
+    let words =
+        texts::words(m.kind, lang).ok_or_else(|| RenderError::UnknownKind(m.kind.to_owned()))?;
+    let (number, access_code) = number_and_code(m)?;
     let link = link(m, links)?;
     let frame = texts::frame(lang);
     let subject = texts::subject(lang, &words, number);

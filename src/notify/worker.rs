@@ -1,4 +1,4 @@
-//! The mail worker: claims due outbox rows with `FOR UPDATE SKIP LOCKED`, sends them, and
+//! The outbox worker: claims due rows (mail and texts) with `FOR UPDATE SKIP LOCKED`, sends them, and
 //! marks each sent, or schedules a retry with exponential backoff, or gives up after
 //! `MAX_ATTEMPTS` and marks it failed for the county admin to see.
 //!
@@ -17,7 +17,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::Notifier;
-use super::render::{Links, MailInput, message, render};
+use super::render::{
+    Links, MailInput, lang_of, link_days, message, number_and_code, render, target,
+};
+use super::sms::Text;
+use super::{short_links, sms_text};
 use crate::db;
 use crate::db::schema::outbox;
 
@@ -38,7 +42,9 @@ struct DueMail {
     county_id: Uuid,
     id: Uuid,
     kind: String,
-    email: String,
+    channel: String,
+    email: Option<String>,
+    phone_enc: Option<Vec<u8>>,
     party_id: Option<Uuid>,
     language: String,
     payload: Value,
@@ -84,7 +90,12 @@ enum Outcome {
     GiveUp(String),
 }
 
-async fn deliver(notifier: &Notifier, mail: &DueMail, now: DateTime<Utc>) -> Outcome {
+async fn deliver(
+    conn: &mut AsyncPgConnection,
+    notifier: &Notifier,
+    mail: &DueMail,
+    now: DateTime<Utc>,
+) -> QueryResult<Outcome> {
     let input = MailInput {
         kind: &mail.kind,
         language: &mail.language,
@@ -97,21 +108,82 @@ async fn deliver(notifier: &Notifier, mail: &DueMail, now: DateTime<Utc>) -> Out
         keys: &notifier.keys,
         now,
     };
-    let built = render(&input, &links).and_then(|r| {
-        let m = message(mail.id, &notifier.from, &mail.email, &r)?;
-        Ok((r, m))
-    });
-    let (rendered, msg) = match built {
-        Ok(x) => x,
-        Err(e) => return Outcome::GiveUp(e.to_string()),
+    let send = match (mail.channel.as_str(), &mail.email, &mail.phone_enc) {
+        ("sms", _, Some(sealed)) => {
+            let text = match text_of(conn, notifier, mail, &input, &links, sealed, now).await? {
+                Ok(text) => text,
+                Err(e) => return Ok(Outcome::GiveUp(e)),
+            };
+            tokio::time::timeout(SEND_DEADLINE, notifier.texter.send(&text)).await
+        }
+        ("email", Some(email), _) => {
+            let built = render(&input, &links).and_then(|r| {
+                let m = message(mail.id, &notifier.from, email, &r)?;
+                Ok((r, m))
+            });
+            let (rendered, msg) = match built {
+                Ok(x) => x,
+                Err(e) => return Ok(Outcome::GiveUp(e.to_string())),
+            };
+            let send = notifier.mailer.send(mail.id, email, &rendered, msg);
+            tokio::time::timeout(SEND_DEADLINE, send).await
+        }
+        (channel, _, _) => {
+            return Ok(Outcome::GiveUp(format!("no address for channel {channel}")));
+        }
     };
-    let send = notifier.mailer.send(mail.id, &mail.email, &rendered, msg);
-    match tokio::time::timeout(SEND_DEADLINE, send).await {
+    Ok(match send {
         Ok(Ok(())) => Outcome::Sent,
         Ok(Err(e)) if e.permanent => Outcome::GiveUp(e.message),
         Ok(Err(e)) => Outcome::Retry(e.message),
         Err(_) => Outcome::Retry(format!("no answer within {}s", SEND_DEADLINE.as_secs())),
-    }
+    })
+}
+
+/// The text of an SMS row: its number opened, its link shortened (recorded in this
+/// transaction, so the link exists once the text is marked sent).
+async fn text_of(
+    conn: &mut AsyncPgConnection,
+    notifier: &Notifier,
+    mail: &DueMail,
+    input: &MailInput<'_>,
+    links: &Links<'_>,
+    sealed: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<Result<Text, String>> {
+    let phone = match notifier.sealer.open(sealed) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let (target, (number, code)) =
+        match target(input, links).and_then(|t| Ok((t, number_and_code(input)?))) {
+            Ok(x) => x,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+    let link = short_links::shorten(
+        conn,
+        &notifier.sealer,
+        &notifier.public_url,
+        mail.id,
+        &target,
+        now,
+        link_days(&mail.kind),
+    )
+    .await?;
+    let Some((body, template)) =
+        sms_text::notice(&mail.kind, lang_of(&mail.language), number, &link, code)
+    else {
+        return Ok(Err(format!(
+            "no words for notification kind {:?}",
+            mail.kind
+        )));
+    };
+    Ok(Ok(Text {
+        id: mail.id,
+        to: format!("+86{phone}"),
+        body,
+        template,
+    }))
 }
 
 /// One transaction: claim a batch of due mail, send each, and record what happened.
@@ -135,7 +207,7 @@ async fn batch(
         for mail in &due {
             let row = outbox::table.find((mail.county_id, mail.id));
             let attempts = mail.attempts.saturating_add(1);
-            match deliver(notifier, mail, now).await {
+            match deliver(conn, notifier, mail, now).await? {
                 Outcome::Sent => {
                     // The access code was needed for this one mail; it is not kept in clear.
                     diesel::update(row)

@@ -79,7 +79,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/auth/login", web::post().to(api::auth::login))
             .route("/auth/logout", web::post().to(api::auth::logout))
+            .route("/auth/code", web::post().to(api::sign_in::send))
+            .route("/auth/code/verify", web::post().to(api::sign_in::verify))
+            .route(
+                "/auth/password",
+                web::post().to(api::account::change_password),
+            )
+            .route("/auth/reset", web::post().to(api::account::reset))
+            .route("/auth/link", web::post().to(api::account::use_link))
             .route("/me", web::get().to(api::me::me))
+            .route("/me/sessions", web::get().to(api::account::sessions))
+            .route("/me/sessions", web::delete().to(api::account::end_sessions))
+            .route(
+                "/me/contact/code",
+                web::post().to(api::account::contact_code),
+            )
+            .route("/me/contact", web::post().to(api::account::change_contact))
+            .route("/me/channel", web::put().to(api::account::choose_channel))
+            .route("/staff", web::post().to(api::staff::invite))
+            .route(
+                "/staff/{id}/deactivate",
+                web::post().to(api::staff::deactivate),
+            )
+            .route(
+                "/staff/{id}/reactivate",
+                web::post().to(api::staff::reactivate),
+            )
             .route("/divisions", web::get().to(api::divisions::tree))
             .route("/cases", web::post().to(api::cases::create))
             .route("/cases/assisted", web::post().to(api::parties::assisted))
@@ -123,8 +148,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/api/docs", web::get().to(openapi::docs_page))
     .route("/static/{name}", web::get().to(static_files::serve))
     .route("/", web::get().to(pages::home::home))
-    .route("/login", web::get().to(pages::account::login_form))
+    .route("/login", web::get().to(pages::sign_in::login_form))
     .route("/login", web::post().to(pages::account::login_submit))
+    .route("/login/code", web::post().to(pages::sign_in::code_submit))
+    .route("/login/reset", web::get().to(pages::sign_in::reset_form))
+    .route("/login/reset", web::post().to(pages::sign_in::reset_submit))
+    .route(
+        "/account/link/{token}",
+        web::get().to(pages::sign_in::link_form),
+    )
+    .route(
+        "/account/link/{token}",
+        web::post().to(pages::sign_in::link_submit),
+    )
+    .route("/i/{code}", web::get().to(pages::sign_in::short_link))
     .route("/logout", web::post().to(pages::account::logout))
     .route("/lang/{choice}", web::get().to(pages::account::language))
     .route("/text/{choice}", web::get().to(pages::account::text_size))
@@ -173,8 +210,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/notifications/read",
         web::post().to(pages::notices::read_all),
     )
-    .route("/admin/staff", web::get().to(pages::admin::staff))
-    .route("/admin/staff", web::post().to(pages::admin::add_staff))
+    .route(
+        "/admin/staff",
+        web::get().to(pages::admin_staff::staff_page),
+    )
+    .route("/admin/staff", web::post().to(pages::admin_staff::invite))
+    .route(
+        "/admin/staff/{id}",
+        web::post().to(pages::admin_staff::member),
+    )
     .route("/admin/policy", web::get().to(pages::admin::show))
     .route("/admin/policy", web::post().to(pages::admin::save))
     .default_service(web::to(not_found));

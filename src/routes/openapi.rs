@@ -148,6 +148,43 @@ fn paths() -> Value {
     })
 }
 
+/// Signing in by code, passwords and sessions, and the county admin's staff accounts.
+fn account_paths() -> Value {
+    json!({
+        "/api/v1/auth/code": {"post": public(with_body(op("Send a 6-digit sign-in code to a mobile number (SMS) or an email address; 202 whether or not an account exists", "auth", (202, "Sent (valid 10 minutes)", json!({"type": "object", "properties": {"sent_to": {"type": "string", "description": "Masked"}, "expires_in_seconds": {"type": "integer"}}})), &[400, 415, 422, 429]), r("Destination")))},
+        "/api/v1/auth/code/verify": {"post": public(with_body(op("Sign in with the code; the first success creates a resident account (name required then)", "auth", (200, "Signed in; also sets the session cookie", json!({"type": "object", "properties": {"token": text_schema(), "expires_at": {"type": "string", "format": "date-time"}, "new_account": {"type": "boolean"}}})), &[400, 401, 415, 422]),
+            json!({"type": "object", "required": ["code"], "additionalProperties": false, "properties": {"phone": text_schema(), "email": text_schema(), "code": {"type": "string", "pattern": "^[0-9]{6}$"}, "name": {"type": "string", "maxLength": 100}}})))},
+        "/api/v1/auth/password": {"post": with_body(op("Change the password; every other session ends", "auth", (200, "A fresh session", r("Login")), &[400, 401, 415, 422]),
+            json!({"type": "object", "required": ["current", "new"], "additionalProperties": false, "properties": {"current": text_schema(), "new": {"type": "string", "minLength": 10}}}))},
+        "/api/v1/auth/reset": {"post": public(with_body(op("Mail a one-time link to set a new password (staff); 202 whatever the address", "auth", (202, "Accepted", json!({"type": "object"})), &[400, 415, 422, 429]),
+            json!({"type": "object", "required": ["email"], "additionalProperties": false, "properties": {"email": text_schema()}})))},
+        "/api/v1/auth/link": {"post": public(with_body(op("Set the password through a reset or staff-invitation link (once)", "auth", (200, "Signed in", r("Login")), &[400, 415, 422]),
+            json!({"type": "object", "required": ["token", "password"], "additionalProperties": false, "properties": {"token": text_schema(), "password": {"type": "string", "minLength": 10}}})))},
+        "/api/v1/me/sessions": {
+            "get": op("The caller's sessions that still work", "auth", (200, "Sessions, newest first", json!({"type": "object", "properties": {"sessions": {"type": "array", "items": {"type": "object", "properties": {"id": text_schema(), "created_at": text_schema(), "expires_at": text_schema(), "method": enum_of(&["password", "sms_code", "email_code"]), "user_agent": text_schema(), "current": {"type": "boolean"}}}}}})), &[401]),
+            "delete": op("Log out everywhere (this session too)", "auth", (204, "Every session ended", json!({})), &[401])
+        },
+        "/api/v1/me/contact/code": {"post": with_body(op("Send a code to a new number or address of the caller", "auth", (202, "Sent", json!({"type": "object"})), &[400, 401, 415, 422, 429]), r("Destination"))},
+        "/api/v1/me/contact": {"post": with_body(op("Set the proved number or address on the caller's account", "auth", (204, "Changed", json!({})), &[400, 401, 409, 415, 422]),
+            json!({"type": "object", "required": ["code"], "additionalProperties": false, "properties": {"phone": text_schema(), "email": text_schema(), "code": text_schema()}}))},
+        "/api/v1/me/channel": {"put": with_body(op("Where notices go when the account has both a number and an address", "auth", (204, "Chosen", json!({})), &[400, 401, 415, 422]),
+            json!({"type": "object", "required": ["channel"], "additionalProperties": false, "properties": {"channel": enum_of(&["sms", "email"])}}))},
+        "/api/v1/staff": {"post": with_body(op("Invite a staff member of the county (county admin): they set their password through the mailed link", "staff", (201, "The new account", json!({"type": "object", "properties": {"id": text_schema()}})), &[400, 401, 404, 409, 415, 422]),
+            json!({"type": "object", "required": ["name", "email", "role"], "additionalProperties": false, "properties": {"name": text_schema(), "email": text_schema(), "role": enum_of(&["mediator", "committee_head", "judge"]), "committee_code": {"type": "string", "pattern": "^[0-9]{12}$"}}}))},
+        "/api/v1/staff/{id}/deactivate": {"post": with_params(op("Deactivate a staff account (county admin); every session of it ends at once", "staff", (204, "Deactivated", json!({})), &[401, 404, 422]), id_param())},
+        "/api/v1/staff/{id}/reactivate": {"post": with_params(op("Reactivate a staff account (county admin)", "staff", (204, "Active again", json!({})), &[401, 404, 422]), id_param())}
+    })
+}
+
+/// Every documented path: the case API and the account API.
+fn all_paths() -> Value {
+    let mut all = paths();
+    if let (Some(target), Value::Object(more)) = (all.as_object_mut(), account_paths()) {
+        target.extend(more);
+    }
+    all
+}
+
 fn text_schema() -> Value {
     json!({"type": "string"})
 }
@@ -163,7 +200,8 @@ fn schemas() -> Value {
         "Error": {"type": "object", "required": ["error", "message"], "properties": {"error": text, "message": text, "case": r("Case")}},
         "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": text, "password": text}},
         "Login": {"type": "object", "properties": {"token": text, "expires_at": {"type": "string", "format": "date-time"}}},
-        "Me": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "email": text, "name": text,
+        "Destination": {"type": "object", "additionalProperties": false, "description": "Exactly one of phone (a mainland mobile number; +86, spaces and dashes are accepted) or email.", "properties": {"phone": text, "email": text}},
+        "Me": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "email": {"type": ["string", "null"]}, "phone": {"type": ["string", "null"], "description": "Masked"}, "name": text,
             "role": enum_of(&["resident", "mediator", "committee_head", "judge", "county_admin"]),
             "committee": {"type": ["object", "null"], "properties": {"id": text, "level": r("Level"), "division_code": text}},
             "county_code": {"type": ["string", "null"]}}},
@@ -212,7 +250,7 @@ pub fn document() -> &'static Value {
         json!({
             "openapi": "3.1.0",
             "info": {"title": "Fengqiao mediation API", "version": "1", "description": "The stable API of the online people's-mediation service. Names do not change; fields and endpoints may be added."},
-            "paths": paths(),
+            "paths": all_paths(),
             "components": {"schemas": schemas(), "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
                 "cookie": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}}}

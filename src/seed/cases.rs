@@ -223,11 +223,13 @@ async fn tell(
                 name: "王秀英".into(),
                 email: Some("resident@demo.test".into()),
                 phone_enc: Some(tale.sealer.seal("13900001111")),
+                phone_key: None,
             },
             db::cases::NewParty {
                 name: "李建国".into(),
                 email: Some("respondent@demo.test".into()),
                 phone_enc: Some(tale.sealer.seal("13812345678")),
+                phone_key: None,
             },
         ]
     } else {
@@ -237,11 +239,13 @@ async fn tell(
                 name: a.into(),
                 email: None,
                 phone_enc: Some(tale.sealer.seal(&format!("1370000{:04}", n * 10 + round))),
+                phone_key: None,
             },
             db::cases::NewParty {
                 name: r.into(),
                 email: None,
                 phone_enc: None,
+                phone_key: None,
             },
         ]
     };

@@ -11,6 +11,16 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// As stored on an account and in the outbox.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
 /// Who reads the sentence: what they can do decides what it says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Viewer {

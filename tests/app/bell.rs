@@ -107,12 +107,48 @@ async fn the_bell_lists_newest_first_and_marks_read() {
 }
 
 #[tokio::test]
-async fn a_party_without_email_is_flagged_for_a_phone_call() {
+async fn a_party_with_only_a_phone_is_invited_by_sms_not_by_a_phone_call() {
     let app = TestApp::spawn().await;
     let resident = app.login("resident@demo.test").await;
     let mut body = dispute();
     body["village_code"] = json!(VILLAGE);
     body["respondents"] = json!([{"name": "张大爷", "phone": "13900001111"}]);
+    let res = app.post_json("/api/v1/cases", Some(&resident), &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let case: Value = res.json().await.unwrap();
+    let case_id = id(&case);
+    let mediator = app.login("village.mediator@demo.test").await;
+    app.act_ok(&mediator, &case_id, json!({"action": "accept"}))
+        .await;
+    let rows = app.outbox(&case_id).await;
+    assert!(
+        rows.iter()
+            .any(|m| m.kind == "respondent_invitation" && m.email == "sms"),
+        "{rows:?}"
+    );
+    let bell: Value = app
+        .get("/api/v1/notifications", Some(&mediator))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        bell["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["kind"] != "needs_phone_call"),
+        "{bell}"
+    );
+}
+
+#[tokio::test]
+async fn a_party_without_number_or_address_is_flagged_for_a_phone_call() {
+    let app = TestApp::spawn().await;
+    let resident = app.login("resident@demo.test").await;
+    let mut body = dispute();
+    body["village_code"] = json!(VILLAGE);
+    body["respondents"] = json!([{"name": "张大爷"}]);
     let res = app.post_json("/api/v1/cases", Some(&resident), &body).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let case: Value = res.json().await.unwrap();

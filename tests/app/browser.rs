@@ -197,8 +197,9 @@ impl Browser {
         self.client.source().await.unwrap()
     }
 
+    /// Logs in with a demo account's password (the login page's staff form).
     pub async fn login(&self, email: &str) {
-        self.go("/login").await;
+        self.go("/login?by=password").await;
         self.fill("#email", email).await;
         self.fill("#password", PASSWORD).await;
         self.submit("main form button[type=submit]").await;

@@ -165,6 +165,8 @@ pub fn test_config(database_url: String) -> Config {
         data_key: [42u8; 32],
         data_dir: std::env::temp_dir().join(format!("fq-test-{}", Uuid::new_v4())),
         smtp_url: None,
+        sms_url: None,
+        sms_secret: None,
         mail_from: "Fengqiao <no-reply@fengqiao.localhost>".to_owned(),
         db_pool_size: 4,
         workers: 1,

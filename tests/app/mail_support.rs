@@ -38,7 +38,7 @@ impl TestApp {
         self.sql()
             .await
             .query(
-                "SELECT id::text, kind, email, language, payload::text, status, attempts \
+                "SELECT id::text, kind, coalesce(email, 'sms'), language, payload::text, status, attempts \
                  FROM outbox WHERE case_id = $1::text::uuid ORDER BY created_at, id",
                 &[&case_id.to_string()],
             )

@@ -1,6 +1,7 @@
 //! The integration tests: the real server over HTTP against real PostgreSQL.
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+mod accounts;
 mod auth;
 mod bell;
 mod browser;
@@ -20,6 +21,8 @@ mod rating;
 mod reminders;
 mod seed;
 mod seed_load;
+mod sign_in;
+mod sign_in_support;
 mod smtp;
 mod sweeper;
 mod tokens;

@@ -107,13 +107,9 @@ async fn the_wrong_role_is_sent_to_login_or_gets_404() {
     let app = TestApp::spawn().await;
     let (_, case) = app.file().await;
     let case_path = format!("/cases/{}", id(&case));
-    for path in [
-        "/my",
-        "/file",
-        "/queue",
-        case_path.as_str(),
-        "/admin/policy",
-    ] {
+    // Filing is open to everyone: the number is proved on its last screen.
+    assert_eq!(app.page("/file", None, "zh").await.0, StatusCode::OK);
+    for path in ["/my", "/queue", case_path.as_str(), "/admin/policy"] {
         let (status, _, headers) = app.page(path, None, "zh").await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{path} without login");
         assert!(
@@ -195,7 +191,7 @@ async fn forms_need_the_csrf_token() {
 }
 
 #[tokio::test]
-async fn the_county_admin_adds_a_mediator_who_can_then_log_in() {
+async fn the_county_admin_invites_a_mediator_who_sets_a_password_and_can_be_deactivated() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin@demo.test").await;
     let token = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
@@ -210,7 +206,6 @@ async fn the_county_admin_adds_a_mediator_who_can_then_log_in() {
                 ("email", email),
                 ("role", role),
                 ("committee", "330681109203"),
-                ("password", "new-mediator-2026"),
             ])
             .send()
     };
@@ -233,6 +228,39 @@ async fn the_county_admin_adds_a_mediator_who_can_then_log_in() {
         add("x@demo.test", "county_admin").await.unwrap().status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    let (status, page, _) = app.page("/admin/staff", Some(&admin), "zh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("he.mediator@demo.test") && page.contains("待设置密码"));
+
+    // The mailed link opens a page that sets the first password and signs in.
+    let mail = app
+        .mail_files()
+        .into_iter()
+        .find(|m| m.contains("he.mediator@demo.test"))
+        .expect("the invitation mail");
+    let text = crate::mail_support::parse(&mail).text;
+    let link = crate::sign_in_support::path_in(&text, "/account/link/").unwrap();
+    let (status, page, _) = app.page(&link, None, "zh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("何调解") && page.contains("设置登录密码"),
+        "{page}"
+    );
+    let res = app
+        .client
+        .post(app.url(&link))
+        .header("cookie", format!("fq_csrf={token}"))
+        .form(&[("csrf", token), ("password", "new-mediator-2026")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("fq_session=")
+    );
     let res = app
         .post_json(
             "/api/v1/auth/login",
@@ -240,18 +268,40 @@ async fn the_county_admin_adds_a_mediator_who_can_then_log_in() {
             &serde_json::json!({"email": "he.mediator@demo.test", "password": "new-mediator-2026"}),
         )
         .await;
-    let token: Value = res.json().await.unwrap();
+    let session: Value = res.json().await.unwrap();
     let me: Value = app
-        .get("/api/v1/me", token["token"].as_str())
+        .get("/api/v1/me", session["token"].as_str())
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(me["role"], "mediator");
     assert_eq!(me["committee"]["division_code"], "330681109203");
-    let (status, page, _) = app.page("/admin/staff", Some(&admin), "zh").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("he.mediator@demo.test"));
+    // The link worked once.
+    let (status, _, _) = app.page(&link, None, "zh").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Deactivated from the page: the session ends at once.
+    let id = me["id"].as_str().unwrap();
+    let res = app
+        .client
+        .post(app.url(&format!("/admin/staff/{id}")))
+        .header("cookie", cookie.clone())
+        .form(&[("csrf", token), ("what", "deactivate")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/api/v1/me", session["token"].as_str())
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, page, _) = app
+        .page("/admin/staff?done=deactivated", Some(&admin), "zh")
+        .await;
+    assert!(page.contains("已停用"));
     let mediator = app.login("village.mediator@demo.test").await;
     assert_eq!(
         app.page("/admin/staff", Some(&mediator), "zh").await.0,

@@ -50,6 +50,8 @@ pub struct NewParty {
     pub name: String,
     pub email: Option<String>,
     pub phone_enc: Option<Vec<u8>>,
+    /// The keyed hash of the number, so the person can claim the case by signing in with it.
+    pub phone_key: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -134,6 +136,7 @@ pub async fn insert_filed(
                 case_parties::name.eq(details.name.clone()),
                 case_parties::email.eq(details.email.clone()),
                 case_parties::phone_enc.eq(details.phone_enc.clone()),
+                case_parties::phone_key.eq(details.phone_key.clone()),
                 case_parties::user_id.eq(p.user_id),
                 case_parties::position.eq(i as i32),
             )

@@ -33,7 +33,7 @@ pub async fn login(
         &state,
         &email,
         password,
-        &login::client_address(&req),
+        &login::Client::of(&req),
         now,
     )
     .await?;

@@ -17,7 +17,9 @@ pub struct CommitteeView {
 #[derive(Serialize)]
 pub struct Me {
     id: Uuid,
-    email: String,
+    email: Option<String>,
+    /// Masked (`138****5678`); null when the account has no number.
+    phone: Option<String>,
     name: String,
     role: crate::domain::Role,
     committee: Option<CommitteeView>,
@@ -28,6 +30,7 @@ pub async fn me(principal: Principal) -> web::Json<Me> {
     web::Json(Me {
         id: principal.id,
         email: principal.email,
+        phone: principal.phone,
         name: principal.name,
         role: principal.role,
         committee: principal.committee.map(|c| CommitteeView {

@@ -1,5 +1,6 @@
 //! JSON handlers under `/api/v1`, one file per resource.
 
+pub mod account;
 pub mod auth;
 pub mod cases;
 pub mod committee;
@@ -12,3 +13,5 @@ pub mod outbox;
 pub mod parties;
 pub mod policy;
 pub mod queue;
+pub mod sign_in;
+pub mod staff;

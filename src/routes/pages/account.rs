@@ -7,6 +7,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::sign_in::{Login, safe_next};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::auth::login;
 use crate::casework::filing::PRIVACY_NOTICE_VERSION;
@@ -14,47 +15,6 @@ use crate::casework::invitation::{self, Answer, InvitationView};
 use crate::casework::parties::{self, CaseKey, PublicStatus};
 use crate::error::AppError;
 use crate::state::AppState;
-
-#[derive(Template)]
-#[template(path = "pages/login.html")]
-struct Login<'a> {
-    ctx: &'a Ctx,
-    next: String,
-    email: String,
-    failed: bool,
-    throttled: bool,
-}
-
-#[derive(Deserialize)]
-pub struct NextQuery {
-    next: Option<String>,
-}
-
-/// Only paths on this site are followed after login.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/my".to_owned(),
-    }
-}
-
-pub async fn login_form(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    q: web::Query<NextQuery>,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    page(
-        &ctx,
-        &Login {
-            ctx: &ctx,
-            next: safe_next(q.next.as_deref()),
-            email: String::new(),
-            failed: false,
-            throttled: false,
-        },
-    )
-}
 
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -80,7 +40,7 @@ pub async fn login_submit(
         &state,
         &form.email,
         form.password,
-        &login::client_address(&req),
+        &login::Client::of(&req),
         now,
     )
     .await
@@ -92,13 +52,25 @@ pub async fn login_submit(
             Ok(response)
         }
         Err(e @ (AppError::BadCredentials | AppError::TooManyRequests { .. })) => {
-            let throttled = matches!(e, AppError::TooManyRequests { .. });
+            let error = match e {
+                AppError::TooManyRequests { .. } => ctx.t(
+                    "尝试次数太多，请 15 分钟后再试。",
+                    "Too many attempts. Please try again in 15 minutes.",
+                ),
+                _ => ctx.t(
+                    "邮箱或密码不对，请再试一次。",
+                    "The email or the password is wrong. Please try again.",
+                ),
+            };
             let body = Login {
                 ctx: &ctx,
+                by: "password",
                 next,
-                email: form.email,
-                failed: !throttled,
-                throttled,
+                to: form.email,
+                name: String::new(),
+                sent: false,
+                sent_to: String::new(),
+                error: Some(error.to_owned()),
             };
             let mut response = page(&ctx, &body)?;
             *response.status_mut() = actix_web::ResponseError::status_code(&e);

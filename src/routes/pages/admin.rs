@@ -1,4 +1,5 @@
-//! The county administrator's deadlines page (the county policy of SPEC §2).
+//! The county administrator's deadlines page (the county policy of SPEC §2); the staff page is
+//! `admin_staff.rs`.
 
 use std::collections::HashMap;
 
@@ -7,7 +8,6 @@ use askama::Template;
 use chrono::Utc;
 
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
-use crate::db;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -45,7 +45,7 @@ fn fields(ctx: &Ctx, p: &Policy) -> Vec<(&'static str, &'static str, i32)> {
         .collect()
 }
 
-fn county(ctx: &Ctx) -> Result<uuid::Uuid, PageError> {
+pub(super) fn county(ctx: &Ctx) -> Result<uuid::Uuid, PageError> {
     let user = ctx.user()?;
     match (user.role, user.county_id) {
         (Role::CountyAdmin, Some(c)) => Ok(c),
@@ -102,120 +102,4 @@ pub async fn save(
         .await
         .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
     Ok(see_other("/admin/policy?saved=1"))
-}
-
-pub struct Committee {
-    pub code: String,
-    pub name: String,
-    pub level: &'static str,
-    pub staff: Vec<(String, String, &'static str)>,
-}
-
-#[derive(Template)]
-#[template(path = "pages/staff.html")]
-struct StaffPage<'a> {
-    ctx: &'a Ctx,
-    committees: Vec<Committee>,
-    others: Vec<(String, String, &'static str)>,
-    created: bool,
-}
-
-fn role_label(ctx: &Ctx, role: &str) -> &'static str {
-    match role {
-        "committee_head" => ctx.t("调委会主任", "Committee head"),
-        "mediator" => ctx.t("调解员", "Mediator"),
-        "judge" => ctx.t("法官", "Judge"),
-        _ => ctx.t("管理员", "Administrator"),
-    }
-}
-
-pub async fn staff(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    q: web::Query<HashMap<String, String>>,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    let county = county(&ctx)?;
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let all = db::staff::committees_of_county(&mut conn, county)
-        .await
-        .or_page(&ctx)?;
-    let people = db::staff::staff_of_county(&mut conn, county)
-        .await
-        .or_page(&ctx)?;
-    let committees = all
-        .into_iter()
-        .map(|(id, code, name, level)| Committee {
-            code,
-            name,
-            level: super::labels::level(ctx.lang, &level),
-            staff: people
-                .iter()
-                .filter(|p| p.3 == Some(id))
-                .map(|p| (p.0.clone(), p.1.clone(), role_label(&ctx, &p.2)))
-                .collect(),
-        })
-        .collect();
-    let others = people
-        .iter()
-        .filter(|p| p.3.is_none())
-        .map(|p| (p.0.clone(), p.1.clone(), role_label(&ctx, &p.2)))
-        .collect();
-    page(
-        &ctx,
-        &StaffPage {
-            ctx: &ctx,
-            committees,
-            others,
-            created: q.contains_key("created"),
-        },
-    )
-}
-
-#[derive(serde::Deserialize)]
-pub struct NewStaffForm {
-    csrf: String,
-    name: String,
-    email: String,
-    role: String,
-    committee: Option<String>,
-    password: String,
-}
-
-pub async fn add_staff(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    form: web::Form<NewStaffForm>,
-) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    // Only the county administrator gets here; the account goes into their county.
-    county(&ctx)?;
-    ctx.check_csrf(&form.csrf)?;
-    if !["mediator", "committee_head", "judge"].contains(&form.role.as_str()) {
-        return Err(PageError::new(
-            AppError::Unprocessable("role: mediator, committee_head or judge".into()),
-            ctx.lang,
-        )
-        .back_to("/admin/staff".into()));
-    }
-    let county_code = ctx.user()?.county_code.clone();
-    let form = form.into_inner();
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
-    crate::accounts::create(
-        &mut conn,
-        crate::accounts::NewAccount {
-            email: &form.email,
-            name: &form.name,
-            role: &form.role,
-            password: form.password,
-            committee_code: form
-                .committee
-                .as_deref()
-                .filter(|c| !c.is_empty() && form.role != "judge"),
-            county_code: county_code.as_deref(),
-        },
-    )
-    .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/staff".into()))?;
-    Ok(see_other("/admin/staff?created=1"))
 }

@@ -92,6 +92,19 @@ impl Ctx {
         }
     }
 
+    /// This context for a caller who has just signed in on this very request.
+    pub fn signed_in_as(&self, user: Principal) -> Ctx {
+        Ctx {
+            lang: self.lang,
+            big: self.big,
+            csrf: self.csrf.clone(),
+            new_csrf: self.new_csrf,
+            user: Some(user),
+            unread: 0,
+            here: self.here.clone(),
+        }
+    }
+
     /// The logged-in caller, or a redirect to the login page.
     pub fn user(&self) -> Result<&Principal, PageError> {
         self.user

@@ -10,6 +10,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::{Ctx, OrPage, PageError, PageResult, labels, page};
+use crate::auth::Principal;
 use crate::casework::filing::{
     AssistedFilingInput, FilingInput, PRIVACY_NOTICE_VERSION, RespondentInput, file, file_assisted,
 };
@@ -53,6 +54,16 @@ pub struct Draft {
     pub applicant_email: String,
     #[serde(default)]
     pub consent_method: String,
+    // Signing in on the last screen (residents not signed in yet).
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    /// `send` a code, or `verify` it and file.
+    #[serde(default)]
+    pub act: String,
 }
 
 pub struct Township {
@@ -70,6 +81,8 @@ struct Step<'a> {
     townships: Vec<Township>,
     error: Option<String>,
     privacy_version: &'a str,
+    /// On the sign-in screen: the code went out to this (masked) number.
+    sent_to: Option<String>,
 }
 
 #[derive(Template)]
@@ -116,6 +129,18 @@ async fn show(
     d: Draft,
     error: Option<String>,
 ) -> PageResult {
+    show_with(state, ctx, step, d, error, None).await
+}
+
+/// A filing screen; on the sign-in screen, `sent_to` says where the code went.
+pub(super) async fn show_with(
+    state: &AppState,
+    ctx: &Ctx,
+    step: u8,
+    d: Draft,
+    error: Option<String>,
+    sent_to: Option<String>,
+) -> PageResult {
     let townships = if step == 3 || step == 0 {
         townships(state, ctx).await?
     } else {
@@ -136,15 +161,17 @@ async fn show(
             townships,
             error,
             privacy_version: PRIVACY_NOTICE_VERSION,
+            sent_to,
         },
     )?;
     *r.status_mut() = status;
     Ok(r)
 }
 
+/// `GET /file`: open to everyone. A resident who is not signed in answers the three screens
+/// first and proves their number on a fourth, so the first visit ends with a filed case.
 pub async fn start(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
     let ctx = Ctx::load(&req, &state).await?;
-    ctx.user()?;
     let d = Draft {
         key: hex::encode(rand::thread_rng().r#gen::<[u8; 12]>()),
         ..Draft::default()
@@ -184,7 +211,6 @@ pub async fn next(
     form: web::Form<Draft>,
 ) -> PageResult {
     let ctx = Ctx::load(&req, &state).await?;
-    let user = ctx.user()?;
     ctx.check_csrf(&form.csrf)?;
     let d = form.into_inner();
     match d.step {
@@ -202,53 +228,73 @@ pub async fn next(
             None => show(&state, &ctx, 3, d, None).await,
         },
         _ => {
-            if let Some(e) = required(&ctx, &d.village_code, "发生地", "where it happened")
-                .or_else(|| required(&ctx, &d.request, "您的要求", "what you ask for"))
-            {
-                return show(&state, &ctx, 3, d, Some(e)).await;
-            }
-            if d.privacy != "yes" {
-                let e = ctx
-                    .t(
-                        "请先阅读并同意隐私说明。",
-                        "Please read and accept the privacy notice first.",
-                    )
-                    .to_owned();
-                return show(&state, &ctx, 3, d, Some(e)).await;
-            }
-            let input = match amount(&d.amount) {
-                Ok(amount) => FilingInput {
-                    category: d.category.clone(),
-                    narrative: d.narrative.clone(),
-                    request: d.request.clone(),
-                    village_code: d.village_code.clone(),
-                    respondents: vec![respondent(&d)],
-                    amount,
-                    privacy_notice_version: Some(PRIVACY_NOTICE_VERSION.to_owned()),
-                },
-                Err(e) => return show(&state, &ctx, 3, d, Some(e.to_string())).await,
+            let input = match answers(&ctx, &d) {
+                Ok(input) => input,
+                Err(e) => return show(&state, &ctx, 3, d, Some(e)).await,
             };
-            let now = Utc::now();
-            let mut conn = state.pool.get().await.or_page(&ctx)?;
-            let key = Some(format!("page-{}", d.key)).filter(|_| !d.key.is_empty());
-            match file(&mut conn, user, input, key, &state.sealer, now).await {
-                Ok(filed) => confirmation(&ctx, &mut conn, filed.case_id, filed.access_code).await,
-                Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
-                    show(&state, &ctx, 3, d, Some(e.to_string())).await
-                }
-                Err(e) => Err(PageError::new(e, ctx.lang)),
+            match &ctx.user {
+                Some(user) => file_as(&state, &ctx, user, input, d).await,
+                None => super::filing_sign_in::step(&req, &state, &ctx, d, input).await,
             }
         }
     }
 }
 
+/// The answers of the three screens as a filing, or what is missing, in the page's language.
+fn answers(ctx: &Ctx, d: &Draft) -> Result<FilingInput, String> {
+    if let Some(e) = required(ctx, &d.village_code, "发生地", "where it happened")
+        .or_else(|| required(ctx, &d.request, "您的要求", "what you ask for"))
+    {
+        return Err(e);
+    }
+    if d.privacy != "yes" {
+        return Err(ctx
+            .t(
+                "请先阅读并同意隐私说明。",
+                "Please read and accept the privacy notice first.",
+            )
+            .to_owned());
+    }
+    let amount = amount(&d.amount).map_err(|e| e.to_string())?;
+    Ok(FilingInput {
+        category: d.category.clone(),
+        narrative: d.narrative.clone(),
+        request: d.request.clone(),
+        village_code: d.village_code.clone(),
+        respondents: vec![respondent(d)],
+        amount,
+        privacy_notice_version: Some(PRIVACY_NOTICE_VERSION.to_owned()),
+    })
+}
+
+/// Files for the signed-in resident and shows the confirmation; a refused filing goes back to
+/// the last screen with the reason.
+pub(super) async fn file_as(
+    state: &AppState,
+    ctx: &Ctx,
+    user: &Principal,
+    input: FilingInput,
+    d: Draft,
+) -> PageResult {
+    let now = Utc::now();
+    let mut conn = state.pool.get().await.or_page(ctx)?;
+    let key = Some(format!("page-{}", d.key)).filter(|_| !d.key.is_empty());
+    match file(&mut conn, user, input, key, &state.sealer, now).await {
+        Ok(filed) => confirmation(ctx, user, &mut conn, filed.case_id, filed.access_code).await,
+        Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
+            show(state, ctx, 3, d, Some(e.to_string())).await
+        }
+        Err(e) => Err(PageError::new(e, ctx.lang)),
+    }
+}
+
 async fn confirmation(
     ctx: &Ctx,
+    user: &Principal,
     conn: &mut diesel_async::AsyncPgConnection,
     case_id: uuid::Uuid,
     code: Option<String>,
 ) -> PageResult {
-    let user = ctx.user()?;
     let record = db::cases::find_visible(conn, crate::casework::scope_of(user), case_id)
         .await
         .or_page(ctx)?
@@ -308,7 +354,7 @@ pub async fn assisted_submit(
     };
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     match file_assisted(&mut conn, user, input, &state.sealer, Utc::now()).await {
-        Ok(filed) => confirmation(&ctx, &mut conn, filed.case_id, filed.access_code).await,
+        Ok(filed) => confirmation(&ctx, user, &mut conn, filed.case_id, filed.access_code).await,
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
             show(&state, &ctx, 0, d, Some(e.to_string())).await
         }

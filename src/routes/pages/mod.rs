@@ -4,14 +4,17 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_staff;
 pub mod case;
 pub mod case_forms;
 pub mod ctx;
 pub mod filing;
+pub mod filing_sign_in;
 pub mod home;
 pub mod labels;
 pub mod lists;
 pub mod notices;
+pub mod sign_in;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;

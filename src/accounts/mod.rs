@@ -1,4 +1,9 @@
-//! Creating accounts: one set of rules for `fengqiao create-user` and the county admin's page.
+//! Accounts: creating them (one set of rules for `fengqiao create-user` and the county admin's
+//! page), signing in by code (`sign_in`), and the life of staff accounts (`staff`).
+
+pub mod contact;
+pub mod sign_in;
+pub mod staff;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -14,7 +19,8 @@ pub struct NewAccount<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub role: &'a str,
-    pub password: String,
+    /// `None` for an invited staff member, who sets it through the invitation link.
+    pub password: Option<String>,
     /// Division code of the committee (mediators and committee heads).
     pub committee_code: Option<&'a str>,
     /// Division code of the county (required for staff).
@@ -38,7 +44,9 @@ pub async fn create(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> Result
     if name.is_empty() || name.chars().count() > 100 {
         return Err(invalid("the name must be 1 to 100 characters"));
     }
-    password::acceptable(&new.password).map_err(invalid)?;
+    if let Some(p) = &new.password {
+        password::acceptable(p).map_err(invalid)?;
+    }
     let county_id = match new.county_code {
         Some(code) => {
             let code = DivisionCode::parse(code).map_err(invalid)?;
@@ -79,19 +87,25 @@ pub async fn create(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> Result
             "{email} already has an account"
         )));
     }
-    let pass = new.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pass))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let hash = match new.password {
+        Some(pass) => Some(
+            tokio::task::spawn_blocking(move || password::hash(&pass))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?,
+        ),
+        None => None,
+    };
     let id = Uuid::now_v7();
     db::users::insert(
         conn,
         &db::users::NewUser {
             id,
-            email: email.as_str(),
+            email: Some(email.as_str()),
+            phone_enc: None,
+            phone_key: None,
             name,
-            password_hash: Some(&hash),
+            password_hash: hash.as_deref(),
             role: role.as_str(),
             committee_id,
             county_id,

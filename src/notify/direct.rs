@@ -1,0 +1,150 @@
+//! Mail that cannot wait for the outbox, because the person is waiting for it on the screen: a
+//! sign-in code, a password reset link, a staff invitation. Sent at once; when the relay cannot
+//! take it the caller says so and the person asks again (a code is worthless ten minutes later,
+//! so queueing it for hours would help nobody).
+
+use askama::Template;
+use lettre::message::MultiPart;
+use lettre::{Message, message::Mailbox};
+use uuid::Uuid;
+
+use super::backend::SendError;
+use super::render::{Rendered, message_id};
+use super::texts::{self, Frame};
+use super::{Notifier, worker};
+use crate::workflow::Lang;
+
+#[derive(Template)]
+#[template(path = "email/account.txt")]
+struct TextMail<'a> {
+    frame: &'a Frame,
+    lead: &'a str,
+    code: Option<&'a str>,
+    link: Option<&'a str>,
+    hint: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/account.html")]
+struct HtmlMail<'a> {
+    frame: &'a Frame,
+    subject: &'a str,
+    lead: &'a str,
+    code: Option<&'a str>,
+    link: Option<&'a str>,
+    hint: &'a str,
+}
+
+/// Which account mail, with its code or link.
+#[derive(Debug, Clone, Copy)]
+pub enum AccountMail<'a> {
+    Code(&'a str),
+    Reset(&'a str),
+    Invitation(&'a str),
+}
+
+fn words(mail: AccountMail<'_>, lang: Lang) -> (&'static str, &'static str, &'static str) {
+    match (mail, lang) {
+        (AccountMail::Code(_), Lang::Zh) => (
+            "【枫桥在线调解】登录验证码",
+            "您的登录验证码是：",
+            "验证码 10 分钟内有效。如果不是您本人操作，请忽略这封邮件，不要把验证码告诉任何人。",
+        ),
+        (AccountMail::Code(_), Lang::En) => (
+            "Fengqiao Mediation: your sign-in code",
+            "Your sign-in code is:",
+            "The code works for 10 minutes. If you did not ask for it, ignore this mail and tell the code to nobody.",
+        ),
+        (AccountMail::Reset(_), Lang::Zh) => (
+            "【枫桥在线调解】重设密码",
+            "有人请求重设您账号的密码。请打开下面的链接设置新密码：",
+            "链接 1 小时内有效，只能使用一次。如果不是您本人操作，请忽略这封邮件，您的密码不会改变。",
+        ),
+        (AccountMail::Reset(_), Lang::En) => (
+            "Fengqiao Mediation: reset your password",
+            "Someone asked to reset the password of your account. Open this link to set a new one:",
+            "The link works once, for one hour. If it was not you, ignore this mail: your password stays as it is.",
+        ),
+        (AccountMail::Invitation(_), Lang::Zh) => (
+            "【枫桥在线调解】工作人员账号已开通",
+            "县司法行政部门为您开通了枫桥在线调解的工作人员账号。请打开下面的链接设置登录密码：",
+            "链接 7 天内有效，只能使用一次。过期后请联系县管理员重新发送。",
+        ),
+        (AccountMail::Invitation(_), Lang::En) => (
+            "Fengqiao Mediation: your staff account",
+            "The county has opened a staff account for you. Open this link to set your password:",
+            "The link works once, for 7 days. After that, ask the county administrator to send a new one.",
+        ),
+    }
+}
+
+/// Renders an account mail in `lang`.
+pub fn render(mail: AccountMail<'_>, lang: Lang) -> Result<Rendered, askama::Error> {
+    let (subject, lead, hint) = words(mail, lang);
+    let frame = texts::frame(lang);
+    let (code, link) = match mail {
+        AccountMail::Code(c) => (Some(c), None),
+        AccountMail::Reset(l) | AccountMail::Invitation(l) => (None, Some(l)),
+    };
+    let text = TextMail {
+        frame: &frame,
+        lead,
+        code,
+        link,
+        hint,
+    }
+    .render()?;
+    let html = HtmlMail {
+        frame: &frame,
+        subject,
+        lead,
+        code,
+        link,
+        hint,
+    }
+    .render()?;
+    Ok(Rendered {
+        subject: subject.to_owned(),
+        text,
+        html,
+    })
+}
+
+/// Sends an account mail now, within the worker's deadline.
+pub async fn send(
+    notifier: &Notifier,
+    id: Uuid,
+    to: &str,
+    mail: AccountMail<'_>,
+    lang: Lang,
+) -> Result<(), SendError> {
+    let rendered = render(mail, lang).map_err(|e| SendError::permanent(e.to_string()))?;
+    let mailbox: Mailbox = to
+        .parse()
+        .map_err(|e: lettre::address::AddressError| SendError::permanent(e.to_string()))?;
+    let message = Message::builder()
+        .message_id(Some(message_id(id)))
+        .from(notifier.from.clone())
+        .to(mailbox)
+        .subject(rendered.subject.clone())
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text.clone(),
+            rendered.html.clone(),
+        ))
+        .map_err(|e| SendError::permanent(e.to_string()))?;
+    let send = notifier.mailer.send(id, to, &rendered, message);
+    tokio::time::timeout(worker::SEND_DEADLINE, send)
+        .await
+        .unwrap_or_else(|_| Err(SendError::transient("no answer from the mail relay")))
+}
+
+/// A sign-in code by mail.
+pub async fn send_code_mail(
+    notifier: &Notifier,
+    id: Uuid,
+    to: &str,
+    code: &str,
+    lang: Lang,
+) -> Result<(), SendError> {
+    send(notifier, id, to, AccountMail::Code(code), lang).await
+}

@@ -1,0 +1,117 @@
+//! `POST /api/v1/auth/code` and `POST /api/v1/auth/code/verify`: signing in with a one-time code
+//! sent to a mobile number or an email address (SPEC §7, "Residents without a password").
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::sign_in;
+use crate::auth::login;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::workflow::Lang;
+
+/// The language a code's text is written in: the caller's `Accept-Language`, else Chinese.
+pub fn request_lang(req: &HttpRequest) -> Lang {
+    crate::casework::lang(
+        req.headers()
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok()),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CodeSent {
+    /// Where the code went, masked (`138****5678`).
+    sent_to: String,
+    expires_in_seconds: i64,
+}
+
+/// `202` whether or not an account exists; `429` with `Retry-After` beyond the limits.
+pub async fn send(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<CodeRequest>,
+) -> AppResult<HttpResponse> {
+    send_to(&req, &state, &body).await
+}
+
+/// Sends a code to the destination of `body` (signing in, or proving a new number or address).
+pub async fn send_to(
+    req: &HttpRequest,
+    state: &AppState,
+    body: &CodeRequest,
+) -> AppResult<HttpResponse> {
+    let to = sign_in::destination(body.phone.as_deref(), body.email.as_deref())?;
+    let mut conn = state.pool.get().await?;
+    sign_in::send_code(
+        &mut conn,
+        state,
+        &to,
+        &login::Client::of(req),
+        request_lang(req),
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(CodeSent {
+        sent_to: to.masked(),
+        expires_in_seconds: sign_in::CODE_MINUTES * 60,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    phone: Option<String>,
+    email: Option<String>,
+    code: String,
+    /// Required when the account is new.
+    name: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct Verified {
+    token: String,
+    expires_at: chrono::DateTime<Utc>,
+    new_account: bool,
+}
+
+pub async fn verify(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<VerifyRequest>,
+) -> AppResult<HttpResponse> {
+    let body = body.into_inner();
+    let to = sign_in::destination(body.phone.as_deref(), body.email.as_deref())?;
+    let now = Utc::now();
+    let mut conn = state.pool.get().await?;
+    let done = sign_in::verify_code(
+        &mut conn,
+        &state,
+        sign_in::Answer {
+            to: &to,
+            code: &body.code,
+            name: body.name.as_deref(),
+        },
+        &login::Client::of(&req),
+        request_lang(&req),
+        now,
+    )
+    .await?;
+    let max_age = done.claims.exp - now.timestamp();
+    Ok(HttpResponse::Ok()
+        .cookie(login::cookie(&state, done.token.clone(), max_age))
+        .json(Verified {
+            token: done.token,
+            expires_at: done.claims.expires_at(),
+            new_account: done.new_account,
+        }))
+}

@@ -1,0 +1,69 @@
+//! The county admin's staff accounts: invite (a link to set the password is mailed),
+//! deactivate (every session ends at once) and reactivate.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::sign_in::request_lang;
+use crate::accounts::staff::{self, NewStaff};
+use crate::auth::Principal;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    name: String,
+    email: String,
+    role: String,
+    committee_code: Option<String>,
+}
+
+/// `POST /api/v1/staff` → `201 {id}`.
+pub async fn invite(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<Invitation>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let id = staff::invite(
+        &mut conn,
+        &state,
+        &principal,
+        NewStaff {
+            name: &body.name,
+            email: &body.email,
+            role: &body.role,
+            committee_code: body.committee_code.as_deref(),
+        },
+        request_lang(&req),
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": id })))
+}
+
+/// `POST /api/v1/staff/{id}/deactivate`.
+pub async fn deactivate(
+    principal: Principal,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    staff::set_active(&mut conn, &principal, path.into_inner(), false, Utc::now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/staff/{id}/reactivate`.
+pub async fn reactivate(
+    principal: Principal,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    staff::set_active(&mut conn, &principal, path.into_inner(), true, Utc::now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

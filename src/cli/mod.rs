@@ -71,6 +71,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 pool,
                 std::time::Duration::from_secs(60),
             ));
+            tokio::spawn(jobs::housekeeping::run_forever(
+                db::pool(&config.database_url, 1)?,
+                std::time::Duration::from_secs(3600),
+            ));
             // Built before serving, so a bad SMTP_URL or MAIL_FROM stops the start.
             let notifier = notify::Notifier::from_config(&config)?;
             tokio::spawn(notify::worker::run_forever(

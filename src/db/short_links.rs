@@ -41,3 +41,11 @@ pub async fn target(
         .await
         .optional()
 }
+
+/// Drops links past their expiry.
+pub async fn prune(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::delete(short_links::table.filter(short_links::expires_at.lt(now)))
+        .execute(conn)
+        .await?;
+    Ok(())
+}

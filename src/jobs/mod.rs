@@ -1,4 +1,5 @@
-//! Background work: the deadline sweeper (and, later, mail and retention).
+//! Background work: the deadline sweeper, reminders, and the housekeeping of auth tables.
 
+pub mod housekeeping;
 pub mod reminders;
 pub mod sweeper;

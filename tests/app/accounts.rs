@@ -438,3 +438,52 @@ async fn a_resident_adds_a_number_proved_by_a_code_and_chooses_texts() {
         .await;
     error_of(res, StatusCode::CONFLICT).await;
 }
+
+#[tokio::test]
+async fn housekeeping_drops_what_has_expired_and_keeps_what_is_live() {
+    let app = TestApp::spawn().await;
+    let sql = app.sql().await;
+    let res = app
+        .post_json("/api/v1/auth/code", None, &json!({"phone": "13900009999"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let live = app.login("judge@demo.test").await;
+    sql.batch_execute(
+        "INSERT INTO throttle_events (key, at) VALUES ('old', now() - interval '2 days');
+         INSERT INTO sign_in_codes (id, destination, code_hash, created_at, expires_at)
+           VALUES (gen_random_uuid(), repeat('a', 64), repeat('b', 64), now() - interval '3 days', now() - interval '3 days');
+         INSERT INTO short_links (code, target, created_at, expires_at)
+           VALUES ('ABCDEFGH', '/cases/x', now() - interval '100 days', now() - interval '1 day');
+         INSERT INTO user_sessions (jti, user_id, created_at, expires_at, method)
+           SELECT gen_random_uuid(), id, now() - interval '2 days', now() - interval '1 day', 'password'
+           FROM users WHERE email = 'judge@demo.test';",
+    )
+    .await
+    .unwrap();
+    let pool = fengqiao::db::pool(&app.config.database_url, 1).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    fengqiao::jobs::housekeeping::run(&mut conn, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT count(*) FROM throttle_events WHERE key = 'old'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM throttle_events").await,
+        3,
+        "the live code's limits stay"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM sign_in_codes").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM short_links").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM user_sessions WHERE expires_at < now()")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.get("/api/v1/me", Some(&live)).await.status(),
+        StatusCode::OK
+    );
+}

@@ -179,6 +179,11 @@ pub fn test_config(database_url: String) -> Config {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A server whose configuration the test adjusts first (e.g. an SMS gateway of its own).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let template = template().await;
         let db_name = format!("fq_test_{}", Uuid::new_v4().simple());
         admin()
@@ -189,7 +194,8 @@ impl TestApp {
             )
             .await
             .expect("create the test database");
-        let config = test_config(url_for(&db_name));
+        let mut config = test_config(url_for(&db_name));
+        adjust(&mut config);
         Self::serve(config, db_name).await
     }
 

@@ -31,6 +31,9 @@ pub async fn step(
             Err(e) => show_with(state, ctx, 3, d, Some(e.to_string()), None).await,
         };
     }
+    if d.act == "change" {
+        return show_with(state, ctx, SIGN_IN_STEP, d, None, None).await;
+    }
     let now = Utc::now();
     let client = Client::of(req);
     let to = match sign_in::destination(Some(&d.phone), None) {

@@ -1,0 +1,33 @@
+//! Bookkeeping that only matters for a while: expired revocations, old login failures, spent
+//! and expired sign-in codes, rate-limit events, ended sessions and expired short links. Each
+//! delete is by time alone, so running it on several nodes at once is harmless.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+
+use crate::db;
+
+pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> diesel::QueryResult<()> {
+    db::users::prune_auth_tables(conn, now).await?;
+    db::sign_in::prune(conn, now).await?;
+    db::sessions::prune(conn, now).await?;
+    db::short_links::prune(conn, now).await?;
+    Ok(())
+}
+
+/// Inside `serve`: once every `every`. Errors are logged and the next run tries again.
+pub async fn run_forever(pool: db::Pool, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match pool.get().await {
+            Ok(mut conn) => {
+                if let Err(e) = run(&mut conn, Utc::now()).await {
+                    tracing::warn!(error = %e, "housekeeping failed");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "housekeeping: no database connection"),
+        }
+    }
+}

@@ -162,6 +162,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(pages::sign_in::link_submit),
     )
     .route("/i/{code}", web::get().to(pages::sign_in::short_link))
+    .route("/account", web::get().to(pages::my_account::show))
+    .route(
+        "/account/contact",
+        web::post().to(pages::my_account::change_contact),
+    )
+    .route(
+        "/account/password",
+        web::post().to(pages::my_account::change_password),
+    )
+    .route(
+        "/account/sessions/end",
+        web::post().to(pages::my_account::end_sessions),
+    )
     .route("/logout", web::post().to(pages::account::logout))
     .route("/lang/{choice}", web::get().to(pages::account::language))
     .route("/text/{choice}", web::get().to(pages::account::text_size))

@@ -487,3 +487,78 @@ async fn housekeeping_drops_what_has_expired_and_keeps_what_is_live() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn the_account_page_adds_a_number_by_code_and_logs_out_everywhere() {
+    let app = TestApp::spawn().await;
+    let token = app.login("neighbour@demo.test").await;
+    let other = app.login("neighbour@demo.test").await;
+    let csrf = "cccccccccccccccccccccccccccccccc";
+    let cookie = format!("fq_session={token}; fq_csrf={csrf}");
+    let (status, page, _) = app.page("/account", Some(&token), "zh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("就是这台设备") && page.contains("退出所有设备"),
+        "{page}"
+    );
+    let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url(path))
+            .header("cookie", cookie.clone())
+            .form(&form)
+            .send()
+    };
+    let res = post(
+        "/account/contact",
+        vec![
+            ("csrf", csrf.into()),
+            ("to", "1390000".into()),
+            ("act", "send".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("手机号不对"));
+    let res = post(
+        "/account/contact",
+        vec![
+            ("csrf", csrf.into()),
+            ("to", "139 0000 1234".into()),
+            ("act", "send".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("139****1234"));
+    let code = app.code_texted_to("13900001234");
+    let res = post(
+        "/account/contact",
+        vec![
+            ("csrf", csrf.into()),
+            ("to", "139 0000 1234".into()),
+            ("code", code),
+            ("act", "verify".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page, _) = app.page("/account?saved=contact", Some(&token), "zh").await;
+    assert!(
+        page.contains("139****1234") && page.contains("已保存"),
+        "{page}"
+    );
+    let res = post("/account/sessions/end", vec![("csrf", csrf.into())])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    for t in [&token, &other] {
+        error_of(
+            app.get("/api/v1/me", Some(t)).await,
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    }
+}

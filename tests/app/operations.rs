@@ -154,6 +154,33 @@ async fn malformed_bodies_get_a_400_with_what_was_wrong() {
 }
 
 #[test]
+fn production_refuses_to_text_into_files_or_over_plain_http() {
+    let run = |sms: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"));
+        cmd.arg("serve")
+            .env("FENGQIAO_ENV", "production")
+            .env("PUBLIC_URL", "https://mediation.example.gov.cn")
+            .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+            .env("BIND", "127.0.0.1:0")
+            .env("DATA_KEY", "ab".repeat(32))
+            .env("JWT_SECRET", "a-production-secret-of-more-than-32-bytes")
+            .env("SMTP_URL", "smtps://relay.example.gov.cn:465")
+            .env("SMS_SECRET", "a-gateway-secret-0123");
+        match sms {
+            Some(s) => cmd.env("SMS_URL", s),
+            None => cmd.env_remove("SMS_URL"),
+        };
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(run(None).contains("SMS_URL is not set"));
+    assert!(run(Some("http://gw.example.cn/send")).contains("over TLS"));
+    // With a proper gateway the configuration passes and the start fails only on the database.
+    assert!(!run(Some("https://gw.example.cn/send")).contains("SMS_URL"));
+}
+
+#[test]
 fn production_refuses_a_weak_secret() {
     let run = |secret: Option<&str>| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"));

@@ -13,6 +13,7 @@ pub mod filing_sign_in;
 pub mod home;
 pub mod labels;
 pub mod lists;
+pub mod my_account;
 pub mod notices;
 pub mod sign_in;
 

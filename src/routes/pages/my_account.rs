@@ -1,0 +1,238 @@
+//! `/account`: the caller's own account — the number and address notices go to (a resident
+//! adds or changes them, proved by a code), the password (staff), and the sessions with
+//! "log out everywhere".
+
+use actix_web::{HttpRequest, web};
+use askama::Template;
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::sign_in::problem;
+use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
+use crate::accounts::{contact, sign_in, staff};
+use crate::auth::login::{self, Client};
+use crate::db;
+use crate::domain::{Phone, mask_email};
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub struct SessionLine {
+    pub when: String,
+    pub how: &'static str,
+    pub device: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/account.html")]
+struct AccountPage<'a> {
+    ctx: &'a Ctx,
+    phone: Option<String>,
+    email: Option<String>,
+    has_password: bool,
+    sessions: Vec<SessionLine>,
+    /// The number or address a code was just sent to (the contact form shows the code field).
+    sent_to: Option<String>,
+    to: String,
+    error: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    sent_to: Option<String>,
+    to: String,
+    error: Option<String>,
+) -> PageResult {
+    let user = ctx.user()?;
+    let mut conn = state.pool.get().await.or_page(ctx)?;
+    let row = db::users::by_id(&mut conn, user.id)
+        .await
+        .or_page(ctx)?
+        .ok_or_else(|| PageError::login(&ctx.here, ctx.lang))?;
+    let sessions = db::sessions::live(&mut conn, user.id, Utc::now())
+        .await
+        .or_page(ctx)?
+        .into_iter()
+        .map(|s| SessionLine {
+            when: s
+                .created_at
+                .with_timezone(&crate::domain::china_time())
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            how: match s.method.as_str() {
+                "sms_code" => ctx.t("短信验证码", "Code by SMS"),
+                "email_code" => ctx.t("邮箱验证码", "Code by email"),
+                _ => ctx.t("密码", "Password"),
+            },
+            device: s.user_agent.chars().take(60).collect(),
+            current: s.jti == user.token.jti,
+        })
+        .collect();
+    let phone = row
+        .phone_enc
+        .as_deref()
+        .and_then(|p| state.sealer.open(p).ok())
+        .and_then(|p| Phone::parse(&p).ok())
+        .map(|p| p.masked());
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    let mut response = page(
+        ctx,
+        &AccountPage {
+            ctx,
+            phone,
+            email: row.email.as_deref().map(mask_email),
+            has_password: row.password_hash.is_some(),
+            sessions,
+            sent_to,
+            to,
+            error,
+        },
+    )?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    render(&state, &ctx, None, String::new(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    csrf: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    code: String,
+    /// `send` or `verify`.
+    #[serde(default)]
+    act: String,
+}
+
+/// `POST /account/contact`: a code to the new number (or address), then the code.
+pub async fn change_contact(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ContactForm>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let raw = form.to.trim();
+    let to = if raw.contains('@') {
+        sign_in::destination(None, Some(raw))
+    } else {
+        sign_in::destination(Some(raw), None)
+    };
+    let to = match to {
+        Ok(to) => to,
+        Err(e) => {
+            let msg = problem(&ctx, &e);
+            return render(&state, &ctx, None, raw.to_owned(), Some(msg)).await;
+        }
+    };
+    let now = Utc::now();
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let result = if form.act == "verify" {
+        contact::change(&mut conn, &state, user, &to, &form.code, now).await
+    } else {
+        sign_in::send_code(&mut conn, &state, &to, &Client::of(&req), ctx.lang, now).await
+    };
+    drop(conn);
+    match (result, form.act.as_str()) {
+        (Ok(()), "verify") => Ok(see_other("/account?saved=contact")),
+        (Ok(()), _) => render(&state, &ctx, Some(to.masked()), raw.to_owned(), None).await,
+        (Err(e @ AppError::Unavailable), _) => Err(PageError::new(e, ctx.lang)),
+        (Err(AppError::Conflict { .. }), _) => {
+            let msg = ctx.t(
+                "这个号码（或邮箱）已经属于另一个账号。",
+                "This number (or address) belongs to another account.",
+            );
+            render(&state, &ctx, None, raw.to_owned(), Some(msg.to_owned())).await
+        }
+        (Err(e), act) => {
+            let sent = (act == "verify").then(|| to.masked());
+            let msg = problem(&ctx, &e);
+            render(&state, &ctx, sent, raw.to_owned(), Some(msg)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+}
+
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<PasswordForm>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let form = form.into_inner();
+    let now = Utc::now();
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let changed = staff::change_password(
+        &mut conn,
+        &state,
+        user,
+        form.current,
+        form.new,
+        &Client::of(&req),
+        now,
+    )
+    .await;
+    drop(conn);
+    match changed {
+        Ok((token, claims)) => {
+            let mut response = see_other("/account?saved=password");
+            let _ =
+                response.add_cookie(&login::cookie(&state, token, claims.exp - now.timestamp()));
+            Ok(response)
+        }
+        Err(AppError::BadCredentials) => {
+            let msg = ctx.t("现在的密码不对。", "The current password is wrong.");
+            render(&state, &ctx, None, String::new(), Some(msg.to_owned())).await
+        }
+        Err(AppError::Unprocessable(_)) => {
+            let msg = ctx.t(
+                "新密码至少要 10 个字符。",
+                "The new password needs at least 10 characters.",
+            );
+            render(&state, &ctx, None, String::new(), Some(msg.to_owned())).await
+        }
+        Err(e) => Err(PageError::new(e, ctx.lang)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+/// `POST /account/sessions/end`: log out everywhere.
+pub async fn end_sessions(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<CsrfOnly>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    staff::end_all_sessions(&mut conn, user)
+        .await
+        .or_page(&ctx)?;
+    let mut response = see_other("/login");
+    let _ = response.add_cookie(&login::removal(&state));
+    Ok(response)
+}

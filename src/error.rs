@@ -7,7 +7,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
@@ -50,6 +50,27 @@ pub enum AppError {
     Integrity,
     #[error("Something went wrong on our side. It has been logged.")]
     Internal(#[source] anyhow::Error),
+}
+
+/// Written by hand: errors are logged with their debug form, and a 409 carries the case as the
+/// caller sees it (names, and for the case's own people phone and ID numbers). The log gets the
+/// kind and the sentence, never the case.
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppError::Internal(e) => write!(f, "Internal({e:?})"),
+            AppError::Conflict { message, case } => write!(
+                f,
+                "Conflict({message:?}{})",
+                if case.is_some() {
+                    ", case withheld"
+                } else {
+                    ""
+                }
+            ),
+            other => write!(f, "{}({:?})", other.code(), other.to_string()),
+        }
+    }
 }
 
 #[derive(Serialize)]

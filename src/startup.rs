@@ -65,9 +65,15 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .configure(routes::configure)
+                .wrap(middleware::from_fn(
+                    routes::input_guard::refuse_control_characters,
+                ))
                 .wrap(middleware::from_fn(telemetry::measure))
+                .wrap(middleware::from_fn(
+                    routes::privacy_headers::private_by_default,
+                ))
                 .wrap(security_headers())
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<routes::privacy_headers::RedactedRootSpan>::new())
         })
         .listen(listener)?
         .shutdown_timeout(30);

@@ -88,12 +88,7 @@ pub async fn create(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> Result
         )));
     }
     let hash = match new.password {
-        Some(pass) => Some(
-            tokio::task::spawn_blocking(move || password::hash(&pass))
-                .await
-                .map_err(AppError::internal)?
-                .map_err(AppError::internal)?,
-        ),
+        Some(pass) => Some(password::hash_bounded(pass).await?),
         None => None,
     };
     let id = Uuid::now_v7();

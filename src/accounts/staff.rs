@@ -246,9 +246,7 @@ pub async fn use_link(
     let (claims, id) = read_link(state, token)?;
     password::acceptable(&new_password)
         .map_err(|m| AppError::Unprocessable(format!("password: {m}.")))?;
-    let hash = actix_web::web::block(move || password::hash(&new_password))
-        .await?
-        .map_err(AppError::internal)?;
+    let hash = password::hash_bounded(new_password).await?;
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
             let user = db::users::by_id(conn, id).await?.ok_or_else(link_gone)?;
@@ -286,13 +284,11 @@ pub async fn change_password(
             "This account signs in with a code and has no password to change.".into(),
         ));
     };
-    let ok = actix_web::web::block(move || password::verify(&current, Some(&stored))).await?;
+    let ok = password::verify_bounded(current, Some(stored)).await?;
     if !ok {
         return Err(AppError::BadCredentials);
     }
-    let hash = actix_web::web::block(move || password::hash(&new))
-        .await?
-        .map_err(AppError::internal)?;
+    let hash = password::hash_bounded(new).await?;
     let user = conn
         .transaction::<_, AppError, _>(async |conn| {
             db::users::set_password(conn, who.id, &hash).await?;

@@ -3,7 +3,6 @@
 //! it for pages.
 
 use actix_web::cookie::{Cookie, SameSite, time};
-use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
 
@@ -79,19 +78,27 @@ pub async fn attempt(
 ) -> Result<(String, Claims), AppError> {
     let address = client.address.as_str();
     let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
-    rate_limit::check(conn, email.as_str(), address, now).await?;
+    let attempt = rate_limit::reserve_login(conn, email.as_str(), address, now).await?;
     let user = db::users::by_email(conn, email.as_str()).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = web::block(move || password::verify(&given, stored.as_deref())).await?;
+    let ok = match password::verify_bounded(given, stored).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            // Refused for load, not for the password: the attempt does not count.
+            attempt.release(conn).await?;
+            return Err(e);
+        }
+    };
     let user = match (ok, user) {
         // A deactivated account answers like a wrong password: nothing to learn from it.
         (true, Some(user)) if user.deactivated_at.is_none() => user,
         _ => {
-            rate_limit::failed(conn, email.as_str(), address).await?;
+            attempt.keep();
             tracing::info!("login refused");
             return Err(AppError::BadCredentials);
         }
     };
+    attempt.release(conn).await?;
     rate_limit::succeeded(conn, email.as_str()).await?;
     start_session(conn, state, &user, "password", client, now).await
 }

@@ -108,11 +108,49 @@ pub async fn load(
     })
 }
 
+/// A write to the API authenticated by the session cookie alone must come from this site's own
+/// pages: SameSite=Lax keeps other sites' forms out, but not a sibling site on the same domain.
+/// Such a request carries an `Origin` naming this host (browsers send it with every POST); a
+/// client with a bearer token is not a browser riding on a cookie and needs none.
+pub fn cookie_write_from_elsewhere(req: &HttpRequest) -> bool {
+    let unsafe_method = !matches!(
+        *req.method(),
+        actix_web::http::Method::GET
+            | actix_web::http::Method::HEAD
+            | actix_web::http::Method::OPTIONS
+    );
+    if !unsafe_method
+        || !req.path().starts_with("/api/")
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || req.cookie(SESSION_COOKIE).is_none()
+    {
+        return false;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let origin_host = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    !matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
 impl FromRequest for Principal {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Principal, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if cookie_write_from_elsewhere(req) {
+            return Box::pin(async {
+                Err(AppError::Forbidden(
+                    "A change made with the session cookie must come from this site's own pages (Origin header); other clients send the token as Authorization: Bearer.".into(),
+                ))
+            });
+        }
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = token_from_request(req);
         Box::pin(async move {

@@ -1,7 +1,11 @@
-//! Login throttling, kept in the database so that it holds across every app node.
+//! Login throttling and access-code guessing limits, kept in the database so that they hold
+//! across every app node — and under concurrent requests: an attempt first *reserves* a failure
+//! under an advisory lock per key (counting and recording in one transaction), is then checked,
+//! and gives the reservation back only when it succeeded. Fourteen wrong passwords sent at once
+//! therefore meet the limit after the fifth, as they would one after another.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::db;
 use crate::error::AppError;
@@ -13,64 +17,86 @@ pub const PER_ACCOUNT: i64 = 5;
 /// Failures allowed per client address in the window (a shared village office may have several
 /// people behind one address, so this is looser).
 pub const PER_ADDRESS: i64 = 30;
-
-fn keys(email: &str, address: &str) -> [String; 2] {
-    [format!("account:{email}"), format!("address:{address}")]
-}
-
-/// Refuses the attempt when the account or the address has failed too often recently.
-pub async fn check(
-    conn: &mut AsyncPgConnection,
-    email: &str,
-    address: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let since = now - Duration::minutes(WINDOW_MINUTES);
-    let [account, addr] = keys(email, address);
-    if db::users::failures_since(conn, &account, since).await? >= PER_ACCOUNT
-        || db::users::failures_since(conn, &addr, since).await? >= PER_ADDRESS
-    {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: (WINDOW_MINUTES * 60) as u64,
-        });
-    }
-    Ok(())
-}
-
-pub async fn failed(
-    conn: &mut AsyncPgConnection,
-    email: &str,
-    address: &str,
-) -> Result<(), AppError> {
-    db::users::record_failure(conn, &keys(email, address)).await?;
-    Ok(())
-}
-
-pub async fn succeeded(conn: &mut AsyncPgConnection, email: &str) -> Result<(), AppError> {
-    let [account, _] = keys(email, "");
-    db::users::clear_failures(conn, &account).await?;
-    Ok(())
-}
-
 /// Failures allowed per key in the window for case lookups and claims by number and code.
 pub const PER_CODE_KEY: i64 = 10;
 
-/// Throttles guesses of case access codes, per client or per account.
-pub async fn check_key(
+/// An attempt counted as failed until it is known to have succeeded.
+#[must_use = "a reservation is kept as a failure unless released"]
+pub struct Reservation {
+    ids: Vec<i64>,
+}
+
+/// Counts the recent failures of each `(key, limit)` and, when none is at its limit, records
+/// one more for each: all under locks on the keys, in one transaction.
+async fn reserve(
     conn: &mut AsyncPgConnection,
-    key: &str,
+    limits: &[(String, i64)],
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Reservation, AppError> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
-    if db::users::failures_since(conn, key, since).await? >= PER_CODE_KEY {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: (WINDOW_MINUTES * 60) as u64,
-        });
+    let mut sorted: Vec<&(String, i64)> = limits.iter().collect();
+    sorted.sort();
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let keys: Vec<&str> = sorted.iter().map(|(k, _)| k.as_str()).collect();
+        db::sign_in::lock_keys(conn, &keys).await?;
+        for (key, max) in &sorted {
+            if db::users::failures_since(conn, key, since).await? >= *max {
+                return Err(AppError::TooManyRequests {
+                    retry_after_secs: (WINDOW_MINUTES * 60) as u64,
+                });
+            }
+        }
+        let keys: Vec<String> = sorted.iter().map(|(k, _)| k.clone()).collect();
+        let ids = db::users::record_failures_returning(conn, &keys, now).await?;
+        Ok(Reservation { ids })
+    })
+    .await
+}
+
+impl Reservation {
+    /// The attempt succeeded: it was no failure after all.
+    pub async fn release(self, conn: &mut AsyncPgConnection) -> Result<(), AppError> {
+        db::users::delete_failures(conn, &self.ids).await?;
+        Ok(())
     }
+
+    /// The attempt failed: the reservation stays as its failure.
+    pub fn keep(self) {}
+}
+
+fn account_key(email: &str) -> String {
+    format!("account:{email}")
+}
+
+/// Reserves a password attempt for the account and the client address.
+pub async fn reserve_login(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<Reservation, AppError> {
+    reserve(
+        conn,
+        &[
+            (account_key(email), PER_ACCOUNT),
+            (format!("address:{address}"), PER_ADDRESS),
+        ],
+        now,
+    )
+    .await
+}
+
+/// A successful login also forgets the account's earlier failures.
+pub async fn succeeded(conn: &mut AsyncPgConnection, email: &str) -> Result<(), AppError> {
+    db::users::clear_failures(conn, &account_key(email)).await?;
     Ok(())
 }
 
-pub async fn failed_key(conn: &mut AsyncPgConnection, key: &str) -> Result<(), AppError> {
-    db::users::record_failure(conn, &[key.to_owned()]).await?;
-    Ok(())
+/// Reserves a guess of a case's access code, per client or per account.
+pub async fn reserve_guess(
+    conn: &mut AsyncPgConnection,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Reservation, AppError> {
+    reserve(conn, &[(key.to_owned(), PER_CODE_KEY)], now).await
 }

@@ -158,7 +158,7 @@ pub async fn answer(
                 return Err(AppError::Unprocessable("An account with this email exists already: log in to follow the case.".into()));
             }
             let p = p.clone();
-            Some((email.clone(), actix_web::web::block(move || password::hash(&p)).await?.map_err(AppError::internal)?))
+            Some((email.clone(), password::hash_bounded(p).await?))
         }
         (Some(_), None, _) => return Err(AppError::Unprocessable("No email is on file for you, so no account can be made; the mediator will keep you informed.".into())),
         _ => None,

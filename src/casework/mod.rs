@@ -5,6 +5,7 @@
 pub mod acting;
 pub mod attach;
 pub mod filing;
+pub mod history;
 pub mod invitation;
 pub mod messages;
 pub mod parties;

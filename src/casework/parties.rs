@@ -180,11 +180,14 @@ async fn checked_key(
     throttle_key: &str,
     now: DateTime<Utc>,
 ) -> Result<(Uuid, Uuid), AppError> {
-    rate_limit::check_key(conn, throttle_key, now).await?;
+    let guess = rate_limit::reserve_guess(conn, throttle_key, now).await?;
     match by_key(conn, key).await? {
-        Some(found) => Ok(found),
+        Some(found) => {
+            guess.release(conn).await?;
+            Ok(found)
+        }
         None => {
-            rate_limit::failed_key(conn, throttle_key).await?;
+            guess.keep();
             Err(AppError::NotFound)
         }
     }

@@ -27,12 +27,8 @@ pub async fn take(
 ) -> QueryResult<Result<(), i64>> {
     let mut ordered: Vec<&Limit> = limits.iter().collect();
     ordered.sort_by(|a, b| a.key.cmp(&b.key));
-    for limit in &ordered {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7)::bigint)")
-            .bind::<Text, _>(&limit.key)
-            .execute(conn)
-            .await?;
-    }
+    let keys: Vec<&str> = ordered.iter().map(|l| l.key.as_str()).collect();
+    lock_keys(conn, &keys).await?;
     let mut wait = 0_i64;
     for limit in &ordered {
         let since = now - limit.window;
@@ -61,6 +57,18 @@ pub async fn take(
         .execute(conn)
         .await?;
     Ok(Ok(()))
+}
+
+/// Takes a transaction-scoped advisory lock per key, in the given (sorted) order, so callers
+/// that count and record events under the same keys go one after another on every node.
+pub async fn lock_keys(conn: &mut AsyncPgConnection, sorted_keys: &[&str]) -> QueryResult<()> {
+    for key in sorted_keys {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7)::bigint)")
+            .bind::<Text, _>(*key)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A code waiting to be used.

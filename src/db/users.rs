@@ -313,6 +313,30 @@ pub async fn record_failure(conn: &mut AsyncPgConnection, keys: &[String]) -> Qu
         .map(|_| ())
 }
 
+/// Records failures and returns their ids (a reservation the caller may take back).
+pub async fn record_failures_returning(
+    conn: &mut AsyncPgConnection,
+    keys: &[String],
+    at: DateTime<Utc>,
+) -> QueryResult<Vec<i64>> {
+    let rows: Vec<_> = keys
+        .iter()
+        .map(|k| (login_failures::key.eq(k), login_failures::at.eq(at)))
+        .collect();
+    diesel::insert_into(login_failures::table)
+        .values(rows)
+        .returning(login_failures::id)
+        .get_results(conn)
+        .await
+}
+
+pub async fn delete_failures(conn: &mut AsyncPgConnection, ids: &[i64]) -> QueryResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::id.eq_any(ids)))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn clear_failures(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
     diesel::delete(login_failures::table.filter(login_failures::key.eq(key)))
         .execute(conn)

@@ -17,6 +17,12 @@ pub use id_number::IdNumber;
 pub use phone::Phone;
 pub use role::Role;
 
+/// Whether a character may not be stored as text: control characters (NUL above all, which
+/// PostgreSQL refuses in `text`), except the line breaks and tabs of a written narrative.
+pub fn is_refused_char(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
 /// Dates shown to people and case-number years are in China Standard Time (UTC+8).
 pub fn china_time() -> chrono::FixedOffset {
     use chrono::Offset;

@@ -242,6 +242,11 @@ async fn read_fields(
             "file" => return Err(AppError::BadRequest("Send one file per upload.".into())),
             "description" => {
                 let text = text_field(&mut field, "description", &mut body.finished).await?;
+                if text.chars().any(crate::domain::is_refused_char) {
+                    return Err(AppError::Unprocessable(
+                        "The description may not contain control characters.".into(),
+                    ));
+                }
                 if text.chars().count() > 1000 {
                     return Err(AppError::Unprocessable(
                         "The description is too long (at most 1000 characters).".into(),

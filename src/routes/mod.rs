@@ -2,8 +2,10 @@
 
 pub mod api;
 mod health;
+pub mod input_guard;
 pub mod openapi;
 pub mod pages;
+pub mod privacy_headers;
 mod static_files;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};

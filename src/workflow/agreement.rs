@@ -21,10 +21,8 @@ pub(super) fn propose_agreement(
         "an agreement can be drafted only during mediation",
     )?;
     guards::text(terms, "the terms of the agreement")?;
-    if performance_due.is_some_and(|due| due <= cx.now) {
-        return Err(Refusal::Invalid(
-            "the performance date must be in the future".into(),
-        ));
+    if let Some(due) = performance_due {
+        guards::future_date(due, cx.now, "the performance date")?;
     }
     let terms = terms.trim().to_owned();
     let mut d = cx.draft(

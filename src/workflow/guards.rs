@@ -129,3 +129,25 @@ pub(super) fn text(value: &str, what: &str) -> Result<(), Refusal> {
 pub(super) fn optional_text(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// How far ahead a date given by a person may lie: a session or a performance date years away is
+/// a typing error, and a date near the end of the calendar would overflow the clocks computed
+/// from it.
+pub const MAX_YEARS_AHEAD: i64 = 5;
+
+/// A date in the future, but within `MAX_YEARS_AHEAD` years.
+pub(super) fn future_date(
+    at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    what: &str,
+) -> Result<(), Refusal> {
+    if at <= now {
+        return Err(Refusal::Invalid(format!("{what} must be in the future")));
+    }
+    if at > now + chrono::Duration::days(366 * MAX_YEARS_AHEAD) {
+        return Err(Refusal::Invalid(format!(
+            "{what} must be within {MAX_YEARS_AHEAD} years"
+        )));
+    }
+    Ok(())
+}

@@ -120,11 +120,7 @@ pub(super) fn schedule_session(
         &[Status::InMediation],
         "sessions are held during mediation",
     )?;
-    if at <= cx.now {
-        return Err(Refusal::Invalid(
-            "a session must be scheduled in the future".into(),
-        ));
-    }
+    guards::future_date(at, cx.now, "a session")?;
     let what = match mode {
         SessionMode::Online => "the link of an online session",
         SessionMode::InPerson => "the place of the session",

@@ -223,7 +223,41 @@ async fn outsiders_and_hidden_items_are_404_and_a_tampered_file_is_refused() {
         .await
         .unwrap();
     assert_eq!(seen.as_array().unwrap().len(), 1);
+    // The history tells the other side nothing of the hidden item either: not its name, its
+    // size or its hash; the uploader and the mediator see both events.
+    let added = |token: String| {
+        let app = &app;
+        let case_id = case_id.clone();
+        async move {
+            let events: Value = app
+                .get(&format!("/api/v1/cases/{case_id}/events"), Some(&token))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let text = events.to_string();
+            let n = events
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "evidence_added")
+                .count();
+            (n, text)
+        }
+    };
+    let (n, text) = added(respondent.clone()).await;
+    assert_eq!(n, 1, "{text}");
+    assert!(!text.contains("private.jpg") && !text.contains(private["sha256"].as_str().unwrap()));
+    assert_eq!(added(resident.clone()).await.0, 2);
     let mediator = app.login("village.mediator@demo.test").await;
+    assert_eq!(added(mediator.clone()).await.0, 2);
+    let (_, page, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&respondent), "zh")
+        .await;
+    assert!(
+        !page.contains("private.jpg"),
+        "the case page's timeline too"
+    );
     assert_eq!(
         app.get(&path(&private), Some(&mediator)).await.status(),
         StatusCode::OK

@@ -10,6 +10,7 @@ mod browser_sign_in;
 mod case_errors;
 mod cases_support;
 mod evidence;
+mod hardening;
 mod harness;
 mod http_support;
 mod journeys;

@@ -266,7 +266,8 @@ pub async fn events(
     let record = db::cases::find_visible(&mut conn, scope_of(&principal), *id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let rows = db::events::of_case(&mut conn, record.row.county_id, record.row.id).await?;
+    let state = record.state().map_err(AppError::internal)?;
+    let rows = crate::casework::history::visible_events(&mut conn, &principal, &state).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|e| EventView {

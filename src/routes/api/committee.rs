@@ -67,6 +67,16 @@ pub async fn calendar(
     range: web::Query<Range>,
 ) -> AppResult<web::Json<Vec<Entry>>> {
     let c = committee(&principal)?;
+    // Outside these years a date is a mistake, and near the calendar's ends adding a month to
+    // it would overflow.
+    let plausible = |t: &Option<DateTime<Utc>>| {
+        t.is_none_or(|t| (2000..2200).contains(&chrono::Datelike::year(&t)))
+    };
+    if !plausible(&range.from) || !plausible(&range.to) {
+        return Err(AppError::BadRequest(
+            "from and to must be dates between the years 2000 and 2199.".into(),
+        ));
+    }
     let from = range.from.unwrap_or_else(|| Utc::now() - Duration::days(1));
     let to = range.to.unwrap_or(from + Duration::days(31));
     if to <= from || to - from > Duration::days(366) {

@@ -111,10 +111,7 @@ fn remember(
     value: &'static str,
     back: Option<&str>,
 ) -> actix_web::HttpResponse {
-    let target = match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") => b,
-        _ => "/",
-    };
+    let target = super::local_path(back).unwrap_or("/");
     let mut response = see_other(target);
     let cookie = Cookie::build(name, value)
         .path("/")

@@ -62,7 +62,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     let case_state = record
         .state()
         .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
-    let events = db::events::of_case(&mut conn, record.row.county_id, record.row.id)
+    let events = crate::casework::history::visible_events(&mut conn, user, &case_state)
         .await
         .or_page(&ctx)?;
     let c = load_view(

@@ -213,6 +213,21 @@ pub fn html(template: &impl Template) -> Result<HttpResponse, AppError> {
         .body(body))
 }
 
+/// The one check of a redirect target taken from a request (`next`, `back`): a path on this
+/// site and nothing else. Browsers drop tabs and newlines from URLs and read `\` as `/`, so
+/// `/\evil.example` and `/<TAB>/evil.example` would leave the site; control characters would also
+/// break the `Location` header.
+pub fn local_path(raw: Option<&str>) -> Option<&str> {
+    let p = raw?;
+    let mut chars = p.chars();
+    let ok = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/'))
+        && !p.contains('\\')
+        && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+        && p.len() <= 2000;
+    ok.then_some(p)
+}
+
 /// After a successful form: go and look (Post/Redirect/Get).
 pub fn see_other(path: &str) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -228,5 +243,33 @@ pub trait OrPage<T> {
 impl<T, E: Into<AppError>> OrPage<T> for Result<T, E> {
     fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
         self.map_err(|e| PageError::new(e.into(), ctx.lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for good in ["/", "/my", "/cases/1?tab=2", "/lookup#x"] {
+            assert_eq!(local_path(Some(good)), Some(good));
+        }
+        for bad in [
+            "",
+            "my",
+            "//evil.example",
+            "/\\evil.example/",
+            "/\t/evil.example/",
+            "/\n/x",
+            "/%0d",
+            "https://evil.example",
+            "/ /x",
+            "\\evil",
+        ] {
+            let bad = bad.replace("%0d", "\r");
+            assert_eq!(local_path(Some(&bad)), None, "{bad:?}");
+        }
+        assert_eq!(local_path(None), None);
     }
 }

@@ -56,10 +56,7 @@ pub struct Login<'a> {
 
 /// Only paths on this site are followed after login.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/my".to_owned(),
-    }
+    super::local_path(next).unwrap_or("/my").to_owned()
 }
 
 /// What went wrong with a code, in the words of the page's language.

@@ -2,6 +2,7 @@
 //! page), signing in by code (`sign_in`), and the life of staff accounts (`staff`).
 
 pub mod contact;
+pub mod my_data;
 pub mod sign_in;
 pub mod staff;
 

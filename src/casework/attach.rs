@@ -210,5 +210,13 @@ pub async fn fetch(
         tracing::error!(evidence_id = %row.id, "evidence file does not match its recorded hash");
         return Err(AppError::Integrity);
     }
+    super::access_log::record(
+        conn,
+        principal,
+        &state,
+        super::access_log::Opened::Evidence(row.id),
+        chrono::Utc::now(),
+    )
+    .await?;
     Ok(row)
 }

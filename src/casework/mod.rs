@@ -2,6 +2,7 @@
 //! authorization gate, asks the engine, and writes the engine's answer in one transaction.
 //! Handlers only translate HTTP to these calls; no rule lives in a handler.
 
+pub mod access_log;
 pub mod acting;
 pub mod attach;
 pub mod filing;

@@ -2,11 +2,13 @@
 //! aggregate. Queries of case data live here and are always scoped by county.
 
 pub mod access;
+pub mod access_log;
 pub mod cases;
 pub mod divisions;
 pub mod events;
 pub mod evidence;
 pub mod messages;
+pub mod personal_data;
 pub mod policy;
 pub mod schema;
 pub mod sessions;

@@ -355,10 +355,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    case_access_log (county_id, id) {
+        county_id -> Uuid,
+        id -> Int8,
+        case_id -> Uuid,
+        user_id -> Uuid,
+        role -> Text,
+        what -> Text,
+        target_id -> Nullable<Uuid>,
+        at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_link_uses,
+    case_access_log,
     case_counters,
     case_events,
     case_filings,

@@ -91,6 +91,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/auth/link", web::post().to(api::account::use_link))
             .route("/me", web::get().to(api::me::me))
             .route("/me/sessions", web::get().to(api::account::sessions))
+            .route("/me/data", web::get().to(api::account::my_data))
             .route("/me/sessions", web::delete().to(api::account::end_sessions))
             .route(
                 "/me/contact/code",
@@ -121,6 +122,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}", web::get().to(api::cases::show))
             .route("/cases/{id}/actions", web::post().to(api::cases::action))
             .route("/cases/{id}/events", web::get().to(api::cases::events))
+            .route(
+                "/cases/{id}/access-log",
+                web::get().to(api::cases::access_log),
+            )
             .route(
                 "/cases/{id}/evidence",
                 web::post().to(api::evidence::upload),
@@ -165,6 +170,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/i/{code}", web::get().to(pages::sign_in::short_link))
     .route("/account", web::get().to(pages::my_account::show))
+    .route(
+        "/account/data",
+        web::get().to(pages::my_account::download_data),
+    )
     .route(
         "/account/contact",
         web::post().to(pages::my_account::change_contact),

@@ -20,6 +20,7 @@ mod openapi;
 mod operations;
 mod pages;
 mod parties;
+mod privacy;
 mod rating;
 mod reminders;
 mod seed;

@@ -194,3 +194,11 @@ pub async fn choose_channel(
     contact::choose_channel(&mut conn, &principal, &body.channel).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// `GET /api/v1/me/data`: everything held about the caller, as JSON.
+pub async fn my_data(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let data =
+        crate::accounts::my_data::export(&mut conn, &state.sealer, &principal, Utc::now()).await?;
+    Ok(HttpResponse::Ok().json(data))
+}

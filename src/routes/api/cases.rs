@@ -213,13 +213,23 @@ pub async fn show(
     let record = db::cases::find_visible(&mut conn, scope_of(&principal), *id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let case_state = record.state().map_err(AppError::internal)?;
+    crate::casework::access_log::record(
+        &mut conn,
+        &principal,
+        &case_state,
+        crate::casework::access_log::Opened::Case,
+        now,
+    )
+    .await?;
     let view = load_view(
         &mut conn,
         &principal,
         record,
         request_lang(&req, &principal),
         &state.sealer,
-        Utc::now(),
+        now,
     )
     .await?;
     Ok(web::Json(view))
@@ -279,6 +289,18 @@ pub async fn events(
                 hash: e.hash,
             })
             .collect(),
+    ))
+}
+
+/// `GET /api/v1/cases/{id}/access-log`: who of the staff and the court opened the case.
+pub async fn access_log(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<Vec<crate::db::access_log::Entry>>> {
+    let mut conn = state.pool.get().await?;
+    Ok(web::Json(
+        crate::casework::access_log::of_case(&mut conn, &principal, *id).await?,
     ))
 }
 

@@ -41,15 +41,6 @@ struct StaffPage<'a> {
     done: Option<&'static str>,
 }
 
-fn role_label(ctx: &Ctx, role: &str) -> &'static str {
-    match role {
-        "committee_head" => ctx.t("调委会主任", "Committee head"),
-        "mediator" => ctx.t("调解员", "Mediator"),
-        "judge" => ctx.t("法官", "Judge"),
-        _ => ctx.t("管理员", "Administrator"),
-    }
-}
-
 fn done_message(ctx: &Ctx, q: &HashMap<String, String>) -> Option<&'static str> {
     let which = q.get("done")?;
     Some(match which.as_str() {
@@ -86,7 +77,7 @@ pub async fn staff_page(
         id: p.id.to_string(),
         name: p.name.clone(),
         email: p.email.clone().unwrap_or_default(),
-        role: role_label(&ctx, &p.role),
+        role: super::labels::role(ctx.lang, &p.role),
         active: !p.deactivated,
         invited: !p.has_password,
         is_me: p.id == me,

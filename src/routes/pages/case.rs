@@ -48,6 +48,8 @@ struct CasePage<'a> {
     /// The party may rate the service now (and has not yet).
     can_rate: bool,
     rated: Option<i16>,
+    /// For a party: who of the staff and the court opened the case, newest first.
+    viewers: Option<Vec<Entry>>,
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> PageResult {
@@ -138,6 +140,34 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         }
         _ => Vec::new(),
     };
+    crate::casework::access_log::record(
+        &mut conn,
+        user,
+        &case_state,
+        crate::casework::access_log::Opened::Case,
+        now,
+    )
+    .await
+    .or_page(&ctx)?;
+    let viewers = match user.role {
+        crate::domain::Role::Resident => Some(
+            db::access_log::of_case(&mut conn, case_state.county_id, case_state.id, 20)
+                .await
+                .or_page(&ctx)?
+                .into_iter()
+                .map(|v| Entry {
+                    when: labels::date(ctx.lang, &v.at),
+                    what: match v.what.as_str() {
+                        "evidence" => ctx.t("查看了证据", "opened evidence"),
+                        "document" => ctx.t("查看了文书", "opened a document"),
+                        _ => ctx.t("查看了案件", "opened the case"),
+                    },
+                    who: format!("{}（{}）", v.name, labels::role(ctx.lang, &v.role)),
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
     let names: HashMap<Uuid, String> = c.parties.iter().map(|p| (p.id, p.name.clone())).collect();
     let timeline = events
         .iter()
@@ -194,6 +224,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         staff,
         can_rate: rating_party.is_some() && rated.is_none(),
         rated,
+        viewers,
         c,
     };
     page(&ctx, &page_data)

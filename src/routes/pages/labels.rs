@@ -53,6 +53,16 @@ pub fn category(lang: Lang, s: &str) -> &'static str {
     }
 }
 
+pub fn role(lang: Lang, r: &str) -> &'static str {
+    match r {
+        "mediator" => pick(lang, "调解员", "mediator"),
+        "committee_head" => pick(lang, "调委会主任", "committee head"),
+        "judge" => pick(lang, "法官", "judge"),
+        "county_admin" => pick(lang, "县管理员", "county administrator"),
+        _ => pick(lang, "居民", "resident"),
+    }
+}
+
 pub fn side(lang: Lang, s: &str) -> &'static str {
     match s {
         "applicant" => pick(lang, "申请人", "Applicant"),

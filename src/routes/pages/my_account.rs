@@ -236,3 +236,22 @@ pub async fn end_sessions(
     let _ = response.add_cookie(&login::removal(&state));
     Ok(response)
 }
+
+/// `GET /account/data`: the same document as `/api/v1/me/data`, as a file to keep.
+pub async fn download_data(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let data = crate::accounts::my_data::export(&mut conn, &state.sealer, user, Utc::now())
+        .await
+        .or_page(&ctx)?;
+    let body = serde_json::to_string_pretty(&data)
+        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type("application/json; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"fengqiao-my-data.json\"",
+        ))
+        .body(body))
+}

@@ -9,6 +9,9 @@ use anyhow::{Context, bail};
 /// Used when `JWT_SECRET` is unset; refused in production.
 pub const DEV_JWT_SECRET: &str = "fengqiao-local-development-secret-do-not-use-in-production";
 pub const MIN_SECRET_BYTES: usize = 32;
+/// Used when `HISTORY_KEY` is unset; refused in production.
+pub const DEV_HISTORY_KEY: [u8; 32] = *b"fengqiao-dev-history-key-public!";
+
 /// Used when `DATA_KEY` is unset; refused in production.
 pub const DEV_DATA_KEY: [u8; 32] = *b"fengqiao-dev-data-key-not-secret";
 
@@ -29,6 +32,10 @@ pub struct Config {
     /// AES-256 key for personal data at rest (`DATA_KEY`, 64 hex digits).
     pub data_key: [u8; 32],
     pub data_dir: PathBuf,
+    /// Links the case history (HMAC-SHA256); with its id and the older keys of a rotation.
+    pub history_key: [u8; 32],
+    pub history_key_id: String,
+    pub history_old_keys: Vec<(String, [u8; 32])>,
     pub smtp_url: Option<String>,
     /// The SMS gateway (`notify::gateway`); texts go to files under `DATA_DIR/sms` without it.
     pub sms_url: Option<String>,
@@ -102,6 +109,22 @@ impl Config {
                     .context("DATA_KEY must be 64 hex digits (32 bytes)")?,
             },
             data_dir: PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "data".to_owned())),
+            history_key: match var("HISTORY_KEY") {
+                None => DEV_HISTORY_KEY,
+                Some(k) => key32(&k).context("HISTORY_KEY must be 64 hex digits (32 bytes)")?,
+            },
+            history_key_id: var("HISTORY_KEY_ID").unwrap_or_else(|| "k1".to_owned()),
+            history_old_keys: match var("HISTORY_OLD_KEYS") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(|pair| {
+                        let (id, hex_key) = pair.trim().split_once(':')?;
+                        Some((id.to_owned(), key32(hex_key).ok()?))
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .context("HISTORY_OLD_KEYS is a list of id:64-hex-digits, comma separated")?,
+            },
             smtp_url: var("SMTP_URL"),
             sms_url: var("SMS_URL"),
             sms_secret: var("SMS_SECRET"),
@@ -126,6 +149,16 @@ impl Config {
         if self.db_pool_size == 0 {
             bail!("DB_POOL_SIZE must be at least 1");
         }
+        let id_ok = |id: &str| {
+            (1..=32).contains(&id.len())
+                && id != "sha256"
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        };
+        if !id_ok(&self.history_key_id) || !self.history_old_keys.iter().all(|(id, _)| id_ok(id)) {
+            bail!("history key ids are 1 to 32 of a-z, 0-9, - and _ (and not \"sha256\")");
+        }
         if self.env == Environment::Production {
             if self.jwt_secret == DEV_JWT_SECRET.as_bytes() {
                 bail!("JWT_SECRET is not set: production refuses the development default");
@@ -138,6 +171,9 @@ impl Config {
             }
             if self.data_key == DEV_DATA_KEY {
                 bail!("DATA_KEY is not set: production refuses the development key");
+            }
+            if self.history_key == DEV_HISTORY_KEY {
+                bail!("HISTORY_KEY is not set: production refuses the development key");
             }
             if !self.public_url.starts_with("https://") {
                 bail!("PUBLIC_URL must be an https:// address in production");
@@ -162,6 +198,14 @@ impl Config {
         self.env == Environment::Production
     }
 
+    pub fn history_keys(&self) -> crate::crypto::HistoryKeys {
+        crate::crypto::HistoryKeys::new(
+            &self.history_key_id,
+            self.history_key,
+            self.history_old_keys.clone(),
+        )
+    }
+
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }
@@ -169,6 +213,13 @@ impl Config {
     pub fn sms_dir(&self) -> PathBuf {
         self.data_dir.join("sms")
     }
+}
+
+fn key32(hex_key: &str) -> anyhow::Result<[u8; 32]> {
+    hex::decode(hex_key.trim())
+        .ok()
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .context("not 64 hex digits")
 }
 
 /// Checks a configuration read from the environment, for `serve` in production.

@@ -9,6 +9,48 @@
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 
+/// The keys the case history is linked with (`HISTORY_KEY`, id `HISTORY_KEY_ID`), and older
+/// ones kept to verify links made before a rotation (`HISTORY_OLD_KEYS`).
+#[derive(Clone)]
+pub struct HistoryKeys {
+    current_id: String,
+    current: [u8; 32],
+    older: Vec<(String, [u8; 32])>,
+}
+
+impl std::fmt::Debug for HistoryKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HistoryKeys(current {}, {} older)",
+            self.current_id,
+            self.older.len()
+        )
+    }
+}
+
+impl HistoryKeys {
+    pub fn new(current_id: &str, current: [u8; 32], older: Vec<(String, [u8; 32])>) -> Self {
+        HistoryKeys {
+            current_id: current_id.to_owned(),
+            current,
+            older,
+        }
+    }
+
+    pub fn current_id(&self) -> &str {
+        &self.current_id
+    }
+
+    /// The key a link names, current or older.
+    pub fn key(&self, id: &str) -> Option<&[u8; 32]> {
+        if id == self.current_id {
+            return Some(&self.current);
+        }
+        self.older.iter().find(|(k, _)| k == id).map(|(_, key)| key)
+    }
+}
+
 #[derive(Clone)]
 pub struct Sealer {
     cipher: Aes256Gcm,

@@ -43,6 +43,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
+        db::events::install_keys(config.history_keys());
         let pool = db::pool(&config.database_url, config.db_pool_size)?;
         let store = Store::new(&config.data_dir);
         let stale = store.prepare().await?;

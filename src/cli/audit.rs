@@ -1,5 +1,7 @@
-//! `fengqiao verify-audit`: recompute every case's history chain, and check that it ends where
-//! the database recorded its newest link (so a deleted tail shows too).
+//! `fengqiao verify-audit`: recompute every case's history chain under the history keys, check
+//! that it ends where the database recorded its newest link (so a deleted tail shows too), and
+//! recompute every daily anchor (so a rewrite of the database alone shows, chains and heads
+//! included).
 
 use std::collections::HashMap;
 
@@ -49,6 +51,34 @@ pub async fn verify_all(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<Stri
                 last.map(|l| l.0).unwrap_or(0)
             )),
             Some(_) => {}
+        }
+    }
+    broken.extend(verify_anchors(conn).await?);
+    Ok(broken)
+}
+
+/// One line per anchor that the history no longer matches.
+pub async fn verify_anchors(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<String>> {
+    let mut broken = Vec::new();
+    let names: HashMap<Uuid, String> = db::anchors::counties(conn).await?.into_iter().collect();
+    for anchor in db::anchors::all(conn).await? {
+        let county = names.get(&anchor.county_id).cloned().unwrap_or_default();
+        let Some(key) = db::events::keys().key(&anchor.key_id).copied() else {
+            broken.push(format!(
+                "{county}: the anchor of {} names history key {:?}, which this installation does not hold",
+                anchor.cutoff, anchor.key_id
+            ));
+            continue;
+        };
+        let (cases, root) = db::anchors::root(conn, anchor.county_id, anchor.cutoff, &key).await?;
+        if cases != anchor.cases || root != anchor.root {
+            broken.push(format!(
+                "{county}: the history up to {} no longer matches its anchor (anchored {} cases, root {}…; now {cases} cases, root {}…): case records of that time were changed, added or removed",
+                anchor.cutoff,
+                anchor.cases,
+                &anchor.root[..12.min(anchor.root.len())],
+                &root[..12]
+            ));
         }
     }
     Ok(broken)

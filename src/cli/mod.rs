@@ -46,8 +46,16 @@ enum Command {
     },
     /// Send every mail that is due in the outbox, once, and print what happened.
     SendMail,
-    /// Check the hash chain of every case's history; exits non-zero if any row was altered.
+    /// Check the keyed chain of every case's history and every daily anchor; exits non-zero if
+    /// any row was altered, removed or added behind the service's back.
     VerifyAudit,
+    /// Anchor each county's history now (serve does it daily at midnight, China time): the
+    /// keyed root is stored and mailed to the county's judges and administrators.
+    Anchor {
+        /// Anchor the history as it stood at this time, RFC 3339 (default: the last midnight).
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Import divisions from a CSV file with the columns code,name,parent_code,level.
     ImportDivisions {
         /// The CSV file.
@@ -57,6 +65,7 @@ enum Command {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = config::load()?;
+    db::events::install_keys(config.history_keys());
     match cli.command {
         Command::Serve => {
             db::migrate(&config.database_url).await?;
@@ -153,6 +162,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{} case histories do not verify", broken.len());
             }
             println!("every case history verifies");
+        }
+        Command::Anchor { at } => {
+            let now = chrono::Utc::now();
+            let cutoff = match at {
+                None => jobs::anchors::cutoff_for(now),
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .with_context(|| format!("--at {t:?} is not an RFC 3339 time"))?
+                    .with_timezone(&chrono::Utc),
+            };
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let written = jobs::anchors::anchor_at(&mut conn, cutoff, now).await?;
+            println!("{written} county histories anchored at {cutoff}");
         }
         Command::ImportDivisions { file } => {
             let text = std::fs::read_to_string(&file)

@@ -1,6 +1,13 @@
 //! The case history: append-only (the database refuses UPDATE, DELETE and TRUNCATE) and
-//! hash-chained per case, so that `verify-audit` notices any row edited or removed behind the
-//! application's back.
+//! chained per case with HMAC-SHA256 under the history key, so that `verify-audit` notices any
+//! row edited or removed behind the application's back — and someone who can write to the
+//! database but does not hold the key cannot recompute the chain after an edit.
+//!
+//! The key is process-wide (`install_keys`, once at start from `HISTORY_KEY`), like the log
+//! subscriber: every writer of events uses it, and threading a secret through every signature of
+//! the write path would buy nothing.
+
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -9,7 +16,23 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::schema::case_events;
+use crate::crypto::{HistoryKeys, hmac_sha256};
 use crate::workflow::{Actor, Event};
+
+/// Links written before the history was keyed: plain SHA-256.
+pub const UNKEYED: &str = "sha256";
+
+static KEYS: OnceLock<HistoryKeys> = OnceLock::new();
+
+/// Sets the history keys for this process (the first call wins; later calls with the same
+/// configuration change nothing).
+pub fn install_keys(keys: HistoryKeys) {
+    let _ = KEYS.set(keys);
+}
+
+pub fn keys() -> &'static HistoryKeys {
+    KEYS.get_or_init(|| HistoryKeys::new("k1", crate::config::DEV_HISTORY_KEY, Vec::new()))
+}
 
 /// The hash before the first event of every case.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -27,6 +50,7 @@ pub struct EventRow {
     pub at: DateTime<Utc>,
     pub prev_hash: String,
     pub hash: String,
+    pub key_id: String,
 }
 
 /// PostgreSQL keeps microseconds; hash exactly what is stored.
@@ -34,9 +58,9 @@ fn stored_time(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
-/// The chain link: SHA-256 over the previous hash and every column of the row.
-pub fn link(row: &EventRow) -> String {
-    let mut h = Sha256::new();
+/// The bytes a link is taken over: the previous hash and every column of the row.
+fn linked_text(row: &EventRow) -> Vec<u8> {
+    let mut text = Vec::new();
     for part in [
         row.prev_hash.as_str(),
         &row.county_id.to_string(),
@@ -48,10 +72,21 @@ pub fn link(row: &EventRow) -> String {
         &row.data.to_string(),
         &row.at.timestamp_micros().to_string(),
     ] {
-        h.update(part.as_bytes());
-        h.update([0x1f]);
+        text.extend_from_slice(part.as_bytes());
+        text.push(0x1f);
     }
-    hex::encode(h.finalize())
+    text
+}
+
+/// The chain link of a row under the key it names: HMAC-SHA256, or plain SHA-256 for links
+/// written before keying; `None` when the key is not known to this process.
+pub fn link(row: &EventRow) -> Option<String> {
+    let text = linked_text(row);
+    if row.key_id == UNKEYED {
+        return Some(hex::encode(Sha256::digest(&text)));
+    }
+    let key = keys().key(&row.key_id)?;
+    Some(hex::encode(hmac_sha256(key, &text)))
 }
 
 /// Appends events after the case's last one. The caller holds the case row (its version
@@ -109,22 +144,23 @@ pub fn chain(
             at,
             prev_hash: prev.clone(),
             hash: String::new(),
+            key_id: keys().current_id().to_owned(),
         };
-        row.hash = link(&row);
+        row.hash = link(&row).unwrap_or_default();
         prev = row.hash.clone();
         rows.push(row);
     }
     rows
 }
 
-/// One statement for any number of rows: ten arrays, whatever the count, so PostgreSQL parses
+/// One statement for any number of rows: eleven arrays, whatever the count, so PostgreSQL parses
 /// the same text every time and the bind stays small (a `VALUES` list of 1 000 rows binds
 /// 10 000 parameters and is a new statement for every row count).
 const INSERT: &str = "
 INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
-                         prev_hash, hash)
+                         prev_hash, hash, key_id)
 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::text[],
-                     $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[])";
+                     $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])";
 
 /// Inserts linked rows (of one case or many) in one statement. The caller holds the cases' rows.
 pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> QueryResult<()> {
@@ -144,6 +180,7 @@ pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> Que
         .bind::<Array<Timestamptz>, _>(rows.iter().map(|r| r.at).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(col(|r| &r.prev_hash))
         .bind::<Array<Text>, _>(col(|r| &r.hash))
+        .bind::<Array<Text>, _>(col(|r| &r.key_id))
         .execute(conn)
         .await
         .map(|_| ())
@@ -181,8 +218,27 @@ pub fn verify_chain(rows: &[EventRow]) -> Option<String> {
                 row.seq - 1
             ));
         }
-        if link(row) != row.hash {
-            return Some(format!("event {} was altered", row.seq));
+        if row.key_id == UNKEYED && i > 0 && rows[i - 1].key_id != UNKEYED {
+            // Unkeyed links come only before keying began: one after a keyed link was forged.
+            return Some(format!(
+                "event {} was altered (an unkeyed link after keyed ones)",
+                row.seq
+            ));
+        }
+        match link(row) {
+            None => {
+                return Some(format!(
+                    "event {} names history key {:?}, which this installation does not hold (set HISTORY_OLD_KEYS)",
+                    row.seq, row.key_id
+                ));
+            }
+            Some(l) if l != row.hash => {
+                return Some(format!(
+                    "event {} was altered (its link does not verify under key {:?})",
+                    row.seq, row.key_id
+                ));
+            }
+            Some(_) => {}
         }
         prev = row.hash.clone();
     }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod access_log;
+pub mod anchors;
 pub mod cases;
 pub mod divisions;
 pub mod events;

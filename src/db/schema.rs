@@ -163,6 +163,7 @@ diesel::table! {
         at -> Timestamptz,
         prev_hash -> Text,
         hash -> Text,
+        key_id -> Text,
     }
 }
 
@@ -368,6 +369,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    history_anchors (county_id, cutoff) {
+        county_id -> Uuid,
+        cutoff -> Timestamptz,
+        cases -> Int4,
+        root -> Text,
+        key_id -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -386,6 +398,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     county_policies,
     divisions,
     evidence,
+    history_anchors,
     idempotency_keys,
     invitation_uses,
     login_failures,

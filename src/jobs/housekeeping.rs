@@ -1,6 +1,7 @@
 //! Bookkeeping that only matters for a while: expired revocations, old login failures, spent
 //! and expired sign-in codes, rate-limit events, ended sessions and expired short links. Each
-//! delete is by time alone, so running it on several nodes at once is harmless.
+//! delete is by time alone, so running it on several nodes at once is harmless. The daily
+//! history anchors (`anchors.rs`) are written from the same hourly tick.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -25,6 +26,9 @@ pub async fn run_forever(pool: db::Pool, every: std::time::Duration) {
             Ok(mut conn) => {
                 if let Err(e) = run(&mut conn, Utc::now()).await {
                     tracing::warn!(error = %e, "housekeeping failed");
+                }
+                if let Err(e) = super::anchors::run(&mut conn, Utc::now()).await {
+                    tracing::warn!(error = %e, "history anchoring failed");
                 }
             }
             Err(e) => tracing::warn!(error = %e, "housekeeping: no database connection"),

@@ -110,6 +110,64 @@ pub fn render(mail: AccountMail<'_>, lang: Lang) -> Result<Rendered, askama::Err
     })
 }
 
+/// The daily anchor of a county's history, for its judges and administrators to keep.
+pub fn render_anchor(payload: &serde_json::Value, lang: Lang) -> Result<Rendered, askama::Error> {
+    let field = |k: &str| {
+        payload
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let cases = payload.get("cases").and_then(|v| v.as_i64()).unwrap_or(0);
+    let (subject, lead, hint) = match lang {
+        Lang::Zh => (
+            format!("【枫桥在线调解】案件记录每日校验值 {}", field("day")),
+            format!(
+                "{}截至 {} 的全部案件记录（共 {cases} 件）的校验值（密钥 {}）：",
+                field("county"),
+                field("cutoff"),
+                field("key_id")
+            ),
+            "请保存这封邮件，不必回复。今后运行 fengqiao verify-audit 时，若它报告的校验值与此不符，说明数据库中的案件记录被改动过。".to_owned(),
+        ),
+        Lang::En => (
+            format!("Fengqiao Mediation: daily history anchor {}", field("day")),
+            format!(
+                "The anchor of every case history of {} up to {} ({cases} cases, key {}):",
+                field("county"),
+                field("cutoff"),
+                field("key_id")
+            ),
+            "Keep this mail; no answer is needed. If `fengqiao verify-audit` ever reports an anchor that differs from this one, the case records in the database were changed.".to_owned(),
+        ),
+    };
+    let frame = texts::frame(lang);
+    let root = field("root");
+    let text = TextMail {
+        frame: &frame,
+        lead: &lead,
+        code: Some(&root),
+        link: None,
+        hint: &hint,
+    }
+    .render()?;
+    let html = HtmlMail {
+        frame: &frame,
+        subject: &subject,
+        lead: &lead,
+        code: Some(&root),
+        link: None,
+        hint: &hint,
+    }
+    .render()?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
 /// Sends an account mail now, within the worker's deadline.
 pub async fn send(
     notifier: &Notifier,

@@ -191,6 +191,49 @@ fn bell(
     }
 }
 
+/// A mail about the county rather than a case (the daily history anchor) to its active staff of
+/// the given roles who have an address. Returns how many were queued.
+pub async fn enqueue_to_county_staff(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    roles: &[&str],
+    kind: &str,
+    payload: Value,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use crate::db::schema::users;
+    let staff: Vec<(Uuid, Option<String>, String)> = users::table
+        .filter(users::county_id.eq(county_id))
+        .filter(users::role.eq_any(roles))
+        .filter(users::deactivated_at.is_null())
+        .filter(users::email.is_not_null())
+        .select((users::id, users::email, users::language))
+        .load(conn)
+        .await?;
+    let mails: Vec<NewMail> = staff
+        .into_iter()
+        .map(|(user_id, email, lang)| NewMail {
+            county_id,
+            id: Uuid::now_v7(),
+            case_id: None,
+            kind: kind.to_owned(),
+            user_id: Some(user_id),
+            email,
+            channel: "email",
+            phone_enc: None,
+            party_id: None,
+            language: super::recipients::language(Some(&lang)),
+            payload: payload.clone(),
+            next_attempt_at: now,
+            created_at: now,
+        })
+        .collect();
+    diesel::insert_into(outbox::table)
+        .values(&mails)
+        .execute(conn)
+        .await
+}
+
 /// A mail the worker gave up on, as the county admin sees it.
 #[derive(Debug, Serialize, Queryable)]
 pub struct FailedMail {

@@ -142,8 +142,14 @@ pub fn number_and_code<'a>(m: &MailInput<'a>) -> Result<(&'a str, Option<&'a str
     Ok((number, access_code))
 }
 
+/// The kind of the daily history anchor mail (about a county, not a case).
+pub const ANCHOR_KIND: &str = "history_anchor";
+
 pub fn render(m: &MailInput<'_>, links: &Links<'_>) -> Result<Rendered, RenderError> {
     let lang = lang_of(m.language);
+    if m.kind == ANCHOR_KIND {
+        return Ok(super::direct::render_anchor(m.payload, lang)?);
+    }
     let words =
         texts::words(m.kind, lang).ok_or_else(|| RenderError::UnknownKind(m.kind.to_owned()))?;
     let (number, access_code) = number_and_code(m)?;

@@ -122,6 +122,15 @@ async fn load_in(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Result
         exec(conn, &drop).await?;
     }
     exec(conn, sql::HEADS_TRIGGER_OFF).await?;
+    let history_key = {
+        let keys = crate::db::events::keys();
+        let id = keys.current_id().to_owned();
+        let key = keys
+            .key(&id)
+            .copied()
+            .unwrap_or(crate::config::DEV_HISTORY_KEY);
+        (id, key)
+    };
     let mut lo = 0;
     while lo < size.cases {
         let hi = (lo + CHUNK).min(size.cases) - 1;
@@ -130,6 +139,9 @@ async fn load_in(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Result
             .bind::<BigInt, _>(hi)
             .bind::<Integer, _>(size.counties)
             .bind::<BigInt, _>(residents)
+            // The history key, so the synthetic links verify like the service's own.
+            .bind::<diesel::sql_types::Bytea, _>(history_key.1.to_vec())
+            .bind::<diesel::sql_types::Text, _>(history_key.0.clone())
             .execute(conn)
             .await
             .with_context(|| format!("creating cases {lo}..={hi}"))?;

@@ -465,3 +465,104 @@ async fn the_log_holds_no_phone_numbers_codes_or_tokens() {
         assert!(!log.contains(secret), "{secret:?} is in the log");
     }
 }
+
+fn fengqiao(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(args)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env_remove("FENGQIAO_ENV")
+        .output()
+        .unwrap()
+}
+
+/// The attack run rewrote the history two ways that the unkeyed chain could not see; with keyed
+/// links, forward-only heads and daily anchors both show.
+#[tokio::test]
+async fn a_rewritten_history_is_caught_by_keyed_links_heads_and_anchors() {
+    let app = TestApp::spawn().await;
+    let mediator = app.login("village.mediator@demo.test").await;
+    let (_, a) = app.file().await;
+    let (_, b) = app.file().await;
+    for case in [&a, &b] {
+        app.act_ok(&mediator, &id(case), json!({"action": "accept"}))
+            .await;
+    }
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
+    let out = fengqiao(&app, &["anchor", "--at", &at]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 county histories anchored"));
+    // The anchor goes to the county's judge and administrator, outside the database.
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'history_anchor' AND email IN ('judge@demo.test', 'admin@demo.test')").await,
+        2
+    );
+    let report = app
+        .drain(&app.notifier(fengqiao::notify::Mailer::memory().0))
+        .await;
+    assert_eq!(report.failed, 0, "the anchor mail renders");
+    assert!(fengqiao(&app, &["verify-audit"]).status.success());
+    let sql = app.sql().await;
+    // A head cannot be moved back, nor anchors edited.
+    let back = format!(
+        "UPDATE case_history_heads SET seq = seq - 1 WHERE case_id = '{}'",
+        id(&a)
+    );
+    assert!(sql.execute(back.as_str(), &[]).await.is_err());
+    assert!(
+        sql.execute("DELETE FROM history_anchors", &[])
+            .await
+            .is_err()
+    );
+
+    // 1. With the owner's power to switch triggers off: delete A's newest event and move its
+    //    head back. Chain and head agree again; the anchor does not.
+    sql.batch_execute(&format!(
+        "ALTER TABLE case_events DISABLE TRIGGER case_events_no_update_delete;
+         ALTER TABLE case_history_heads DISABLE TRIGGER case_history_heads_forward;
+         DELETE FROM case_events WHERE case_id = '{a}' AND seq = 2;
+         UPDATE case_history_heads SET seq = 1, hash = (SELECT hash FROM case_events WHERE case_id = '{a}' AND seq = 1) WHERE case_id = '{a}';
+         ALTER TABLE case_history_heads ENABLE TRIGGER case_history_heads_forward;",
+        a = id(&a)
+    ))
+    .await
+    .unwrap();
+    let out = fengqiao(&app, &["verify-audit"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success());
+    assert!(said.contains("no longer matches its anchor"), "{said}");
+    assert!(
+        !said.contains(b["number"].as_str().unwrap()),
+        "B is intact: {said}"
+    );
+
+    // 2. Edit B's newest event and recompute its link with plain SHA-256 and the head: without
+    //    the key the link cannot be made to verify.
+    let forge = |key_id: &str| {
+        format!(
+            "UPDATE case_events SET data = '{{\"forged\": true}}'::jsonb, key_id = '{key_id}',
+               hash = encode(sha256(convert_to(prev_hash || chr(31) || county_id || chr(31) || case_id || chr(31) || seq
+                 || chr(31) || kind || chr(31) || coalesce(actor_id::text, '') || chr(31) || actor_role || chr(31)
+                 || '{{\"forged\": true}}' || chr(31) || (extract(epoch FROM at) * 1000000)::bigint || chr(31), 'UTF8')), 'hex')
+             WHERE case_id = '{b}' AND seq = 2;
+             ALTER TABLE case_history_heads DISABLE TRIGGER case_history_heads_forward;
+             UPDATE case_history_heads h SET hash = e.hash FROM case_events e
+              WHERE e.case_id = h.case_id AND e.seq = h.seq AND h.case_id = '{b}';
+             ALTER TABLE case_history_heads ENABLE TRIGGER case_history_heads_forward;",
+            b = id(&b)
+        )
+    };
+    for key_id in ["k1", "sha256"] {
+        sql.batch_execute(&forge(key_id)).await.unwrap();
+        let out = fengqiao(&app, &["verify-audit"]);
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = said
+            .lines()
+            .find(|l| l.starts_with(b["number"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("B's forged link ({key_id}) went unnoticed: {said}"));
+        assert!(line.contains("event 2 was altered"), "{line}");
+    }
+}

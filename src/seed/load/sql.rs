@@ -115,10 +115,11 @@ generate_series(p.lo, p.hi) b;
 ALTER TABLE load_profiles ADD PRIMARY KEY (b);
 ANALYZE load_villages, load_residents, load_profiles;";
 
-/// $1..$2 the case numbers n of this chunk, $3 counties, $4 residents. Case n belongs to
-/// county n % counties (so each county numbers its cases n / counties), to a village of that
-/// county and to a status profile chosen by hashes of n. The `filed` event's hash is
-/// `db::events::link` in SQL: SHA-256 over the fields, each followed by the byte 0x1f.
+/// $1..$2 the case numbers n of this chunk, $3 counties, $4 residents, $5 the history key and
+/// $6 its id. Case n belongs to county n % counties (so each county numbers its cases
+/// n / counties), to a village of that county and to a status profile chosen by hashes of n.
+/// The `filed` event's link is `db::events::link` in SQL: HMAC-SHA256 under the history key
+/// (pgcrypto) over the fields, each followed by the byte 0x1f.
 pub const CASES: &str = "
 WITH g AS MATERIALIZED (
     SELECT n, gen_random_uuid() AS id, gen_random_uuid() AS applicant_party,
@@ -198,11 +199,11 @@ WITH g AS MATERIALIZED (
     SELECT county_id, id, '2026-11', filed_at FROM t
 ), e AS MATERIALIZED (
     SELECT county_id, id, applicant, filed_at, data,
-           encode(sha256(convert_to(
+           encode(hmac(convert_to(
                repeat('0', 64) || chr(31) || county_id || chr(31) || id || chr(31) || '1'
                || chr(31) || 'filed' || chr(31) || applicant || chr(31) || 'party' || chr(31)
                || data || chr(31) || (extract(epoch FROM filed_at) * 1000000)::bigint
-               || chr(31), 'UTF8')), 'hex') AS hash
+               || chr(31), 'UTF8'), $5::bytea, 'sha256'), 'hex') AS hash
     FROM (SELECT t.*, '{\"committee\":\"' || vc || '\",\"level\":\"village\"}' AS data
           FROM t) x
 ), h AS (
@@ -210,9 +211,9 @@ WITH g AS MATERIALIZED (
     SELECT county_id, id, 1, hash FROM e
 )
 INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
-                         prev_hash, hash)
+                         prev_hash, hash, key_id)
 SELECT county_id, id, 1, 'filed', applicant, 'party', data::jsonb, filed_at, repeat('0', 64),
-       hash
+       hash, $6
 FROM e";
 
 /// $1 the next free number in every synthetic county, this year and next.

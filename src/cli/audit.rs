@@ -31,11 +31,22 @@ pub async fn verify_all(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<Stri
         .into_iter()
         .map(|(county, case, seq, hash)| ((county, case), (seq, hash)))
         .collect();
+    let purged: std::collections::HashSet<(Uuid, Uuid)> =
+        db::retention::purged(conn).await?.into_iter().collect();
     let mut broken = Vec::new();
     for (county_id, id, number) in ids {
         let rows = db::events::of_case(conn, county_id, id).await?;
         if rows.is_empty() {
             broken.push(format!("{number}: the history is empty"));
+            continue;
+        }
+        if !purged.contains(&(county_id, id))
+            && let Some(row) = rows.iter().find(|r| db::events::is_erased(&r.data))
+        {
+            broken.push(format!(
+                "{number}: event {} was erased, but the case was never purged",
+                row.seq
+            ));
             continue;
         }
         if let Some(problem) = db::events::verify_chain(&rows) {

@@ -56,6 +56,16 @@ enum Command {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Erase the personal data of cases ended longer ago than their county's retention period
+    /// (serve does it hourly); statistics and the verifiable history stay.
+    Purge {
+        /// List what would be purged, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Purge as if it were this time, RFC 3339 (for drills and tests).
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// Import divisions from a CSV file with the columns code,name,parent_code,level.
     ImportDivisions {
         /// The CSV file.
@@ -83,6 +93,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tokio::spawn(jobs::housekeeping::run_forever(
                 db::pool(&config.database_url, 1)?,
                 std::time::Duration::from_secs(3600),
+                crate::evidence::Store::new(&config.data_dir),
             ));
             // Built before serving, so a bad SMTP_URL or MAIL_FROM stops the start.
             let notifier = notify::Notifier::from_config(&config)?;
@@ -162,6 +173,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{} case histories do not verify", broken.len());
             }
             println!("every case history verifies");
+        }
+        Command::Purge { dry_run, now } => {
+            let now = match now {
+                None => chrono::Utc::now(),
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .with_context(|| format!("--now {t:?} is not an RFC 3339 time"))?
+                    .with_timezone(&chrono::Utc),
+            };
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let store = crate::evidence::Store::new(&config.data_dir);
+            let report = jobs::retention::run(&mut conn, &store, now, dry_run).await?;
+            println!("{report}");
         }
         Command::Anchor { at } => {
             let now = chrono::Utc::now();

@@ -58,8 +58,39 @@ fn stored_time(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
-/// The bytes a link is taken over: the previous hash and every column of the row.
+/// What stands in a row's `data` once retention has erased it: when, and the SHA-256 of what
+/// was there, which the keyed link covers instead of the data itself.
+pub fn erased(digest: &str, on: &str) -> serde_json::Value {
+    serde_json::json!({ "erased": on, "digest": digest })
+}
+
+/// The SHA-256 of a row's data as the keyed link covers it: of the data, or the one an erased
+/// row keeps.
+pub fn data_digest(data: &serde_json::Value) -> String {
+    if let (Some(_), Some(digest), 2) = (
+        data.get("erased"),
+        data.get("digest").and_then(|d| d.as_str()),
+        data.as_object().map_or(0, |o| o.len()),
+    ) {
+        return digest.to_owned();
+    }
+    hex::encode(Sha256::digest(data.to_string().as_bytes()))
+}
+
+/// Whether retention erased this row's data.
+pub fn is_erased(data: &serde_json::Value) -> bool {
+    data.get("erased").is_some() && data.as_object().is_some_and(|o| o.len() == 2)
+}
+
+/// The bytes a link is taken over: the previous hash and every column of the row. A keyed link
+/// covers the data through its SHA-256, so retention can erase personal data from the history
+/// and the chain still verifies; the unkeyed links of old covered the data itself.
 fn linked_text(row: &EventRow) -> Vec<u8> {
+    let data = if row.key_id == UNKEYED {
+        row.data.to_string()
+    } else {
+        data_digest(&row.data)
+    };
     let mut text = Vec::new();
     for part in [
         row.prev_hash.as_str(),
@@ -69,7 +100,7 @@ fn linked_text(row: &EventRow) -> Vec<u8> {
         &row.kind,
         &row.actor_id.map(|a| a.to_string()).unwrap_or_default(),
         &row.actor_role,
-        &row.data.to_string(),
+        &data,
         &row.at.timestamp_micros().to_string(),
     ] {
         text.extend_from_slice(part.as_bytes());

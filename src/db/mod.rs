@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod messages;
 pub mod personal_data;
 pub mod policy;
+pub mod retention;
 pub mod schema;
 pub mod sessions;
 pub mod short_links;

@@ -70,6 +70,7 @@ diesel::table! {
         follow_up_days -> Int4,
         updated_at -> Timestamptz,
         updated_by -> Nullable<Uuid>,
+        retention_years -> Int4,
     }
 }
 
@@ -380,6 +381,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retention_purges (county_id, case_id) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        purged_at -> Timestamptz,
+        events_erased -> Int4,
+        files_deleted -> Int4,
+    }
+}
+
 diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -406,6 +417,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     outbox,
     reminders_sent,
+    retention_purges,
     revoked_tokens,
     short_links,
     sign_in_codes,

@@ -1,7 +1,7 @@
 //! Bookkeeping that only matters for a while: expired revocations, old login failures, spent
 //! and expired sign-in codes, rate-limit events, ended sessions and expired short links. Each
 //! delete is by time alone, so running it on several nodes at once is harmless. The daily
-//! history anchors (`anchors.rs`) are written from the same hourly tick.
+//! history anchors (`anchors.rs`) and retention (`retention.rs`) run from the same hourly tick.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -16,8 +16,13 @@ pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> diesel::Qu
     Ok(())
 }
 
-/// Inside `serve`: once every `every`. Errors are logged and the next run tries again.
-pub async fn run_forever(pool: db::Pool, every: std::time::Duration) {
+/// Inside `serve`: once every `every`, with the anchors and retention. Errors are logged and
+/// the next run tries again.
+pub async fn run_forever(
+    pool: db::Pool,
+    every: std::time::Duration,
+    store: crate::evidence::Store,
+) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -29,6 +34,11 @@ pub async fn run_forever(pool: db::Pool, every: std::time::Duration) {
                 }
                 if let Err(e) = super::anchors::run(&mut conn, Utc::now()).await {
                     tracing::warn!(error = %e, "history anchoring failed");
+                }
+                match super::retention::run(&mut conn, &store, Utc::now(), false).await {
+                    Ok(r) if !r.cases.is_empty() => tracing::info!(%r, "retention"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "retention failed"),
                 }
             }
             Err(e) => tracing::warn!(error = %e, "housekeeping: no database connection"),

@@ -131,3 +131,165 @@ async fn a_person_downloads_everything_held_about_them() {
     )
     .await;
 }
+
+fn fengqiao(app: &TestApp, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(args)
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("DATA_DIR", &app.config.data_dir)
+        .env_remove("FENGQIAO_ENV")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_history() {
+    let app = TestApp::spawn().await;
+    let (resident, ended) = app.file().await;
+    let (_, open) = app.file().await;
+    let ended_id = id(&ended);
+    // A photo, a message, then the applicant withdraws: the case has ended.
+    let mut jpeg = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0,
+    ];
+    jpeg.resize(4000, 7);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(jpeg)
+            .file_name("院墙.jpg")
+            .mime_str("image/jpeg")
+            .unwrap(),
+    );
+    let uploaded: Value = app
+        .client
+        .post(app.url(&format!("/api/v1/cases/{ended_id}/evidence")))
+        .bearer_auth(&resident)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sha = uploaded["sha256"].as_str().unwrap().to_owned();
+    app.post_json(
+        &format!("/api/v1/cases/{ended_id}/messages"),
+        Some(&resident),
+        &json!({"body": "我的电话是13812345678"}),
+    )
+    .await;
+    app.act_ok(
+        &resident,
+        &ended_id,
+        json!({"action": "withdraw", "reason": "私下和解了"}),
+    )
+    .await;
+    let in_years = |y: i64| (chrono::Utc::now() + chrono::Duration::days(365 * y + 2)).to_rfc3339();
+
+    // Within the period (3 years by default) nothing goes; a dry run changes nothing.
+    assert!(fengqiao(&app, &["purge", "--now", &in_years(2)]).starts_with("0 case(s) purged"));
+    let dry = fengqiao(&app, &["purge", "--dry-run", "--now", &in_years(4)]);
+    assert!(
+        dry.contains("1 case(s) would be purged")
+            && dry.contains(ended["number"].as_str().unwrap()),
+        "{dry}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM retention_purges").await, 0);
+
+    let done = fengqiao(&app, &["purge", "--now", &in_years(4)]);
+    assert!(done.starts_with("1 case(s) purged"), "{done}");
+    assert!(done.contains("1 evidence file(s) deleted"), "{done}");
+    let sql = app.sql().await;
+    let row = sql
+        .query_one(
+            "SELECT narrative, request, category, status FROM cases WHERE id = $1::text::uuid",
+            &[&ended_id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "（已按保存期限删除）");
+    assert_eq!(row.get::<_, String>(1), "（已按保存期限删除）");
+    assert_eq!(
+        row.get::<_, String>(2),
+        "neighbour",
+        "the statistics keep the category"
+    );
+    assert_eq!(row.get::<_, String>(3), "withdrawn");
+    let left: i64 = sql
+        .query_one(
+            "SELECT count(*) FROM case_parties WHERE case_id = $1::text::uuid \
+             AND (name <> '（已匿名）' OR email IS NOT NULL OR phone_enc IS NOT NULL OR user_id IS NOT NULL)",
+            &[&ended_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+    let history: String = sql
+        .query_one(
+            "SELECT string_agg(data::text, ' ') FROM case_events WHERE case_id = $1::text::uuid",
+            &[&ended_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        !history.contains("院墙") && !history.contains("私下和解"),
+        "{history}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM case_messages WHERE case_id = '{ended_id}'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM evidence WHERE case_id = '{ended_id}'"
+        ))
+        .await,
+        0
+    );
+    let file = app
+        .config
+        .data_dir
+        .join("evidence")
+        .join(&sha[0..2])
+        .join(&sha[2..4])
+        .join(&sha);
+    assert!(!file.exists(), "the evidence file is gone");
+    // The open case is untouched, the history still verifies, and a second run does nothing.
+    let narrative: String = sql
+        .query_one(
+            "SELECT narrative FROM cases WHERE id = $1::text::uuid",
+            &[&id(&open)],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(narrative.contains("排水管"));
+    assert!(fengqiao(&app, &["verify-audit"]).contains("every case history verifies"));
+    assert!(fengqiao(&app, &["purge", "--now", &in_years(4)]).starts_with("0 case(s) purged"));
+    // Erasing history data outside a purge is tampering, and said so.
+    sql.batch_execute(&format!(
+        "ALTER TABLE case_events DISABLE TRIGGER case_events_no_update_delete;
+         UPDATE case_events SET data = jsonb_build_object('erased', '2030-01-01', 'digest', 'x') WHERE case_id = '{}' AND seq = 1;",
+        id(&open)
+    ))
+    .await
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .arg("verify-audit")
+        .env("DATABASE_URL", &app.config.database_url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("never purged"));
+}

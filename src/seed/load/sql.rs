@@ -119,7 +119,7 @@ ANALYZE load_villages, load_residents, load_profiles;";
 /// $6 its id. Case n belongs to county n % counties (so each county numbers its cases
 /// n / counties), to a village of that county and to a status profile chosen by hashes of n.
 /// The `filed` event's link is `db::events::link` in SQL: HMAC-SHA256 under the history key
-/// (pgcrypto) over the fields, each followed by the byte 0x1f.
+/// (pgcrypto) over the fields, each followed by the byte 0x1f, the data by its SHA-256.
 pub const CASES: &str = "
 WITH g AS MATERIALIZED (
     SELECT n, gen_random_uuid() AS id, gen_random_uuid() AS applicant_party,
@@ -202,7 +202,8 @@ WITH g AS MATERIALIZED (
            encode(hmac(convert_to(
                repeat('0', 64) || chr(31) || county_id || chr(31) || id || chr(31) || '1'
                || chr(31) || 'filed' || chr(31) || applicant || chr(31) || 'party' || chr(31)
-               || data || chr(31) || (extract(epoch FROM filed_at) * 1000000)::bigint
+               || encode(sha256(convert_to(data, 'UTF8')), 'hex') || chr(31)
+               || (extract(epoch FROM filed_at) * 1000000)::bigint
                || chr(31), 'UTF8'), $5::bytea, 'sha256'), 'hex') AS hash
     FROM (SELECT t.*, '{\"committee\":\"' || vc || '\",\"level\":\"village\"}' AS data
           FROM t) x

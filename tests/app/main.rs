@@ -23,6 +23,7 @@ mod parties;
 mod privacy;
 mod rating;
 mod reminders;
+mod route_matrix;
 mod seed;
 mod seed_load;
 mod sign_in;

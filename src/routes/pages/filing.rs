@@ -322,6 +322,10 @@ async fn confirmation(
 pub async fn assisted_form(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
     let ctx = Ctx::load(&req, &state).await?;
     ctx.user()?;
+    // Staff of a committee file for residents; for anyone else the page does not exist.
+    if !ctx.is_staff() {
+        return Err(PageError::new(AppError::NotFound, ctx.lang));
+    }
     show(&state, &ctx, 0, Draft::default(), None).await
 }
 

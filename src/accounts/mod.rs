@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod my_data;
+pub mod second_factor;
 pub mod sign_in;
 pub mod staff;
 

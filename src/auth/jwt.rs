@@ -15,6 +15,8 @@ pub enum Audience {
     EmailConfirmation,
     /// A staff invitation that sets the first password, or a password reset: one-time links.
     AccountLink,
+    /// Between a right password and the second factor: good for five minutes, for nothing else.
+    SecondFactor,
 }
 
 impl Audience {
@@ -24,6 +26,7 @@ impl Audience {
             Audience::Invitation => "fengqiao:invitation",
             Audience::EmailConfirmation => "fengqiao:email-confirmation",
             Audience::AccountLink => "fengqiao:account-link",
+            Audience::SecondFactor => "fengqiao:second-factor",
         }
     }
 }

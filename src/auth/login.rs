@@ -67,7 +67,15 @@ pub async fn start_session(
     Ok((token, claims))
 }
 
-/// A session token for the account, or one generic refusal whatever was wrong.
+/// What a right password gives: a session, or — for an account with a second factor, or one
+/// that must enrol one — a five-minute ticket for the next step.
+pub enum Outcome {
+    Session(String, Claims),
+    SecondFactor { ticket: String, enrol: bool },
+}
+
+/// A session (or a second-factor ticket) for the account, or one generic refusal whatever was
+/// wrong.
 pub async fn attempt(
     conn: &mut AsyncPgConnection,
     state: &AppState,
@@ -75,7 +83,7 @@ pub async fn attempt(
     given: String,
     client: &Client,
     now: DateTime<Utc>,
-) -> Result<(String, Claims), AppError> {
+) -> Result<Outcome, AppError> {
     let address = client.address.as_str();
     let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
     let attempt = rate_limit::reserve_login(conn, email.as_str(), address, now).await?;
@@ -100,7 +108,17 @@ pub async fn attempt(
     };
     attempt.release(conn).await?;
     rate_limit::succeeded(conn, email.as_str()).await?;
-    start_session(conn, state, &user, "password", client, now).await
+    let must_enrol = crate::domain::Role::parse(&user.role)
+        .is_some_and(|r| crate::accounts::second_factor::required(state, r));
+    if user.totp_enabled_at.is_some() || must_enrol {
+        let ticket = crate::accounts::second_factor::ticket(state, &user, now)?;
+        return Ok(Outcome::SecondFactor {
+            ticket,
+            enrol: user.totp_enabled_at.is_none(),
+        });
+    }
+    let (token, claims) = start_session(conn, state, &user, "password", client, now).await?;
+    Ok(Outcome::Session(token, claims))
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure in production.

@@ -100,3 +100,20 @@ pub async fn reserve_guess(
 ) -> Result<Reservation, AppError> {
     reserve(conn, &[(key.to_owned(), PER_CODE_KEY)], now).await
 }
+
+/// Wrong second-factor codes allowed per account in the window.
+pub const PER_SECOND_FACTOR: i64 = 5;
+
+/// Reserves a second-factor attempt for the account.
+pub async fn reserve_second_factor(
+    conn: &mut AsyncPgConnection,
+    user_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> Result<Reservation, AppError> {
+    reserve(
+        conn,
+        &[(format!("second-factor:{user_id}"), PER_SECOND_FACTOR)],
+        now,
+    )
+    .await
+}

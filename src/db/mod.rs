@@ -13,6 +13,7 @@ pub mod personal_data;
 pub mod policy;
 pub mod retention;
 pub mod schema;
+pub mod second_factor;
 pub mod sessions;
 pub mod short_links;
 pub mod sign_in;

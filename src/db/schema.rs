@@ -53,6 +53,9 @@ diesel::table! {
         phone_key -> Nullable<Text>,
         channel -> Nullable<Text>,
         deactivated_at -> Nullable<Timestamptz>,
+        totp_secret_enc -> Nullable<Bytea>,
+        totp_enabled_at -> Nullable<Timestamptz>,
+        totp_last_step -> Nullable<Int8>,
     }
 }
 
@@ -391,6 +394,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    recovery_codes (user_id, code_hash) {
+        user_id -> Uuid,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -416,6 +427,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notice_queue,
     notifications,
     outbox,
+    recovery_codes,
     reminders_sent,
     retention_purges,
     revoked_tokens,

@@ -22,6 +22,7 @@ pub struct UserRow {
     pub phone_enc: Option<Vec<u8>>,
     pub channel: Option<String>,
     pub deactivated_at: Option<DateTime<Utc>>,
+    pub totp_enabled_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Insertable)]

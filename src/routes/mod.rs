@@ -89,6 +89,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/auth/reset", web::post().to(api::account::reset))
             .route("/auth/link", web::post().to(api::account::use_link))
+            .route(
+                "/auth/second-factor",
+                web::post().to(api::second_factor::verify),
+            )
+            .route(
+                "/auth/second-factor/enrol",
+                web::post().to(api::second_factor::enrol_with_ticket),
+            )
+            .route(
+                "/auth/second-factor/confirm",
+                web::post().to(api::second_factor::confirm_with_ticket),
+            )
+            .route(
+                "/me/second-factor",
+                web::post().to(api::second_factor::enrol),
+            )
+            .route(
+                "/me/second-factor/confirm",
+                web::post().to(api::second_factor::confirm),
+            )
+            .route(
+                "/me/second-factor",
+                web::delete().to(api::second_factor::turn_off),
+            )
             .route("/me", web::get().to(api::me::me))
             .route("/me/sessions", web::get().to(api::account::sessions))
             .route("/me/data", web::get().to(api::account::my_data))
@@ -158,6 +182,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/login", web::get().to(pages::sign_in::login_form))
     .route("/login", web::post().to(pages::account::login_submit))
     .route("/login/code", web::post().to(pages::sign_in::code_submit))
+    .route(
+        "/login/second-factor",
+        web::post().to(pages::second_factor::submit),
+    )
     .route("/login/reset", web::get().to(pages::sign_in::reset_form))
     .route("/login/reset", web::post().to(pages::sign_in::reset_submit))
     .route(
@@ -181,6 +209,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/account/password",
         web::post().to(pages::my_account::change_password),
+    )
+    .route(
+        "/account/second-factor",
+        web::post().to(pages::my_account::second_factor),
     )
     .route(
         "/account/sessions/end",

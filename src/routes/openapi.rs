@@ -89,6 +89,14 @@ fn paths() -> Value {
         "/api/v1/auth/login": {"post": public(with_body(op("Log in; returns a token and sets the session cookie", "auth", (200, "Logged in", r("Login")), &[400, 401, 415, 429]), r("LoginRequest")))},
         "/api/v1/auth/logout": {"post": op("Revoke the token used for this request", "auth", (204, "Logged out", json!({})), &[401])},
         "/api/v1/me": {"get": op("Who the caller is", "auth", (200, "The caller", r("Me")), &[401])},
+        "/api/v1/auth/second-factor": {"post": public(with_body(op("After a right password for an account with a second factor (login answered {second_factor: \"totp\", ticket}): the authenticator app's code or a recovery code", "auth", (200, "Signed in", r("Login")), &[400, 401, 415, 422, 429]), json!({"type": "object", "required": ["ticket", "code"], "properties": {"ticket": text_schema(), "code": text_schema()}})))},
+        "/api/v1/auth/second-factor/enrol": {"post": public(with_body(op("A judge or county admin who must have a second factor and has none (login answered {second_factor: \"enrol\", ticket}) starts enrolling", "auth", (200, "The secret, the otpauth link and its QR code (SVG)", r("Enrolment")), &[400, 409, 415, 422]), json!({"type": "object", "required": ["ticket"], "properties": {"ticket": text_schema()}})))},
+        "/api/v1/auth/second-factor/confirm": {"post": public(with_body(op("The first code turns the second factor on and signs in; the answer carries 10 recovery codes, shown once", "auth", (200, "Signed in, with recovery_codes", r("Login")), &[400, 401, 409, 415, 422, 429]), json!({"type": "object", "required": ["ticket", "code"], "properties": {"ticket": text_schema(), "code": text_schema()}})))},
+        "/api/v1/me/second-factor": {
+            "post": op("Start enrolling an authenticator app (staff)", "auth", (200, "The secret, the otpauth link and its QR code (SVG)", r("Enrolment")), &[401, 409, 422]),
+            "delete": with_body(op("Turn the second factor off with a current code (not for judges and county admins in production)", "auth", (204, "Off", json!({})), &[400, 401, 403, 415, 422, 429]), json!({"type": "object", "required": ["code"], "properties": {"code": text_schema()}}))
+        },
+        "/api/v1/me/second-factor/confirm": {"post": with_body(op("The first code turns the second factor on", "auth", (200, "{recovery_codes}, shown once", json!({"type": "object"})), &[400, 401, 409, 415, 422, 429]), json!({"type": "object", "required": ["code"], "properties": {"code": text_schema()}}))},
         "/api/v1/me/data": {"get": op("Everything the service holds about the caller (PIPL art. 45): account, sessions, the cases they are a party to with their own recorded details, messages written, evidence uploaded, ratings, notifications", "auth", (200, "One JSON document", json!({"type": "object"})), &[401])},
         "/api/v1/cases/{id}/access-log": {"get": with_params(op("Who of the staff and the court opened the case record, its documents or its evidence, newest first (the parties' right to supervise)", "cases", (200, "Openings", json!({"type": "array", "items": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}, "name": text_schema(), "role": text_schema(), "what": enum_of(&["case", "document", "evidence"])}}})), &[401, 404]), id_param())},
         "/api/v1/divisions": {"get": public(with_params(op("The county → township → village tree", "divisions", (200, "Counties with their townships and villages", json!({"type": "array", "items": r("Division")})), &[400]), json!([{"name": "county", "in": "query", "schema": {"type": "string"}}])))},
@@ -178,6 +186,24 @@ fn account_paths() -> Value {
     })
 }
 
+/// The schemas of signing in and of the account API.
+fn account_schemas() -> Value {
+    let text = json!({"type": "string"});
+    json!({
+        "Enrolment": {"type": "object", "properties": {"secret": {"type": "string", "description": "Base32, to type into the app by hand"}, "otpauth_url": {"type": "string"}, "qr_svg": {"type": "string"}}},
+        "Destination": {"type": "object", "additionalProperties": false, "description": "Exactly one of phone (a mainland mobile number; +86, spaces and dashes are accepted) or email.", "properties": {"phone": text, "email": text}}
+    })
+}
+
+/// Every documented schema.
+fn all_schemas() -> Value {
+    let mut all = schemas();
+    if let (Some(target), Value::Object(more)) = (all.as_object_mut(), account_schemas()) {
+        target.extend(more);
+    }
+    all
+}
+
 /// Every documented path: the case API and the account API.
 fn all_paths() -> Value {
     let mut all = paths();
@@ -202,7 +228,6 @@ fn schemas() -> Value {
         "Error": {"type": "object", "required": ["error", "message"], "properties": {"error": text, "message": text, "case": r("Case")}},
         "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {"email": text, "password": text}},
         "Login": {"type": "object", "properties": {"token": text, "expires_at": {"type": "string", "format": "date-time"}}},
-        "Destination": {"type": "object", "additionalProperties": false, "description": "Exactly one of phone (a mainland mobile number; +86, spaces and dashes are accepted) or email.", "properties": {"phone": text, "email": text}},
         "Me": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "email": {"type": ["string", "null"]}, "phone": {"type": ["string", "null"], "description": "Masked"}, "name": text,
             "role": enum_of(&["resident", "mediator", "committee_head", "judge", "county_admin"]),
             "committee": {"type": ["object", "null"], "properties": {"id": text, "level": r("Level"), "division_code": text}},
@@ -253,7 +278,7 @@ pub fn document() -> &'static Value {
             "openapi": "3.1.0",
             "info": {"title": "Fengqiao mediation API", "version": "1", "description": "The stable API of the online people's-mediation service. Names do not change; fields and endpoints may be added."},
             "paths": all_paths(),
-            "components": {"schemas": schemas(), "securitySchemes": {
+            "components": {"schemas": all_schemas(), "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
                 "cookie": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}}}
         })

@@ -24,6 +24,7 @@ mod privacy;
 mod rating;
 mod reminders;
 mod route_matrix;
+mod second_factor;
 mod seed;
 mod seed_load;
 mod sign_in;

@@ -28,7 +28,7 @@ pub async fn login(
     let LoginRequest { email, password } = body.into_inner();
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
-    let (token, claims) = login::attempt(
+    let outcome = login::attempt(
         &mut conn,
         &state,
         &email,
@@ -37,6 +37,18 @@ pub async fn login(
         now,
     )
     .await?;
+    let (token, claims) = match outcome {
+        login::Outcome::Session(token, claims) => (token, claims),
+        login::Outcome::SecondFactor { ticket, enrol } => {
+            // The stable answer gains a second shape for accounts with a second factor: no
+            // token yet, and the next step to take with the ticket.
+            return Ok(HttpResponse::Ok().json(serde_json::json!({
+                "second_factor": if enrol { "enrol" } else { "totp" },
+                "ticket": ticket,
+                "expires_in_seconds": crate::accounts::second_factor::TICKET_MINUTES * 60,
+            })));
+        }
+    };
     let max_age = claims.exp - now.timestamp();
     Ok(HttpResponse::Ok()
         .cookie(login::cookie(&state, token.clone(), max_age))

@@ -13,5 +13,6 @@ pub mod outbox;
 pub mod parties;
 pub mod policy;
 pub mod queue;
+pub mod second_factor;
 pub mod sign_in;
 pub mod staff;

@@ -45,11 +45,14 @@ pub async fn login_submit(
     )
     .await
     {
-        Ok((token, claims)) => {
+        Ok(login::Outcome::Session(token, claims)) => {
             let mut response = see_other(&next);
             let _ =
                 response.add_cookie(&login::cookie(&state, token, claims.exp - now.timestamp()));
             Ok(response)
+        }
+        Ok(login::Outcome::SecondFactor { ticket, enrol }) => {
+            super::second_factor::step(&ctx, &state, &mut conn, ticket, enrol, next, None).await
         }
         Err(e @ (AppError::BadCredentials | AppError::TooManyRequests { .. })) => {
             let error = match e {

@@ -15,6 +15,7 @@ pub mod labels;
 pub mod lists;
 pub mod my_account;
 pub mod notices;
+pub mod second_factor;
 pub mod sign_in;
 
 use actix_web::http::StatusCode;

@@ -35,6 +35,11 @@ struct AccountPage<'a> {
     sent_to: Option<String>,
     to: String,
     error: Option<String>,
+    /// Staff: whether the second factor is on, and an enrolment in progress.
+    staff: bool,
+    second_factor_on: bool,
+    enrolment: Option<crate::accounts::second_factor::Enrolment>,
+    recovery_codes: Vec<String>,
 }
 
 async fn render(
@@ -43,6 +48,18 @@ async fn render(
     sent_to: Option<String>,
     to: String,
     error: Option<String>,
+) -> PageResult {
+    render_with(state, ctx, sent_to, to, error, None, Vec::new()).await
+}
+
+async fn render_with(
+    state: &AppState,
+    ctx: &Ctx,
+    sent_to: Option<String>,
+    to: String,
+    error: Option<String>,
+    enrolment: Option<crate::accounts::second_factor::Enrolment>,
+    recovery_codes: Vec<String>,
 ) -> PageResult {
     let user = ctx.user()?;
     let mut conn = state.pool.get().await.or_page(ctx)?;
@@ -91,6 +108,10 @@ async fn render(
             sent_to,
             to,
             error,
+            staff: row.role != "resident",
+            second_factor_on: row.totp_enabled_at.is_some(),
+            enrolment,
+            recovery_codes,
         },
     )?;
     *response.status_mut() = status;
@@ -254,4 +275,84 @@ pub async fn download_data(req: HttpRequest, state: web::Data<AppState>) -> Page
             "attachment; filename=\"fengqiao-my-data.json\"",
         ))
         .body(body))
+}
+
+#[derive(Deserialize)]
+pub struct SecondFactorForm {
+    csrf: String,
+    /// `begin`, `confirm` or `off`.
+    act: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /account/second-factor`: staff turn the authenticator app on (QR code, first code,
+/// recovery codes) or off.
+pub async fn second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<SecondFactorForm>,
+) -> PageResult {
+    use crate::accounts::second_factor as sf;
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let now = Utc::now();
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let row = db::users::by_id(&mut conn, user.id)
+        .await
+        .or_page(&ctx)?
+        .ok_or_else(|| PageError::login(&ctx.here, ctx.lang))?;
+    let wrong = || {
+        ctx.t(
+            "验证码不对，请输入验证器应用上最新的 6 位数字。",
+            "That code is wrong: enter the newest 6 digits of the app.",
+        )
+        .to_owned()
+    };
+    match form.act.as_str() {
+        "begin" => {
+            let enrolment = sf::begin(&mut conn, &state, &row).await.or_page(&ctx)?;
+            drop(conn);
+            render_with(
+                &state,
+                &ctx,
+                None,
+                String::new(),
+                None,
+                Some(enrolment),
+                Vec::new(),
+            )
+            .await
+        }
+        "confirm" => match sf::confirm(&mut conn, &state, &row, &form.code, now).await {
+            Ok(codes) => {
+                drop(conn);
+                render_with(&state, &ctx, None, String::new(), None, None, codes).await
+            }
+            Err(AppError::InvalidCode) => {
+                let enrolment = sf::begin(&mut conn, &state, &row).await.or_page(&ctx)?;
+                drop(conn);
+                render_with(
+                    &state,
+                    &ctx,
+                    None,
+                    String::new(),
+                    Some(wrong()),
+                    Some(enrolment),
+                    Vec::new(),
+                )
+                .await
+            }
+            Err(e) => Err(PageError::new(e, ctx.lang)),
+        },
+        _ => match sf::turn_off(&mut conn, &state, &row, &form.code, now).await {
+            Ok(()) => Ok(see_other("/account")),
+            Err(AppError::InvalidCode) => {
+                drop(conn);
+                render(&state, &ctx, None, String::new(), Some(wrong())).await
+            }
+            Err(e) => Err(PageError::new(e, ctx.lang)),
+        },
+    }
 }

@@ -1,0 +1,5 @@
+DROP TABLE recovery_codes;
+ALTER TABLE users DROP CONSTRAINT users_totp_enabled_has_secret;
+ALTER TABLE users DROP COLUMN totp_last_step;
+ALTER TABLE users DROP COLUMN totp_enabled_at;
+ALTER TABLE users DROP COLUMN totp_secret_enc;

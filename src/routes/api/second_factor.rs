@@ -1,0 +1,148 @@
+//! The staff second factor over the API: the step after the password (`/auth/second-factor`),
+//! enrolment at login for the roles that must have one, and the caller's own enrolment.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::accounts::second_factor;
+use crate::auth::{Principal, login};
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+fn session(
+    state: &AppState,
+    token: String,
+    claims: &crate::auth::Claims,
+    extra: serde_json::Value,
+) -> HttpResponse {
+    let max_age = claims.exp - Utc::now().timestamp();
+    let mut body = json!({ "token": token, "expires_at": claims.expires_at() });
+    if let (Some(b), serde_json::Value::Object(more)) = (body.as_object_mut(), extra) {
+        b.extend(more);
+    }
+    HttpResponse::Ok()
+        .cookie(login::cookie(state, token, max_age))
+        .json(body)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketCode {
+    ticket: String,
+    code: String,
+}
+
+/// `POST /api/v1/auth/second-factor`: the app's code (or a recovery code) after the password.
+pub async fn verify(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<TicketCode>,
+) -> AppResult<HttpResponse> {
+    let now = Utc::now();
+    let mut conn = state.pool.get().await?;
+    let user = second_factor::redeem(&mut conn, &state, &body.ticket).await?;
+    second_factor::verify(&mut conn, &state, &user, &body.code, now).await?;
+    let (token, claims) = login::start_session(
+        &mut conn,
+        &state,
+        &user,
+        "password",
+        &login::Client::of(&req),
+        now,
+    )
+    .await?;
+    Ok(session(&state, token, &claims, json!({})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    ticket: String,
+}
+
+/// `POST /api/v1/auth/second-factor/enrol`: at a first login that must enrol.
+pub async fn enrol_with_ticket(
+    state: web::Data<AppState>,
+    body: web::Json<Ticket>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let user = second_factor::redeem(&mut conn, &state, &body.ticket).await?;
+    let enrolment = second_factor::begin(&mut conn, &state, &user).await?;
+    Ok(HttpResponse::Ok().json(enrolment))
+}
+
+/// `POST /api/v1/auth/second-factor/confirm`: the first code turns it on and signs in.
+pub async fn confirm_with_ticket(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<TicketCode>,
+) -> AppResult<HttpResponse> {
+    let now = Utc::now();
+    let mut conn = state.pool.get().await?;
+    let user = second_factor::redeem(&mut conn, &state, &body.ticket).await?;
+    let codes = second_factor::confirm(&mut conn, &state, &user, &body.code, now).await?;
+    let (token, claims) = login::start_session(
+        &mut conn,
+        &state,
+        &user,
+        "password",
+        &login::Client::of(&req),
+        now,
+    )
+    .await?;
+    Ok(session(
+        &state,
+        token,
+        &claims,
+        json!({ "recovery_codes": codes }),
+    ))
+}
+
+async fn me(
+    conn: &mut diesel_async::AsyncPgConnection,
+    who: &Principal,
+) -> Result<db::users::UserRow, AppError> {
+    db::users::by_id(conn, who.id)
+        .await?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// `POST /api/v1/me/second-factor`: start enrolling an authenticator app.
+pub async fn enrol(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let user = me(&mut conn, &principal).await?;
+    Ok(HttpResponse::Ok().json(second_factor::begin(&mut conn, &state, &user).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Code {
+    code: String,
+}
+
+/// `POST /api/v1/me/second-factor/confirm`: the first code turns it on.
+pub async fn confirm(
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<Code>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let user = me(&mut conn, &principal).await?;
+    let codes = second_factor::confirm(&mut conn, &state, &user, &body.code, Utc::now()).await?;
+    Ok(HttpResponse::Ok().json(json!({ "recovery_codes": codes })))
+}
+
+/// `DELETE /api/v1/me/second-factor` with `{code}`.
+pub async fn turn_off(
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<Code>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let user = me(&mut conn, &principal).await?;
+    second_factor::turn_off(&mut conn, &state, &user, &body.code, Utc::now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

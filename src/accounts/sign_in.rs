@@ -197,8 +197,10 @@ pub async fn verify_code(
                 Destination::Email(e) => db::users::by_email(conn, e.as_str()).await?,
             };
             let (user, new_account) = match existing {
-                Some(u) if u.deactivated_at.is_some() => {
-                    // Spent like a success, refused like a wrong code: nothing to learn.
+                // A deactivated account, or a staff account (staff sign in with their password
+                // and, where they have one, their second factor: a code by mail or SMS must not
+                // be a way around either). Spent like a success, refused like a wrong code.
+                Some(u) if u.deactivated_at.is_some() || u.role != Role::Resident.as_str() => {
                     db::sign_in::spend(conn, code_id, now).await?;
                     return Ok(Err(AppError::InvalidCode));
                 }

@@ -442,3 +442,32 @@ async fn an_existing_account_signs_in_by_email_code_and_keeps_its_cases() {
         "{list}"
     );
 }
+
+#[tokio::test]
+async fn staff_cannot_sign_in_by_code_around_their_password_and_second_factor() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/code",
+            None,
+            &json!({"email": "judge@demo.test"}),
+        )
+        .await;
+    // The same answer as for anyone: nothing is revealed about the account.
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let mail = app
+        .mail_files()
+        .into_iter()
+        .find(|m| m.contains("judge@demo.test"))
+        .expect("a code was mailed");
+    let code = six_digits(&crate::mail_support::parse(&mail).text).unwrap();
+    let res = app
+        .post_json(
+            "/api/v1/auth/code/verify",
+            None,
+            &json!({"email": "judge@demo.test", "code": code}),
+        )
+        .await;
+    let e = error_of(res, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(e["error"], "invalid_code");
+}

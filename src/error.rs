@@ -38,6 +38,12 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     TooManyRequests { retry_after_secs: u64 },
+    /// Too many failed logins from many places: if the account exists, an unlock link went to
+    /// its address (the same answer when it does not).
+    #[error(
+        "This account is locked after many failed attempts. If it exists, a link to unlock it has been sent to its email address."
+    )]
+    Locked,
     #[error("The service is busy or its database cannot be reached. Please try again shortly.")]
     Unavailable,
     /// A code could not be handed to the SMS gateway or the mail relay just now.
@@ -107,6 +113,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "rate_limited",
+            AppError::Locked => "locked",
             AppError::Unavailable => "unavailable",
             AppError::NotSent => "not_sent",
             AppError::Integrity => "integrity_error",
@@ -136,7 +143,7 @@ impl ResponseError for AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } | AppError::Locked => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable | AppError::NotSent => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Integrity | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -148,6 +155,9 @@ impl ResponseError for AppError {
         match self {
             AppError::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            AppError::Locked => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("900")));
             }
             AppError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));

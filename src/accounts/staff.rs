@@ -341,3 +341,91 @@ pub async fn end_all_sessions(
     })
     .await
 }
+
+/// Unlock mails per account in the window: one is enough while the lock lasts.
+pub const UNLOCK_MAILS_PER_WINDOW: i64 = 1;
+
+/// Mails an unlock link when an account with an address is locked by failed logins. Best effort
+/// and quiet: the caller answers the same whether or not the account exists.
+pub async fn send_unlock(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    email: &str,
+    now: DateTime<Utc>,
+) {
+    let sent = async {
+        let Some(user) = db::users::by_email(conn, email).await? else {
+            return Ok::<_, AppError>(());
+        };
+        if user.deactivated_at.is_some() {
+            return Ok(());
+        }
+        let limit = [Limit {
+            key: format!("unlock-mail:{}", user.id),
+            max: UNLOCK_MAILS_PER_WINDOW,
+            window: Duration::minutes(crate::auth::rate_limit::WINDOW_MINUTES),
+        }];
+        let allowed = conn
+            .transaction::<_, AppError, _>(async |conn| {
+                Ok(db::sign_in::take(conn, &limit, now).await?)
+            })
+            .await?;
+        if allowed.is_err() {
+            return Ok(());
+        }
+        let (token, claims) = state
+            .keys
+            .issue(
+                Audience::Unlock,
+                &user.id.to_string(),
+                user.token_version,
+                now,
+                Duration::minutes(RESET_MINUTES),
+            )
+            .map_err(AppError::internal)?;
+        let link = format!(
+            "{}/login/unlock/{token}",
+            state.config.public_url.trim_end_matches('/')
+        );
+        let lang = crate::workflow::Lang::from_code(&user.language);
+        direct::send(
+            &state.notifier,
+            claims.jti,
+            email,
+            AccountMail::Unlock(&link),
+            lang,
+        )
+        .await
+        .map_err(|_| AppError::NotSent)
+    }
+    .await;
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, "unlock mail not sent");
+    }
+}
+
+/// Uses an unlock link (once): the account's failed logins are forgotten.
+pub async fn unlock(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let claims = state
+        .keys
+        .verify(token, Audience::Unlock)
+        .map_err(|_| link_gone())?;
+    let id = claims.subject().ok_or_else(link_gone)?;
+    let user = db::users::by_id(conn, id).await?.ok_or_else(link_gone)?;
+    let Some(email) = user.email.clone() else {
+        return Err(link_gone());
+    };
+    if user.token_version != claims.ver
+        || !db::sessions::spend_link(conn, claims.jti, id, now).await?
+    {
+        return Err(link_gone());
+    }
+    crate::auth::rate_limit::unlock(conn, &email).await?;
+    tracing::info!(user_id = %id, "account unlocked by its mailed link");
+    Ok(())
+}

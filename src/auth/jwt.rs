@@ -17,6 +17,8 @@ pub enum Audience {
     AccountLink,
     /// Between a right password and the second factor: good for five minutes, for nothing else.
     SecondFactor,
+    /// Unlocks an account locked by failed logins from many places (mailed to its address).
+    Unlock,
 }
 
 impl Audience {
@@ -27,6 +29,7 @@ impl Audience {
             Audience::EmailConfirmation => "fengqiao:email-confirmation",
             Audience::AccountLink => "fengqiao:account-link",
             Audience::SecondFactor => "fengqiao:second-factor",
+            Audience::Unlock => "fengqiao:unlock",
         }
     }
 }

@@ -86,7 +86,14 @@ pub async fn attempt(
 ) -> Result<Outcome, AppError> {
     let address = client.address.as_str();
     let email = Email::parse(email).map_err(|_| AppError::BadCredentials)?;
-    let attempt = rate_limit::reserve_login(conn, email.as_str(), address, now).await?;
+    let attempt = match rate_limit::reserve_login(conn, email.as_str(), address, now).await {
+        Ok(a) => a,
+        Err(AppError::Locked) => {
+            crate::accounts::staff::send_unlock(conn, state, email.as_str(), now).await;
+            return Err(AppError::Locked);
+        }
+        Err(e) => return Err(e),
+    };
     let user = db::users::by_email(conn, email.as_str()).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = match password::verify_bounded(given, stored).await {
@@ -107,7 +114,7 @@ pub async fn attempt(
         }
     };
     attempt.release(conn).await?;
-    rate_limit::succeeded(conn, email.as_str()).await?;
+    rate_limit::succeeded(conn, email.as_str(), address).await?;
     let must_enrol = crate::domain::Role::parse(&user.role)
         .is_some_and(|r| crate::accounts::second_factor::required(state, r));
     if user.totp_enabled_at.is_some() || must_enrol {

@@ -12,8 +12,12 @@ use crate::error::AppError;
 
 /// Failed logins counted over this window.
 pub const WINDOW_MINUTES: i64 = 15;
-/// Failures allowed per account in the window before logins to it are refused.
-pub const PER_ACCOUNT: i64 = 5;
+/// Failures allowed per account *from one client address* in the window: an attacker's address
+/// is slowed down without locking the owner out from theirs.
+pub const PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+/// Failures allowed per account from all addresses together (a spread-out attack): beyond this
+/// the account is locked, and an unlock link goes to its address.
+pub const PER_ACCOUNT: i64 = 20;
 /// Failures allowed per client address in the window (a shared village office may have several
 /// people behind one address, so this is looser).
 pub const PER_ADDRESS: i64 = 30;
@@ -33,6 +37,19 @@ async fn reserve(
     limits: &[(String, i64)],
     now: DateTime<Utc>,
 ) -> Result<Reservation, AppError> {
+    reserve_or(conn, limits, now, |_| AppError::TooManyRequests {
+        retry_after_secs: (WINDOW_MINUTES * 60) as u64,
+    })
+    .await
+}
+
+/// `reserve`, with the refusal chosen by the key whose limit was reached.
+async fn reserve_or(
+    conn: &mut AsyncPgConnection,
+    limits: &[(String, i64)],
+    now: DateTime<Utc>,
+    refusal: impl Fn(&str) -> AppError + Sync,
+) -> Result<Reservation, AppError> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
     let mut sorted: Vec<&(String, i64)> = limits.iter().collect();
     sorted.sort();
@@ -41,9 +58,7 @@ async fn reserve(
         db::sign_in::lock_keys(conn, &keys).await?;
         for (key, max) in &sorted {
             if db::users::failures_since(conn, key, since).await? >= *max {
-                return Err(AppError::TooManyRequests {
-                    retry_after_secs: (WINDOW_MINUTES * 60) as u64,
-                });
+                return Err(refusal(key));
             }
         }
         let keys: Vec<String> = sorted.iter().map(|(k, _)| k.clone()).collect();
@@ -68,27 +83,54 @@ fn account_key(email: &str) -> String {
     format!("account:{email}")
 }
 
-/// Reserves a password attempt for the account and the client address.
+fn account_address_key(email: &str, address: &str) -> String {
+    format!("account-address:{email}|{address}")
+}
+
+/// Reserves a password attempt for the account from this address, the account as a whole and
+/// the address. The account as a whole answers `Locked` (the caller mails an unlock link).
 pub async fn reserve_login(
     conn: &mut AsyncPgConnection,
     email: &str,
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Reservation, AppError> {
-    reserve(
+    let account = account_key(email);
+    reserve_or(
         conn,
         &[
-            (account_key(email), PER_ACCOUNT),
+            (account_address_key(email, address), PER_ACCOUNT_AND_ADDRESS),
+            (account.clone(), PER_ACCOUNT),
             (format!("address:{address}"), PER_ADDRESS),
         ],
         now,
+        |key| {
+            if key == account {
+                AppError::Locked
+            } else {
+                AppError::TooManyRequests {
+                    retry_after_secs: (WINDOW_MINUTES * 60) as u64,
+                }
+            }
+        },
     )
     .await
 }
 
-/// A successful login also forgets the account's earlier failures.
-pub async fn succeeded(conn: &mut AsyncPgConnection, email: &str) -> Result<(), AppError> {
+/// A successful login forgets the account's failures from this address.
+pub async fn succeeded(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    address: &str,
+) -> Result<(), AppError> {
+    db::users::clear_failures(conn, &account_address_key(email, address)).await?;
+    Ok(())
+}
+
+/// An unlock link forgets every failure of the account.
+pub async fn unlock(conn: &mut AsyncPgConnection, email: &str) -> Result<(), AppError> {
     db::users::clear_failures(conn, &account_key(email)).await?;
+    db::users::clear_failures_like(conn, &format!("account-address:{email}|")).await?;
     Ok(())
 }
 

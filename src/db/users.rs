@@ -338,6 +338,18 @@ pub async fn delete_failures(conn: &mut AsyncPgConnection, ids: &[i64]) -> Query
         .map(|_| ())
 }
 
+/// Forgets the failures of every key that starts with `prefix`.
+pub async fn clear_failures_like(conn: &mut AsyncPgConnection, prefix: &str) -> QueryResult<()> {
+    let escaped = prefix
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    diesel::delete(login_failures::table.filter(login_failures::key.like(format!("{escaped}%"))))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn clear_failures(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<()> {
     diesel::delete(login_failures::table.filter(login_failures::key.eq(key)))
         .execute(conn)

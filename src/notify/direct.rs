@@ -41,6 +41,7 @@ pub enum AccountMail<'a> {
     Code(&'a str),
     Reset(&'a str),
     Invitation(&'a str),
+    Unlock(&'a str),
 }
 
 fn words(mail: AccountMail<'_>, lang: Lang) -> (&'static str, &'static str, &'static str) {
@@ -65,6 +66,16 @@ fn words(mail: AccountMail<'_>, lang: Lang) -> (&'static str, &'static str, &'st
             "Someone asked to reset the password of your account. Open this link to set a new one:",
             "The link works once, for one hour. If it was not you, ignore this mail: your password stays as it is.",
         ),
+        (AccountMail::Unlock(_), Lang::Zh) => (
+            "【枫桥在线调解】账号已被临时锁定",
+            "有人从多个地方多次用错误的密码登录您的账号，账号已被临时锁定。如果是您本人，请打开下面的链接解锁，然后重新登录：",
+            "链接 1 小时内有效，只能使用一次。如果不是您本人在登录，说明有人在尝试您的密码，请尽快修改密码，并考虑开启两步验证。",
+        ),
+        (AccountMail::Unlock(_), Lang::En) => (
+            "Fengqiao Mediation: your account is locked for now",
+            "Someone tried wrong passwords on your account from many places, so it is locked for now. If it was you, open this link to unlock it, then log in again:",
+            "The link works once, for one hour. If it was not you, someone is trying your password: change it soon and consider turning on the second step.",
+        ),
         (AccountMail::Invitation(_), Lang::Zh) => (
             "【枫桥在线调解】工作人员账号已开通",
             "县司法行政部门为您开通了枫桥在线调解的工作人员账号。请打开下面的链接设置登录密码：",
@@ -84,7 +95,9 @@ pub fn render(mail: AccountMail<'_>, lang: Lang) -> Result<Rendered, askama::Err
     let frame = texts::frame(lang);
     let (code, link) = match mail {
         AccountMail::Code(c) => (Some(c), None),
-        AccountMail::Reset(l) | AccountMail::Invitation(l) => (None, Some(l)),
+        AccountMail::Reset(l) | AccountMail::Invitation(l) | AccountMail::Unlock(l) => {
+            (None, Some(l))
+        }
     };
     let text = TextMail {
         frame: &frame,

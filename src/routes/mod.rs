@@ -187,6 +187,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(pages::second_factor::submit),
     )
     .route("/login/reset", web::get().to(pages::sign_in::reset_form))
+    .route(
+        "/login/unlock/{token}",
+        web::get().to(pages::sign_in::unlock_link),
+    )
     .route("/login/reset", web::post().to(pages::sign_in::reset_submit))
     .route(
         "/account/link/{token}",

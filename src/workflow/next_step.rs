@@ -12,6 +12,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// "en" is English; anything else reads Chinese, the default.
+    pub fn from_code(code: &str) -> Lang {
+        if code.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
     /// As stored on an account and in the outbox.
     pub fn code(self) -> &'static str {
         match self {

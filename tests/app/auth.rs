@@ -187,7 +187,7 @@ async fn a_role_change_revokes_earlier_tokens() {
 #[tokio::test]
 async fn repeated_failures_are_throttled_per_account() {
     let app = TestApp::spawn().await;
-    for _ in 0..fengqiao::auth::rate_limit::PER_ACCOUNT {
+    for _ in 0..fengqiao::auth::rate_limit::PER_ACCOUNT_AND_ADDRESS {
         let res = app
             .post_json(
                 "/api/v1/auth/login",
@@ -210,4 +210,77 @@ async fn repeated_failures_are_throttled_per_account() {
     assert_eq!(body["error"], "rate_limited");
     // Other accounts are not affected.
     app.login("resident@demo.test").await;
+}
+
+#[tokio::test]
+async fn an_attacker_elsewhere_does_not_lock_out_the_owner_and_a_spread_attack_is_unlocked_by_mail()
+{
+    let app = TestApp::spawn().await;
+    let sql = app.sql().await;
+    // Five failures from another address: that address is slowed down, the owner here is not.
+    sql.batch_execute(
+        "INSERT INTO login_failures (key, at)
+         SELECT 'account-address:judge@demo.test|203.0.113.9', now() FROM generate_series(1, 5);
+         INSERT INTO login_failures (key, at)
+         SELECT 'account:judge@demo.test', now() FROM generate_series(1, 5);",
+    )
+    .await
+    .unwrap();
+    app.login("judge@demo.test").await;
+    // Twenty failures from many addresses: the account is locked, here too, and an unlock link
+    // goes to its address.
+    sql.execute(
+        "INSERT INTO login_failures (key, at) SELECT 'account:judge@demo.test', now() FROM generate_series(1, 20)",
+        &[],
+    )
+    .await
+    .unwrap();
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "judge@demo.test", "password": PASSWORD}),
+        )
+        .await;
+    let body = error_of(res, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(body["error"], "locked");
+    // The same answer for an address without an account, and no mail for it.
+    sql.execute(
+        "INSERT INTO login_failures (key, at) SELECT 'account:nobody@demo.test', now() FROM generate_series(1, 20)",
+        &[],
+    )
+    .await
+    .unwrap();
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "nobody@demo.test", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        error_of(res, StatusCode::TOO_MANY_REQUESTS).await["error"],
+        "locked"
+    );
+    let mails: Vec<String> = app
+        .mail_files()
+        .into_iter()
+        .filter(|m| m.contains("login/unlock"))
+        .collect();
+    assert_eq!(
+        mails.len(),
+        1,
+        "one unlock mail, to the account that exists"
+    );
+    let text = crate::mail_support::parse(&mails[0]).text;
+    let link = crate::sign_in_support::path_in(&text, "/login/unlock/").unwrap();
+    let (status, page, _) = app.page(&link, None, "zh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("已解锁"));
+    app.login("judge@demo.test").await;
+    // Once only.
+    assert_eq!(
+        app.page(&link, None, "zh").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 }

@@ -93,6 +93,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/login/code", Public),
     ("post", "/login/second-factor", Public),
     ("get", "/login/reset", Public),
+    ("get", "/login/unlock/{token}", Public),
     ("post", "/login/reset", Public),
     ("get", "/account/link/{token}", Public),
     ("post", "/account/link/{token}", Public),

@@ -54,11 +54,17 @@ pub async fn login_submit(
         Ok(login::Outcome::SecondFactor { ticket, enrol }) => {
             super::second_factor::step(&ctx, &state, &mut conn, ticket, enrol, next, None).await
         }
-        Err(e @ (AppError::BadCredentials | AppError::TooManyRequests { .. })) => {
+        Err(
+            e @ (AppError::BadCredentials | AppError::TooManyRequests { .. } | AppError::Locked),
+        ) => {
             let error = match e {
                 AppError::TooManyRequests { .. } => ctx.t(
                     "尝试次数太多，请 15 分钟后再试。",
                     "Too many attempts. Please try again in 15 minutes.",
+                ),
+                AppError::Locked => ctx.t(
+                    "这个账号因多处多次密码错误已被临时锁定。如果账号存在，解锁链接已发到它的邮箱。",
+                    "This account is locked after many wrong passwords from many places. If it exists, an unlock link went to its email address.",
                 ),
                 _ => ctx.t(
                     "邮箱或密码不对，请再试一次。",

@@ -411,3 +411,23 @@ pub async fn short_link(
         .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
     Ok(see_other(&target))
 }
+
+#[derive(Template)]
+#[template(path = "pages/unlocked.html")]
+struct Unlocked<'a> {
+    ctx: &'a Ctx,
+}
+
+/// `GET /login/unlock/{token}`: the mailed link that unlocks an account.
+pub async fn unlock_link(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    staff::unlock(&mut conn, &state, &token, Utc::now())
+        .await
+        .map_err(|e| PageError::new(e, ctx.lang).back_to("/login?by=password".into()))?;
+    page(&ctx, &Unlocked { ctx: &ctx })
+}

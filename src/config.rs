@@ -52,6 +52,11 @@ pub struct Config {
     pub evidence_file_bytes: u64,
     pub evidence_case_bytes: u64,
     pub evidence_max_parts: usize,
+    /// Requests per minute of the whole cluster per client address and per account (0: off),
+    /// and how many nodes share them.
+    pub rate_per_address: u32,
+    pub rate_per_account: u32,
+    pub rate_nodes: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -136,6 +141,9 @@ impl Config {
             evidence_file_bytes: parsed::<u64>("EVIDENCE_MAX_FILE_MB", 25)? * 1024 * 1024,
             evidence_case_bytes: parsed::<u64>("EVIDENCE_MAX_CASE_MB", 200)? * 1024 * 1024,
             evidence_max_parts: parsed("EVIDENCE_MAX_PARTS", 4)?,
+            rate_per_address: parsed("RATE_LIMIT_PER_ADDRESS", 1200)?,
+            rate_per_account: parsed("RATE_LIMIT_PER_ACCOUNT", 600)?,
+            rate_nodes: parsed("RATE_LIMIT_NODES", 1)?,
         };
         config.check()?;
         Ok(config)

@@ -60,6 +60,11 @@ impl Application {
             notifier: crate::notify::Notifier::from_config(&config)?,
             store,
             metrics: Arc::new(Metrics::default()),
+            limits: routes::request_limits::RequestLimits::new(
+                config.rate_per_address,
+                config.rate_per_account,
+                config.rate_nodes,
+            ),
             config: Arc::new(config.clone()),
         });
         let mut server = HttpServer::new(move || {
@@ -69,6 +74,7 @@ impl Application {
                 .wrap(middleware::from_fn(
                     routes::input_guard::refuse_control_characters,
                 ))
+                .wrap(middleware::from_fn(routes::request_limits::limit_requests))
                 .wrap(middleware::from_fn(telemetry::measure))
                 .wrap(middleware::from_fn(
                     routes::privacy_headers::private_by_default,

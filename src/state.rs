@@ -19,5 +19,7 @@ pub struct AppState {
     pub notifier: Notifier,
     pub store: Store,
     pub config: Arc<Config>,
+    /// Requests per minute per client address and per account, this node's share.
+    pub limits: crate::routes::request_limits::RequestLimits,
     pub metrics: Arc<Metrics>,
 }

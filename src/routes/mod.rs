@@ -6,6 +6,7 @@ pub mod input_guard;
 pub mod openapi;
 pub mod pages;
 pub mod privacy_headers;
+pub mod request_limits;
 mod static_files;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};

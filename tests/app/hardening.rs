@@ -566,3 +566,52 @@ async fn a_rewritten_history_is_caught_by_keyed_links_heads_and_anchors() {
         assert!(line.contains("event 2 was altered"), "{line}");
     }
 }
+
+#[tokio::test]
+async fn every_route_is_rate_limited_per_account_and_address() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_per_account = 20;
+        c.rate_per_address = 50;
+    })
+    .await;
+    let judge = app.login("judge@demo.test").await;
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(app.get("/api/v1/me", Some(&judge)).await);
+    }
+    let limited = statuses
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(limited >= 5, "{limited} of 25 refused");
+    let refused = statuses
+        .into_iter()
+        .find(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .unwrap();
+    let wait: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    assert_eq!(
+        error_of(refused, StatusCode::TOO_MANY_REQUESTS).await["error"],
+        "rate_limited"
+    );
+    // Another account from the same address still gets through until the address's own limit;
+    // pages are limited too; health probes never.
+    let other = app.login("admin@demo.test").await;
+    assert_eq!(
+        app.get("/api/v1/me", Some(&other)).await.status(),
+        StatusCode::OK
+    );
+    let mut page_limited = false;
+    for _ in 0..40 {
+        if app.get("/help", None).await.status() == StatusCode::TOO_MANY_REQUESTS {
+            page_limited = true;
+            break;
+        }
+    }
+    assert!(page_limited, "the address's limit covers pages");
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}

@@ -177,6 +177,9 @@ pub fn test_config(database_url: String) -> Config {
         evidence_file_bytes: 25 * 1024 * 1024,
         evidence_case_bytes: 200 * 1024 * 1024,
         evidence_max_parts: 4,
+        rate_per_address: 1200,
+        rate_per_account: 600,
+        rate_nodes: 1,
     }
 }
 

@@ -2,6 +2,7 @@
 //! page), signing in by code (`sign_in`), and the life of staff accounts (`staff`).
 
 pub mod contact;
+pub mod deletion;
 pub mod my_data;
 pub mod second_factor;
 pub mod sign_in;

@@ -5,6 +5,7 @@ pub mod access;
 pub mod access_log;
 pub mod anchors;
 pub mod cases;
+pub mod deletions;
 pub mod divisions;
 pub mod events;
 pub mod evidence;

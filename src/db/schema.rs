@@ -56,6 +56,7 @@ diesel::table! {
         totp_secret_enc -> Nullable<Bytea>,
         totp_enabled_at -> Nullable<Timestamptz>,
         totp_last_step -> Nullable<Int8>,
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -402,6 +403,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    deletion_requests (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        county_id -> Uuid,
+        reason -> Nullable<Text>,
+        requested_at -> Timestamptz,
+        decided_at -> Nullable<Timestamptz>,
+        decided_by -> Nullable<Uuid>,
+        outcome -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -418,6 +433,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     committees,
     county_policies,
+    deletion_requests,
     divisions,
     evidence,
     history_anchors,

@@ -117,6 +117,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me", web::get().to(api::me::me))
             .route("/me/sessions", web::get().to(api::account::sessions))
             .route("/me/data", web::get().to(api::account::my_data))
+            .route(
+                "/me/deletion",
+                web::post().to(api::account::request_deletion),
+            )
+            .route(
+                "/deletion-requests",
+                web::get().to(api::account::deletion_requests),
+            )
+            .route(
+                "/deletion-requests/{id}",
+                web::post().to(api::account::decide_deletion),
+            )
             .route("/me/sessions", web::delete().to(api::account::end_sessions))
             .route(
                 "/me/contact/code",
@@ -220,6 +232,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::post().to(pages::my_account::second_factor),
     )
     .route(
+        "/account/deletion",
+        web::post().to(pages::my_account::request_deletion),
+    )
+    .route(
         "/account/sessions/end",
         web::post().to(pages::my_account::end_sessions),
     )
@@ -279,6 +295,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/admin/staff/{id}",
         web::post().to(pages::admin_staff::member),
+    )
+    .route(
+        "/admin/deletions",
+        web::get().to(pages::admin_deletions::list),
+    )
+    .route(
+        "/admin/deletions/{id}",
+        web::post().to(pages::admin_deletions::decide),
     )
     .route("/admin/policy", web::get().to(pages::admin::show))
     .route("/admin/policy", web::post().to(pages::admin::save))

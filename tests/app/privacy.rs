@@ -293,3 +293,105 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("never purged"));
 }
+
+#[tokio::test]
+async fn deleting_an_account_waits_for_its_open_cases_and_the_county_admin() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let res = app
+        .post_json(
+            "/api/v1/me/deletion",
+            Some(&resident),
+            &json!({"reason": "不再需要"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["deleted"], false);
+    assert!(
+        body["holds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| *n == case["number"]),
+        "the open case holds it: {body}"
+    );
+    let admin = app.login("admin@demo.test").await;
+    let pending: Value = app
+        .get("/api/v1/deletion-requests", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let request = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reason"] == "不再需要")
+        .unwrap()
+        .clone();
+    let decide = |decision: &str, note: Option<&str>| {
+        let app = &app;
+        let admin = admin.clone();
+        let path = format!(
+            "/api/v1/deletion-requests/{}",
+            request["id"].as_str().unwrap()
+        );
+        let body = json!({"decision": decision, "note": note});
+        async move { app.post_json(&path, Some(&admin), &body).await }
+    };
+    // While the case is open the account cannot go; the answer names the case.
+    let e = error_of(decide("delete", None).await, StatusCode::CONFLICT).await;
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains(case["number"].as_str().unwrap())
+    );
+    error_of(
+        decide("refuse", None).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    // Once it has ended, the admin deletes the account: it can no longer sign in.
+    app.act_ok(&resident, &id(&case), json!({"action": "withdraw"}))
+        .await;
+    assert_eq!(
+        decide("delete", Some("已核实")).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    error_of(
+        app.get("/api/v1/me", Some(&resident)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "resident@demo.test", "password": crate::harness::PASSWORD}),
+        )
+        .await;
+    error_of(res, StatusCode::UNAUTHORIZED).await;
+    let name: String = app
+        .sql()
+        .await
+        .query_one("SELECT name FROM users WHERE deleted_at IS NOT NULL", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(name, "（已注销）");
+    // Staff ask the admin instead; other counties' admins and mediators see nothing.
+    let mediator = app.login("village.mediator@demo.test").await;
+    error_of(
+        app.post_json("/api/v1/me/deletion", Some(&mediator), &json!({}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    error_of(
+        app.get("/api/v1/deletion-requests", Some(&mediator)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

@@ -202,3 +202,73 @@ pub async fn my_data(principal: Principal, state: web::Data<AppState>) -> AppRes
         crate::accounts::my_data::export(&mut conn, &state.sealer, &principal, Utc::now()).await?;
     Ok(HttpResponse::Ok().json(data))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeletionRequest {
+    reason: Option<String>,
+}
+
+/// `POST /api/v1/me/deletion`: ask for the account to be deleted.
+pub async fn request_deletion(
+    principal: Principal,
+    state: web::Data<AppState>,
+    body: web::Json<DeletionRequest>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let done = crate::accounts::deletion::request(
+        &mut conn,
+        &principal,
+        body.reason.as_deref(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Accepted().json(done))
+}
+
+/// `GET /api/v1/deletion-requests`: the county admin's pending requests with their holds.
+pub async fn deletion_requests(
+    principal: Principal,
+    state: web::Data<AppState>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let pending = crate::accounts::deletion::pending(&mut conn, &principal).await?;
+    Ok(HttpResponse::Ok().json(pending))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// `delete` or `refuse`.
+    decision: String,
+    note: Option<String>,
+}
+
+/// `POST /api/v1/deletion-requests/{id}`.
+pub async fn decide_deletion(
+    principal: Principal,
+    state: web::Data<AppState>,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<Decision>,
+) -> AppResult<HttpResponse> {
+    let delete = match body.decision.as_str() {
+        "delete" => true,
+        "refuse" => false,
+        other => {
+            return Err(crate::error::AppError::Unprocessable(format!(
+                "decision {other:?}: \"delete\" or \"refuse\"."
+            )));
+        }
+    };
+    let mut conn = state.pool.get().await?;
+    crate::accounts::deletion::decide(
+        &mut conn,
+        &principal,
+        *id,
+        delete,
+        body.note.as_deref(),
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -356,3 +356,45 @@ pub async fn second_factor(
         },
     }
 }
+
+#[derive(Deserialize)]
+pub struct DeletionForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/deletion_requested.html")]
+struct DeletionRequested<'a> {
+    ctx: &'a Ctx,
+    deleted: bool,
+    holds: Vec<String>,
+}
+
+/// `POST /account/deletion`: a resident asks for the account to be deleted.
+pub async fn request_deletion(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<DeletionForm>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let user = ctx.user()?;
+    ctx.check_csrf(&form.csrf)?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let done = crate::accounts::deletion::request(&mut conn, user, Some(&form.reason), Utc::now())
+        .await
+        .map_err(|e| PageError::new(e, ctx.lang).back_to("/account".into()))?;
+    let mut response = page(
+        &ctx,
+        &DeletionRequested {
+            ctx: &ctx,
+            deleted: done.deleted,
+            holds: done.holds,
+        },
+    )?;
+    if done.deleted {
+        let _ = response.add_cookie(&login::removal(&state));
+    }
+    Ok(response)
+}

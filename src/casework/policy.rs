@@ -45,3 +45,34 @@ pub async fn change(
     tracing::info!(user_id = %principal.id, "county policy changed");
     Ok(policy)
 }
+
+/// How many years after a case ends its personal data is kept, 1 to 30 (the county admin).
+pub async fn change_retention(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    years: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let county = county_of(principal)?;
+    if principal.role != Role::CountyAdmin {
+        return Err(AppError::Forbidden(
+            "Only the county administrator changes the retention period.".into(),
+        ));
+    }
+    if !(1..=30).contains(&years) {
+        return Err(AppError::Unprocessable(
+            "retention_years: a whole number of years from 1 to 30.".into(),
+        ));
+    }
+    db::policy::save_retention_years(conn, county, years, principal.id, now).await?;
+    tracing::info!(user_id = %principal.id, years, "retention period changed");
+    Ok(())
+}
+
+pub async fn retention(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+) -> Result<i32, AppError> {
+    let county = county_of(principal)?;
+    Ok(db::policy::retention_years(conn, county).await?)
+}

@@ -73,3 +73,51 @@ pub async fn save(
         .await
         .map(|_| ())
 }
+
+/// Years the personal data of an ended case is kept (retention); the default without a row.
+pub async fn retention_years(conn: &mut AsyncPgConnection, county_id: Uuid) -> QueryResult<i32> {
+    Ok(cp::table
+        .find(county_id)
+        .select(cp::retention_years)
+        .first(conn)
+        .await
+        .optional()?
+        .unwrap_or(super::retention::DEFAULT_YEARS))
+}
+
+/// Sets the retention period, keeping the deadlines (their defaults if the county has none yet).
+pub async fn save_retention_years(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    years: i32,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let p = of_county(conn, county_id).await?;
+    diesel::insert_into(cp::table)
+        .values((
+            cp::county_id.eq(county_id),
+            cp::acceptance_days_village.eq(p.acceptance_days_village),
+            cp::acceptance_days_township.eq(p.acceptance_days_township),
+            cp::acceptance_days_county.eq(p.acceptance_days_county),
+            cp::response_days.eq(p.response_days),
+            cp::mediation_days.eq(p.mediation_days),
+            cp::extension_days.eq(p.extension_days),
+            cp::signature_days.eq(p.signature_days),
+            cp::confirmation_days.eq(p.confirmation_days),
+            cp::follow_up_days.eq(p.follow_up_days),
+            cp::retention_years.eq(years),
+            cp::updated_at.eq(now),
+            cp::updated_by.eq(by),
+        ))
+        .on_conflict(cp::county_id)
+        .do_update()
+        .set((
+            cp::retention_years.eq(years),
+            cp::updated_at.eq(now),
+            cp::updated_by.eq(by),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

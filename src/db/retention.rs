@@ -68,7 +68,7 @@ pub async fn due(
         .collect())
 }
 
-/// The period of a county without a policy row of its own.
+/// The period of a county without a policy row of its own (`db::policy::retention_years`).
 pub const DEFAULT_YEARS: i32 = 3;
 
 pub const ERASED_TEXT: &str = "（已按保存期限删除）";

@@ -306,5 +306,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/admin/policy", web::get().to(pages::admin::show))
     .route("/admin/policy", web::post().to(pages::admin::save))
+    .route(
+        "/admin/retention",
+        web::post().to(pages::admin::save_retention),
+    )
     .default_service(web::to(not_found));
 }

@@ -6,6 +6,7 @@ mod auth;
 mod bell;
 mod browser;
 mod browser_journeys;
+mod browser_privacy;
 mod browser_sign_in;
 mod case_errors;
 mod cases_support;

@@ -265,6 +265,29 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
         .join(&sha[2..4])
         .join(&sha);
     assert!(!file.exists(), "the evidence file is gone");
+    // The county admin can set a longer period on the policy page.
+    let admin = app.login("admin@demo.test").await;
+    let csrf = "abcabcabcabcabcabcabcabcabcabcab";
+    let res = app
+        .client
+        .post(app.url("/admin/retention"))
+        .header("cookie", format!("fq_session={admin}; fq_csrf={csrf}"))
+        .form(&[("csrf", csrf), ("retention_years", "10")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page, _) = app.page("/admin/policy", Some(&admin), "zh").await;
+    assert!(page.contains("value=\"10\""), "{page}");
+    let res = app
+        .client
+        .post(app.url("/admin/retention"))
+        .header("cookie", format!("fq_session={admin}; fq_csrf={csrf}"))
+        .form(&[("csrf", csrf), ("retention_years", "0")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // The open case is untouched, the history still verifies, and a second run does nothing.
     let narrative: String = sql
         .query_one(

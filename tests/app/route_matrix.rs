@@ -139,6 +139,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/admin/deletions/{id}", Admin),
     ("get", "/admin/policy", Admin),
     ("post", "/admin/policy", Admin),
+    ("post", "/admin/retention", Admin),
 ];
 
 /// Every (method, full path) registered in the route table.

@@ -19,6 +19,7 @@ struct PolicyPage<'a> {
     ctx: &'a Ctx,
     fields: Vec<(&'static str, &'static str, i32)>,
     saved: bool,
+    retention_years: i32,
 }
 
 fn label(ctx: &Ctx, name: &str) -> &'static str {
@@ -64,12 +65,16 @@ pub async fn show(
     let p = crate::casework::policy::current(&mut conn, ctx.user()?)
         .await
         .or_page(&ctx)?;
+    let retention_years = crate::casework::policy::retention(&mut conn, ctx.user()?)
+        .await
+        .or_page(&ctx)?;
     page(
         &ctx,
         &PolicyPage {
             ctx: &ctx,
             fields: fields(&ctx, &p),
             saved: q.contains_key("saved"),
+            retention_years,
         },
     )
 }
@@ -99,6 +104,27 @@ pub async fn save(
     })?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     crate::casework::policy::change(&mut conn, ctx.user()?, p, Utc::now())
+        .await
+        .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
+    Ok(see_other("/admin/policy?saved=1"))
+}
+
+/// `POST /admin/retention`: the years personal data is kept after a case ends.
+pub async fn save_retention(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<HashMap<String, String>>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    county(&ctx)?;
+    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let back = || "/admin/policy".to_owned();
+    let years: i32 = form
+        .get("retention_years")
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    crate::casework::policy::change_retention(&mut conn, ctx.user()?, years, Utc::now())
         .await
         .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
     Ok(see_other("/admin/policy?saved=1"))

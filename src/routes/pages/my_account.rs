@@ -40,6 +40,8 @@ struct AccountPage<'a> {
     second_factor_on: bool,
     enrolment: Option<crate::accounts::second_factor::Enrolment>,
     recovery_codes: Vec<String>,
+    /// An enrolment or its recovery codes are on show: that section comes first.
+    enrolling: bool,
 }
 
 async fn render(
@@ -110,6 +112,7 @@ async fn render_with(
             error,
             staff: row.role != "resident",
             second_factor_on: row.totp_enabled_at.is_some(),
+            enrolling: enrolment.is_some() || !recovery_codes.is_empty(),
             enrolment,
             recovery_codes,
         },

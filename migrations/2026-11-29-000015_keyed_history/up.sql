@@ -8,18 +8,19 @@
 ALTER TABLE case_events ADD COLUMN key_id text NOT NULL DEFAULT 'sha256'
     CHECK (key_id ~ '^[a-z0-9_-]{1,32}$');
 
--- Heads move forward and stay with their case. Moving one back would hide a deleted tail.
+-- Heads move forward and stay with their case. Moving one back would hide a deleted tail. The
+-- condition sits in the trigger's WHEN, so the sweep's thousands of forward moves never call
+-- the function: only a refused change does.
 CREATE FUNCTION case_history_heads_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.county_id <> OLD.county_id OR NEW.case_id <> OLD.case_id OR NEW.seq <= OLD.seq THEN
-        RAISE EXCEPTION 'case_history_heads only move forward: % is not allowed', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
+    RAISE EXCEPTION 'case_history_heads only move forward: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
 END
 $$;
 CREATE TRIGGER case_history_heads_forward BEFORE UPDATE ON case_history_heads
-    FOR EACH ROW EXECUTE FUNCTION case_history_heads_forward_only();
+    FOR EACH ROW
+    WHEN (NEW.county_id <> OLD.county_id OR NEW.case_id <> OLD.case_id OR NEW.seq <= OLD.seq)
+    EXECUTE FUNCTION case_history_heads_forward_only();
 
 -- One row per county and day: the keyed root over (case, seq, hash) of each case's last event
 -- at or before `cutoff`, in case order. verify-audit recomputes every anchor.

@@ -57,14 +57,27 @@ pub struct Sealer {
     lookup: [u8; 32],
 }
 
-type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+pub type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// An HMAC-SHA256 to feed piece by piece. The key is put into its block as RFC 2104 says
+/// (hashed when longer than the block, padded with zeros), which is what `new_from_slice` does,
+/// without its `Result` that cannot fail.
+pub fn keyed_mac(key: &[u8]) -> HmacSha256 {
+    use hmac::Mac;
+    use sha2::Digest;
+    let mut block = [0u8; 64];
+    if key.len() > block.len() {
+        block[..32].copy_from_slice(&sha2::Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    <HmacSha256 as Mac>::new(&block.into())
+}
 
 /// HMAC-SHA256 of `message` under `key`, as raw bytes.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     use hmac::Mac;
-    // HMAC takes keys of any length, so this cannot fail.
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+    let mut mac = keyed_mac(key);
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
@@ -147,6 +160,19 @@ mod tests {
             Sealer::new(&[8u8; 32]).lookup("phone:13812345678")
         );
         assert_eq!(a.lookup("x").len(), 64);
+    }
+
+    #[test]
+    fn long_keys_are_hashed_first_as_rfc_4231_case_6_says() {
+        let key = [0xaau8; 131];
+        let mac = super::hmac_sha256(
+            &key,
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+        );
+        assert_eq!(
+            hex::encode(mac),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     #[test]

@@ -64,3 +64,12 @@ pub async fn of_case(
         .ok_or(AppError::NotFound)?;
     Ok(db::access_log::of_case(conn, record.row.county_id, record.row.id, 200).await?)
 }
+
+/// The newest openings of a case the caller already passed the gate for (its case page).
+pub async fn recent(
+    conn: &mut AsyncPgConnection,
+    state: &CaseState,
+    limit: i64,
+) -> Result<Vec<Entry>, AppError> {
+    Ok(db::access_log::of_case(conn, state.county_id, state.id, limit).await?)
+}

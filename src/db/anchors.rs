@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::TryStreamExt;
-use hmac::Mac;
+use hmac::Mac as _;
 use uuid::Uuid;
 
 use super::schema::{case_events, history_anchors};
@@ -29,8 +29,7 @@ pub async fn root(
     cutoff: DateTime<Utc>,
     key: &[u8; 32],
 ) -> QueryResult<(i32, String)> {
-    let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+    let mut mac = crate::crypto::keyed_mac(key);
     let mut cases = 0_i32;
     let mut rows = case_events::table
         .filter(case_events::county_id.eq(county_id))

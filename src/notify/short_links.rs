@@ -50,6 +50,18 @@ pub fn looks_like_code(s: &str) -> bool {
     s.len() == 8 && s.bytes().all(|b| ALPHABET.contains(&b))
 }
 
+/// Where a live code leads, if it is one.
+pub async fn target(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<String>> {
+    if !looks_like_code(code) {
+        return Ok(None);
+    }
+    db::short_links::target(conn, code, now).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

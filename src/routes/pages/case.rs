@@ -151,7 +151,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     .or_page(&ctx)?;
     let viewers = match user.role {
         crate::domain::Role::Resident => Some(
-            db::access_log::of_case(&mut conn, case_state.county_id, case_state.id, 20)
+            crate::casework::access_log::recent(&mut conn, &case_state, 20)
                 .await
                 .or_page(&ctx)?
                 .into_iter()

@@ -401,11 +401,8 @@ pub async fn short_link(
 ) -> PageResult {
     let ctx = Ctx::load(&req, &state).await?;
     let code = code.into_inner().to_ascii_uppercase();
-    if !crate::notify::short_links::looks_like_code(&code) {
-        return Err(PageError::new(AppError::NotFound, ctx.lang));
-    }
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let target = crate::db::short_links::target(&mut conn, &code, Utc::now())
+    let target = crate::notify::short_links::target(&mut conn, &code, Utc::now())
         .await
         .or_page(&ctx)?
         .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;

@@ -1,5 +1,7 @@
-//! Limits on the whole API and the pages, per client address and per account: a fixed window of
-//! one minute, counted in memory on each node. Several nodes share the cluster's limit: each
+//! Limits on the whole API and the pages, per client address and per account: a sliding minute,
+//! counted in memory on each node (this minute's count plus the last minute's, weighted by how
+//! much of it still lies within the last sixty seconds, so a burst across a minute's turn is
+//! counted whole). Several nodes share the cluster's limit: each
 //! enforces its share (`RATE_LIMIT_NODES`), so a client spread over every node behind the load
 //! balancer still meets the cluster's limit, and no request pays a database round trip for it.
 //! (Sign-in codes, logins and access-code guesses have their own limits in PostgreSQL, exact
@@ -20,10 +22,18 @@ use crate::state::AppState;
 const SHARDS: usize = 16;
 const WINDOW_SECS: u64 = 60;
 
+/// One key's count: the minute it is of, its count, and the count of the minute before.
+#[derive(Clone, Copy)]
+struct Window {
+    minute: u64,
+    count: u32,
+    before: u32,
+}
+
 pub struct RequestLimits {
     per_address: u32,
     per_account: u32,
-    shards: Vec<Mutex<HashMap<String, (u64, u32)>>>,
+    shards: Vec<Mutex<HashMap<String, Window>>>,
 }
 
 impl RequestLimits {
@@ -48,7 +58,7 @@ impl RequestLimits {
         if limit == 0 {
             return None;
         }
-        let window = now_secs / WINDOW_SECS;
+        let minute = now_secs / WINDOW_SECS;
         let shard = key.bytes().fold(0usize, |h, b| {
             h.wrapping_mul(31).wrapping_add(usize::from(b))
         }) % SHARDS;
@@ -56,14 +66,27 @@ impl RequestLimits {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if map.len() > 50_000 {
-            map.retain(|_, (w, _)| *w == window);
+            map.retain(|_, w| w.minute + 1 >= minute);
         }
-        let entry = map.entry(key.to_owned()).or_insert((window, 0));
-        if entry.0 != window {
-            *entry = (window, 0);
+        let w = map.entry(key.to_owned()).or_insert(Window {
+            minute,
+            count: 0,
+            before: 0,
+        });
+        if w.minute != minute {
+            let before = if w.minute + 1 == minute { w.count } else { 0 };
+            *w = Window {
+                minute,
+                count: 0,
+                before,
+            };
         }
-        entry.1 = entry.1.saturating_add(1);
-        (entry.1 > limit).then(|| (window + 1) * WINDOW_SECS - now_secs)
+        w.count = w.count.saturating_add(1);
+        // The part of the last minute still within the last sixty seconds.
+        let elapsed = now_secs % WINDOW_SECS;
+        let carried = (u64::from(w.before) * (WINDOW_SECS - elapsed)).div_ceil(WINDOW_SECS);
+        (carried + u64::from(w.count) > u64::from(limit))
+            .then(|| (minute + 1) * WINDOW_SECS - now_secs)
     }
 
     /// Counts a request of this address (and account); the wait when either is over its limit.
@@ -145,10 +168,28 @@ mod tests {
             "another address"
         );
         assert_eq!(
-            limits.check("1.2.3.4", Some("u"), t + 60),
+            limits.check("1.2.3.4", Some("u"), t + 120),
             None,
-            "a new minute"
+            "two minutes on, nothing is carried"
         );
+    }
+
+    #[test]
+    fn a_burst_across_the_turn_of_a_minute_is_counted_whole() {
+        let limits = RequestLimits::new(0, 20, 1);
+        // Fifteen in the last five seconds of one minute, ten in the first seconds of the next.
+        let late: Vec<_> = (0..15).map(|_| limits.check("a", Some("u"), 175)).collect();
+        assert!(late.iter().all(Option::is_none));
+        let early: Vec<_> = (0..10).map(|_| limits.check("a", Some("u"), 181)).collect();
+        let refused = early.iter().filter(|w| w.is_some()).count();
+        assert!(refused >= 5, "{refused} of the ten refused");
+        assert_eq!(early.last().copied().flatten(), Some(59));
+        // Half a minute on, half of the last minute's count still weighs.
+        let later = RequestLimits::new(0, 20, 1);
+        (0..20).for_each(|_| {
+            later.check("a", Some("u"), 179);
+        });
+        assert!(later.check("a", Some("u"), 210).is_none(), "10 carried + 1");
     }
 
     #[test]

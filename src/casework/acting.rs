@@ -53,6 +53,9 @@ pub enum ActionInput {
     RecordSession {
         session_id: Uuid,
         record: String,
+        /// The party ids of those who took part.
+        #[serde(default)]
+        attended: Vec<Uuid>,
     },
     Extend,
     ProposeAgreement {
@@ -157,9 +160,22 @@ async fn to_engine(conn: &mut AsyncPgConnection, input: ActionInput) -> Result<A
                 location,
             }
         }
-        I::RecordSession { session_id, record } => {
+        I::RecordSession {
+            session_id,
+            record,
+            attended,
+        } => {
             limit("record", &record, 20_000)?;
-            Action::RecordSession { session_id, record }
+            if attended.len() > 100 {
+                return Err(AppError::Unprocessable(
+                    "at most 100 parties can be named as attending".into(),
+                ));
+            }
+            Action::RecordSession {
+                session_id,
+                record,
+                attended,
+            }
         }
         I::Extend => Action::Extend,
         I::ProposeAgreement {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -54,30 +54,58 @@ pub async fn rate(
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("Only the parties rate the service.".into()))?;
     let party_id = may_rate(&state, &actor).map_err(|e| refused(e, None))?;
-    let inserted = diesel::insert_into(r::table)
+    // The history says that (not what) the party rated: the indicators' job counts from it.
+    let event = crate::workflow::Event {
+        kind: "rated".into(),
+        data: serde_json::json!({}),
+    };
+    conn.transaction::<Rated, AppError, _>(async |conn| {
+        let inserted = insert(conn, &state, party_id, score, &comment, now).await?;
+        if inserted == 0 {
+            return Err(AppError::conflict(
+                "You have already rated this case. Thank you.",
+            ));
+        }
+        db::events::append(
+            conn,
+            state.county_id,
+            state.id,
+            std::slice::from_ref(&event),
+            &actor,
+            now,
+        )
+        .await?;
+        Ok(Rated {
+            score,
+            comment: comment.clone(),
+            created_at: now,
+        })
+    })
+    .await
+}
+
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    state: &crate::workflow::CaseState,
+    party_id: Uuid,
+    score: i16,
+    comment: &Option<String>,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::insert_into(r::table)
         .values((
             r::county_id.eq(state.county_id),
             r::case_id.eq(state.id),
             r::party_id.eq(party_id),
             r::score.eq(score),
-            r::comment.eq(&comment),
+            r::comment.eq(comment),
             r::level.eq(state.level.as_str()),
             r::mediator_id.eq(state.mediator_id),
             r::created_at.eq(now),
         ))
         .on_conflict_do_nothing()
         .execute(conn)
-        .await?;
-    if inserted == 0 {
-        return Err(AppError::conflict(
-            "You have already rated this case. Thank you.",
-        ));
-    }
-    Ok(Rated {
-        score,
-        comment,
-        created_at: now,
-    })
+        .await
 }
 
 /// The caller's own rating of a case, if given.

@@ -61,6 +61,7 @@ fn representative_actions(case: &CaseState, actor: &Actor, now: DateTime<Utc>) -
         actions.push(Action::RecordSession {
             session_id: session.id,
             record: text(),
+            attended: Vec::new(),
         });
     }
     actions.extend([

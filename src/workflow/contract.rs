@@ -81,9 +81,11 @@ pub enum Action {
         mode: SessionMode,
         location: String,
     },
+    /// `attended`: the parties who took part (for the record and the trips it saved them).
     RecordSession {
         session_id: Uuid,
         record: String,
+        attended: Vec<Uuid>,
     },
     Extend,
     ProposeAgreement {

@@ -22,57 +22,81 @@ pub fn decide(
         now,
         policy,
     };
+    let mut transition = dispatch(&cx, action)?;
+    mark_clock_met(case, actor, now, &mut transition);
+    Ok(transition)
+}
+
+/// A person's action that closes a clocked step before its clock ran out says so in its history
+/// entry (`clock_met`), so the deadline compliance of SPEC §6.1 can be counted from the history.
+/// An extension keeps the step open and the confirmation window is no one's step: neither counts.
+fn mark_clock_met(old: &CaseState, actor: &Actor, now: DateTime<Utc>, t: &mut Transition) {
+    let (Some(due_at), Some(kind)) = (old.deadline_at, old.deadline_kind) else {
+        return;
+    };
+    let closed = t.case.deadline_kind != Some(kind);
+    if matches!(actor, Actor::System) || kind == DeadlineKind::Confirmation || !closed {
+        return;
+    }
+    if now <= due_at
+        && let Some(Value::Object(data)) = t.events.first_mut().map(|e| &mut e.data)
+    {
+        data.insert("clock_met".into(), json!(kind));
+    }
+}
+
+fn dispatch(cx: &Cx, action: &Action) -> Result<Transition, Refusal> {
     match action {
-        Action::Accept => intake::accept(&cx),
-        Action::Decline { reason } => intake::decline(&cx, reason),
-        Action::RespondentConsents => intake::respondent_consents(&cx),
-        Action::RespondentRefuses { reason } => intake::respondent_refuses(&cx, reason),
-        Action::Withdraw { reason } => intake::withdraw(&cx, reason),
+        Action::Accept => intake::accept(cx),
+        Action::Decline { reason } => intake::decline(cx, reason),
+        Action::RespondentConsents => intake::respondent_consents(cx),
+        Action::RespondentRefuses { reason } => intake::respondent_refuses(cx, reason),
+        Action::Withdraw { reason } => intake::withdraw(cx, reason),
         Action::Assign {
             mediator_id,
             mediator_committee_id,
-        } => mediation::assign(&cx, *mediator_id, *mediator_committee_id, false),
+        } => mediation::assign(cx, *mediator_id, *mediator_committee_id, false),
         Action::Reassign {
             mediator_id,
             mediator_committee_id,
-        } => mediation::assign(&cx, *mediator_id, *mediator_committee_id, true),
-        Action::Recuse { reason } => mediation::recuse(&cx, reason),
+        } => mediation::assign(cx, *mediator_id, *mediator_committee_id, true),
+        Action::Recuse { reason } => mediation::recuse(cx, reason),
         Action::ScheduleSession {
             session_id,
             at,
             mode,
             location,
-        } => mediation::schedule_session(&cx, *session_id, *at, *mode, location),
-        Action::RecordSession { session_id, record } => {
-            mediation::record_session(&cx, *session_id, record)
-        }
-        Action::Extend => mediation::extend(&cx),
+        } => mediation::schedule_session(cx, *session_id, *at, *mode, location),
+        Action::RecordSession {
+            session_id,
+            record,
+            attended,
+        } => mediation::record_session(cx, *session_id, record, attended),
+        Action::Extend => mediation::extend(cx),
         Action::ProposeAgreement {
             terms,
             performance_due,
-        } => agreement::propose_agreement(&cx, terms, *performance_due),
-        Action::Sign => agreement::sign(&cx),
-        Action::RejectAgreement { reason } => agreement::reject_agreement(&cx, reason),
-        Action::Escalate { reason } => escalation::escalate(&cx, reason),
-        Action::ReferToCourt { reason } => escalation::refer_to_court(&cx, reason),
-        Action::ApplyConfirmation => aftercare::apply_confirmation(&cx),
-        Action::Confirm => aftercare::decide_confirmation(&cx, None),
-        Action::RejectConfirmation { reason } => aftercare::decide_confirmation(&cx, Some(reason)),
+        } => agreement::propose_agreement(cx, terms, *performance_due),
+        Action::Sign => agreement::sign(cx),
+        Action::RejectAgreement { reason } => agreement::reject_agreement(cx, reason),
+        Action::Escalate { reason } => escalation::escalate(cx, reason),
+        Action::ReferToCourt { reason } => escalation::refer_to_court(cx, reason),
+        Action::ApplyConfirmation => aftercare::apply_confirmation(cx),
+        Action::Confirm => aftercare::decide_confirmation(cx, None),
+        Action::RejectConfirmation { reason } => aftercare::decide_confirmation(cx, Some(reason)),
         Action::RecordPerformance { performed, note } => {
-            aftercare::record_performance(&cx, *performed, note)
+            aftercare::record_performance(cx, *performed, note)
         }
         Action::RecordFollowUp { satisfaction, note } => {
-            aftercare::record_follow_up(&cx, *satisfaction, note)
+            aftercare::record_follow_up(cx, *satisfaction, note)
         }
-        Action::DeadlinePassed => deadline::deadline_passed(&cx),
-        Action::RecordConsent { party_id, method } => {
-            intake::record_consent(&cx, *party_id, method)
-        }
+        Action::DeadlinePassed => deadline::deadline_passed(cx),
+        Action::RecordConsent { party_id, method } => intake::record_consent(cx, *party_id, method),
         Action::AddParty {
             party_id,
             side,
             user_id,
-        } => mediation::add_party(&cx, *party_id, *side, *user_id),
+        } => mediation::add_party(cx, *party_id, *side, *user_id),
     }
 }
 

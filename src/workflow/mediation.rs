@@ -149,6 +149,7 @@ pub(super) fn record_session(
     cx: &Cx,
     session_id: Uuid,
     record: &str,
+    attended: &[Uuid],
 ) -> Result<Transition, Refusal> {
     guards::mediator(cx.case, cx.actor)?;
     guards::status(
@@ -168,7 +169,21 @@ pub(super) fn record_session(
         ));
     }
     guards::text(record, "the session record")?;
-    let mut d = cx.draft("record_session", json!({ "session_id": session_id }));
+    if let Some(stranger) = attended
+        .iter()
+        .find(|id| !cx.case.parties.iter().any(|p| p.id == **id))
+    {
+        return Err(Refusal::Invalid(format!(
+            "{stranger} is not a party of this case: name who attended by their party id"
+        )));
+    }
+    let mut who: Vec<Uuid> = attended.to_vec();
+    who.sort_unstable();
+    who.dedup();
+    let mut d = cx.draft(
+        "record_session",
+        json!({ "session_id": session_id, "mode": session.mode, "attended": who }),
+    );
     for s in d.case.sessions.iter_mut().filter(|s| s.id == session_id) {
         s.record = Some(record.trim().to_owned());
     }

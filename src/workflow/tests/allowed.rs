@@ -64,6 +64,7 @@ fn recording_is_offered_only_when_a_session_awaits_its_record() {
     let r = Action::RecordSession {
         session_id: Uuid::from_u128(1),
         record: "done".into(),
+        attended: Vec::new(),
     };
     let c = ok(&c, r, vm(), day(5)).case;
     assert!(!allowed(&c, vm(), day(5)).contains(&"record_session"));

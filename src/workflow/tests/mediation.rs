@@ -220,6 +220,7 @@ fn sessions_are_scheduled_in_the_future_and_recorded_once() {
     let record = |id: u128, text: &str| Action::RecordSession {
         session_id: Uuid::from_u128(id),
         record: text.into(),
+        attended: Vec::new(),
     };
     assert!(is_invalid(&refused(
         &t.case,

@@ -99,6 +99,7 @@ pub fn build(name: &str, v: u8, step: usize, case: &CaseState, now: DateTime<Utc
                 .get(usize::from(v) % (case.sessions.len() + 1))
                 .map_or(Uuid::from_u128(99_999), |s| s.id),
             record: text("both sides heard"),
+            attended: case.parties.iter().map(|p| p.id).collect(),
         },
         "extend" => Action::Extend,
         "propose_agreement" => Action::ProposeAgreement {

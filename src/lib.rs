@@ -17,5 +17,6 @@ pub mod routes;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod stats;
 pub mod telemetry;
 pub mod workflow;

@@ -60,6 +60,8 @@ impl Application {
             notifier: crate::notify::Notifier::from_config(&config)?,
             store,
             metrics: Arc::new(Metrics::default()),
+            stats: Default::default(),
+            stats_public: Default::default(),
             limits: routes::request_limits::RequestLimits::new(
                 config.rate_per_address,
                 config.rate_per_account,

@@ -11,7 +11,9 @@ pub mod invitation;
 pub mod messages;
 pub mod parties;
 pub mod policy;
+pub mod public_stats;
 pub mod rating;
+pub mod stats;
 pub mod view;
 
 use uuid::Uuid;

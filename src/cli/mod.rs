@@ -46,6 +46,15 @@ enum Command {
     },
     /// Send every mail that is due in the outbox, once, and print what happened.
     SendMail,
+    /// Bring the indicators up to date with the history, once (serve does it every 30 s).
+    Rollup {
+        /// Forget every fact and sum and compute them all again from the histories; with
+        /// --check, exit non-zero if the result differs from the sums kept so far.
+        #[arg(long)]
+        rebuild: bool,
+        #[arg(long, requires = "rebuild")]
+        check: bool,
+    },
     /// Check the keyed chain of every case's history and every daily anchor; exits non-zero if
     /// any row was altered, removed or added behind the service's back.
     VerifyAudit,
@@ -90,6 +99,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 pool,
                 std::time::Duration::from_secs(60),
             ));
+            tokio::spawn(jobs::rollup::run_forever(
+                db::pool(&config.database_url, 1)?,
+                std::time::Duration::from_secs(30),
+            ));
             tokio::spawn(jobs::housekeeping::run_forever(
                 db::pool(&config.database_url, 1)?,
                 std::time::Duration::from_secs(3600),
@@ -125,6 +138,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("preparing the evidence store under DATA_DIR")?;
             let report = seed::demo(&mut conn, &sealer, Some(&store)).await?;
             println!("{report}");
+            let rolled = jobs::rollup::run_once(&mut conn).await?;
+            println!("indicators: {} case(s) rolled up", rolled.cases);
         }
         Command::SeedLoad(args) => load::run(&config, args).await?,
         Command::CreateUser(args) => {
@@ -155,6 +170,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let secs = started.elapsed().as_secs_f64();
             println!("{reminded} reminder(s) written ({secs:.2} s)");
         }
+        Command::Rollup { rebuild, check } => rollup(&config, rebuild, check).await?,
         Command::SendMail => {
             let notifier = notify::Notifier::from_config(&config)?;
             let pool = db::pool(&config.database_url, 1)?;
@@ -212,6 +228,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 rows.len()
             );
         }
+    }
+    Ok(())
+}
+
+async fn rollup(config: &config::Config, rebuild: bool, check: bool) -> anyhow::Result<()> {
+    let pool = db::pool(&config.database_url, 1)?;
+    let mut conn = pool.get().await.context("connecting to the database")?;
+    let started = std::time::Instant::now();
+    if !rebuild {
+        let r = jobs::rollup::run_once(&mut conn).await?;
+        println!(
+            "indicators: {} case(s) and {} month(s) brought up to date ({:.1} s)",
+            r.cases,
+            r.months,
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    jobs::rollup::run_once(&mut conn).await?;
+    let before = db::stats::snapshot(&mut conn).await?;
+    let r = jobs::rollup::rebuild(&mut conn).await?;
+    println!(
+        "indicators rebuilt from the history: {} case(s), {} month(s) ({:.1} s)",
+        r.cases,
+        r.months,
+        started.elapsed().as_secs_f64()
+    );
+    if check {
+        let after = db::stats::snapshot(&mut conn).await?;
+        if before != after {
+            anyhow::bail!(
+                "the rebuilt sums differ from those kept: {} row(s) before, {} after",
+                before.len(),
+                after.len()
+            );
+        }
+        println!("the rebuilt sums match those kept ({} rows)", after.len());
     }
     Ok(())
 }

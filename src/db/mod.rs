@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod short_links;
 pub mod sign_in;
 pub mod staff;
+pub mod stats;
 pub mod users;
 
 use std::time::Duration;

@@ -298,6 +298,54 @@ diesel::table! {
         case_id -> Uuid,
         seq -> Int4,
         hash -> Text,
+        rolled_seq -> Int4,
+    }
+}
+
+diesel::table! {
+    case_facts (county_id, case_id) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        seq -> Int4,
+        month -> Date,
+        township_id -> Uuid,
+        village_id -> Uuid,
+        committee_id -> Uuid,
+        mediator_id -> Nullable<Uuid>,
+        days -> Nullable<Int4>,
+        figures -> Array<Int8>,
+    }
+}
+
+diesel::table! {
+    stat_rollups (county_id, month, township_id, village_id, committee_id, mediator_id) {
+        county_id -> Uuid,
+        month -> Date,
+        township_id -> Uuid,
+        village_id -> Uuid,
+        committee_id -> Uuid,
+        mediator_id -> Uuid,
+        figures -> Array<Int8>,
+    }
+}
+
+diesel::table! {
+    stat_days (county_id, month, township_id, village_id, committee_id, mediator_id, days) {
+        county_id -> Uuid,
+        month -> Date,
+        township_id -> Uuid,
+        village_id -> Uuid,
+        committee_id -> Uuid,
+        mediator_id -> Uuid,
+        days -> Int4,
+        cases -> Int4,
+    }
+}
+
+diesel::table! {
+    stat_stale (county_id, month) {
+        county_id -> Uuid,
+        month -> Date,
     }
 }
 
@@ -421,6 +469,10 @@ diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_link_uses,
+    case_facts,
+    stat_days,
+    stat_rollups,
+    stat_stale,
     case_access_log,
     case_counters,
     case_events,

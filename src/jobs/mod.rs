@@ -1,8 +1,9 @@
-//! Background work: the deadline sweeper, reminders, the daily history anchors, retention,
+//! Background work: the deadline sweeper, reminders, the indicators' rollups, the daily history anchors, retention,
 //! and the housekeeping of auth tables.
 
 pub mod anchors;
 pub mod housekeeping;
 pub mod reminders;
 pub mod retention;
+pub mod rollup;
 pub mod sweeper;

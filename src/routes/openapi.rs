@@ -207,11 +207,33 @@ fn all_schemas() -> Value {
     all
 }
 
-/// Every documented path: the case API and the account API.
+/// The indicators (SPEC §6.1, §7 *Statistics*).
+fn stats_paths() -> Value {
+    let query = json!([
+        {"name": "county", "in": "query", "schema": {"type": "string"}, "description": "The county's 12-digit division code, or the 6-digit prefix of case numbers; another county answers 404"},
+        {"name": "unit", "in": "query", "schema": enum_of(&["county", "township", "village", "committee", "mediator"]), "description": "Rows per this unit (default township)"},
+        {"name": "from", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "description": "First month of filing, YYYY-MM (default: eleven months before `to`)"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "description": "Last month, YYYY-MM (default: this month, China time); at most 120 months in all"},
+        {"name": "within", "in": "query", "schema": {"type": "string"}, "description": "Only this township or village (division code) of the caller's reach; else 404"}
+    ]);
+    let report = json!({"type": "object", "properties": {"county": {"type": "object"}, "period": {"type": "object"}, "unit": text_schema(), "total": {"type": "object"}, "previous": {"type": "object"}, "rows": {"type": "array", "items": {"type": "object", "description": "code, name and every indicator"}}, "months": {"type": "array", "items": {"type": "object"}}, "definitions": {"type": "object"}}});
+    let file = |what: &str| json!({"type": "string", "format": "binary", "description": what});
+    json!({
+        "/api/v1/stats": {"get": with_params(op("The Fengqiao indicators of the caller's reach (judges and county admins: the county; committee heads: their committee's area); CSV with Accept: text/csv", "statistics", (200, "The indicators per unit, with the whole and the previous period", report), &[400, 401, 403, 404]), query.clone())},
+        "/api/v1/stats.csv": {"get": with_params(op("The same as CSV (UTF-8 with a byte-order mark; the first row is the whole)", "statistics", (200, "CSV", file("text/csv")), &[400, 401, 403, 404]), query.clone())},
+        "/api/v1/stats.xlsx": {"get": with_params(op("The same as an Excel workbook (sheets: indicators, definitions)", "statistics", (200, "XLSX", file("xlsx")), &[400, 401, 403, 404]), query)},
+        "/api/v1/public/stats": {"get": public(with_params(op("A county's public figures: county and townships, counts under 5 shown as \"<5\" with complementary suppression; ETag and Cache-Control", "statistics", (200, "The anonymised figures", json!({"type": "object"})), &[400, 404]),
+            json!([{"name": "county", "in": "query", "required": true, "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string"}}, {"name": "to", "in": "query", "schema": {"type": "string"}}])))}
+    })
+}
+
+/// Every documented path: the case API, the account API and the indicators.
 fn all_paths() -> Value {
     let mut all = paths();
-    if let (Some(target), Value::Object(more)) = (all.as_object_mut(), account_paths()) {
-        target.extend(more);
+    for more in [account_paths(), stats_paths()] {
+        if let (Some(target), Value::Object(more)) = (all.as_object_mut(), more) {
+            target.extend(more);
+        }
     }
     all
 }
@@ -266,10 +288,10 @@ fn schemas() -> Value {
         "Policy": {"type": "object", "required": ["acceptance_days_village", "acceptance_days_township", "acceptance_days_county", "response_days", "mediation_days", "extension_days", "signature_days", "confirmation_days", "follow_up_days"],
             "properties": {"acceptance_days_village": {"type": "integer", "minimum": 1, "maximum": 365}, "acceptance_days_township": {"type": "integer"}, "acceptance_days_county": {"type": "integer"},
                 "response_days": {"type": "integer"}, "mediation_days": {"type": "integer"}, "extension_days": {"type": "integer"}, "signature_days": {"type": "integer"}, "confirmation_days": {"type": "integer"}, "follow_up_days": {"type": "integer"}}},
-        "Action": {"type": "object", "required": ["action", "version"], "description": "`version` is the case version the caller saw. Parameters by action: decline, escalate, refer_to_court, reject_confirmation take `reason`; withdraw, respondent_refuses, reject_agreement, recuse an optional `reason`; assign/reassign `mediator_id`; schedule_session `at`, `mode` (online|in_person), `location`; record_session `session_id`, `record`; propose_agreement `terms`, optional `performance_due`; record_performance `performed` (full|partial|none), optional `note`; record_follow_up `satisfaction` (1–5), optional `note`.",
+        "Action": {"type": "object", "required": ["action", "version"], "description": "`version` is the case version the caller saw. Parameters by action: decline, escalate, refer_to_court, reject_confirmation take `reason`; withdraw, respondent_refuses, reject_agreement, recuse an optional `reason`; assign/reassign `mediator_id`; schedule_session `at`, `mode` (online|in_person), `location`; record_session `session_id`, `record`, optional `attended` (the party ids of those who took part); propose_agreement `terms`, optional `performance_due`; record_performance `performed` (full|partial|none), optional `note`; record_follow_up `satisfaction` (1–5), optional `note`.",
             "properties": {"action": enum_of(&["accept", "decline", "respondent_consents", "respondent_refuses", "assign", "reassign", "recuse", "schedule_session", "record_session", "extend", "propose_agreement", "sign", "reject_agreement", "escalate", "refer_to_court", "withdraw", "apply_confirmation", "confirm", "reject_confirmation", "record_performance", "record_follow_up"]),
                 "version": {"type": "integer"}, "reason": reason, "mediator_id": {"type": "string", "format": "uuid"}, "at": {"type": "string", "format": "date-time"},
-                "mode": enum_of(&["online", "in_person"]), "location": text, "session_id": {"type": "string", "format": "uuid"}, "record": text, "terms": text,
+                "mode": enum_of(&["online", "in_person"]), "location": text, "session_id": {"type": "string", "format": "uuid"}, "record": text, "attended": {"type": "array", "items": {"type": "string", "format": "uuid"}, "maxItems": 100}, "terms": text,
                 "performance_due": {"type": "string", "format": "date-time"}, "performed": enum_of(&["full", "partial", "none"]), "note": text, "satisfaction": {"type": "integer", "minimum": 1, "maximum": 5}}}
     })
 }

@@ -14,6 +14,7 @@ mod evidence;
 mod hardening;
 mod harness;
 mod http_support;
+mod indicators;
 mod journeys;
 mod mail_support;
 mod notifications;

@@ -16,3 +16,4 @@ pub mod queue;
 pub mod second_factor;
 pub mod sign_in;
 pub mod staff;
+pub mod stats;

@@ -1,0 +1,173 @@
+//! The indicators' job: the facts of every case whose history moved on are computed again
+//! from its record and history (`stats::facts`), in batches, and the months they touched are
+//! summed again. Idempotent: a run with nothing new changes nothing, and `rebuild` (forget
+//! everything, run) gives the same sums as the runs that kept them up to date.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::{self, Pool};
+use crate::stats::facts::{CaseInput, Entry, facts};
+use crate::workflow::Status;
+
+const BATCH: i64 = 1000;
+/// One node at a time runs the job (a session-level advisory lock on this key).
+const LOCK_KEY: i64 = 0x6671_726f_6c6c;
+
+/// The month of a filing, in China time: the reports of a county follow its calendar.
+pub fn month_of(t: DateTime<Utc>) -> NaiveDate {
+    let china = FixedOffset::east_opt(8 * 3600)
+        .map_or(t.naive_utc(), |o| t.with_timezone(&o).naive_local());
+    NaiveDate::from_ymd_opt(china.year(), china.month(), 1).unwrap_or_default()
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    pub cases: usize,
+    pub months: usize,
+}
+
+/// Brings every fact and sum up to date; what it did.
+pub async fn run_once(conn: &mut AsyncPgConnection) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    loop {
+        let due = db::stats::due(conn, BATCH).await?;
+        if due.is_empty() {
+            break;
+        }
+        report.cases += due.len();
+        roll(conn, &due).await?;
+    }
+    loop {
+        let stale = db::stats::stale(conn, 200).await?;
+        if stale.is_empty() {
+            break;
+        }
+        for (county_id, month) in stale {
+            conn.transaction::<(), diesel::result::Error, _>(async |conn| {
+                db::stats::resum(conn, county_id, month).await
+            })
+            .await?;
+            report.months += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Forgets every fact and sum and computes them all again from the histories.
+pub async fn rebuild(conn: &mut AsyncPgConnection) -> anyhow::Result<Report> {
+    conn.transaction::<(), diesel::result::Error, _>(async |conn| {
+        db::stats::forget_all(conn).await
+    })
+    .await?;
+    run_once(conn).await
+}
+
+async fn roll(conn: &mut AsyncPgConnection, due: &[db::stats::Due]) -> anyhow::Result<()> {
+    let keys: Vec<(Uuid, Uuid)> = due.iter().map(|d| (d.county_id, d.case_id)).collect();
+    let seqs: HashMap<Uuid, i32> = due.iter().map(|d| (d.case_id, d.seq)).collect();
+    conn.transaction::<(), anyhow::Error, _>(async |conn| {
+        let cases = db::stats::cases(conn, &keys).await?;
+        let mut histories = db::stats::histories(conn, &keys).await?;
+        let rows: Vec<db::stats::FactRow> = cases
+            .into_iter()
+            .map(|c| {
+                let history = histories.remove(&c.id).unwrap_or_default();
+                let input = CaseInput {
+                    status: Status::parse(&c.status).unwrap_or(Status::Submitted),
+                    performance: c.performance.clone(),
+                    parties: usize::try_from(c.parties).unwrap_or(0),
+                    ratings: c.ratings.clone(),
+                    history: history
+                        .into_iter()
+                        .map(|e| Entry {
+                            kind: e.kind,
+                            actor_role: e.actor_role,
+                            data: e.data,
+                            at: e.at,
+                        })
+                        .collect(),
+                };
+                let f = facts(&input);
+                db::stats::FactRow {
+                    county_id: c.county_id,
+                    case_id: c.id,
+                    seq: seqs.get(&c.id).copied().unwrap_or(0),
+                    month: month_of(c.filed_at),
+                    township_id: c.township_id,
+                    village_id: c.village_id,
+                    committee_id: c.committee_id,
+                    mediator_id: c.mediator_id,
+                    days: f.days,
+                    figures: f.figures.to_stored(),
+                }
+            })
+            .collect();
+        db::stats::write_facts(conn, &rows).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Runs the job every `interval` on one node at a time, for as long as the server runs.
+pub async fn run_forever(pool: Pool, interval: Duration) {
+    let mut tick = tokio::time::interval(interval);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Ok(mut conn) = pool.get().await else {
+            continue;
+        };
+        let started = std::time::Instant::now();
+        match locked(&mut conn).await {
+            Ok(Some(r)) if r != Report::default() => tracing::info!(
+                cases = r.cases,
+                months = r.months,
+                ms = started.elapsed().as_millis() as u64,
+                "indicators brought up to date"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "the indicators' job failed"),
+        }
+    }
+}
+
+/// One run under the job's lock; `None` when another node holds it.
+async fn locked(conn: &mut AsyncPgConnection) -> anyhow::Result<Option<Report>> {
+    #[derive(diesel::QueryableByName)]
+    struct Got {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        got: bool,
+    }
+    let got: Got = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS got")
+        .bind::<diesel::sql_types::BigInt, _>(LOCK_KEY)
+        .get_result(conn)
+        .await?;
+    if !got.got {
+        return Ok(None);
+    }
+    let result = run_once(conn).await;
+    diesel::sql_query("SELECT pg_advisory_unlock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(LOCK_KEY)
+        .execute(conn)
+        .await?;
+    result.map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::month_of;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn a_filing_late_on_the_last_evening_in_utc_is_already_next_month_in_china() {
+        let late = Utc.with_ymd_and_hms(2026, 3, 31, 17, 0, 0).single();
+        let early = Utc.with_ymd_and_hms(2026, 3, 31, 15, 59, 0).single();
+        assert_eq!(late.map(month_of), NaiveDate::from_ymd_opt(2026, 4, 1));
+        assert_eq!(early.map(month_of), NaiveDate::from_ymd_opt(2026, 3, 1));
+    }
+}

@@ -1,0 +1,125 @@
+//! The Fengqiao indicators (SPEC §6.1): what each case contributes (`facts`), the sums kept per
+//! county × month × township × village × committee × mediator (`Figures`, written by the rollup
+//! job), the rates and medians derived from sums (`indicators`), and the suppression of small
+//! cells for the public figures (`suppress`). Pure: no database, no clock.
+
+pub mod facts;
+pub mod indicators;
+pub mod suppress;
+
+use serde::Serialize;
+
+/// The unit a report is broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    County,
+    Township,
+    Village,
+    Committee,
+    Mediator,
+}
+
+impl Unit {
+    pub fn parse(s: &str) -> Option<Unit> {
+        match s {
+            "county" => Some(Unit::County),
+            "township" => Some(Unit::Township),
+            "village" => Some(Unit::Village),
+            "committee" => Some(Unit::Committee),
+            "mediator" => Some(Unit::Mediator),
+            _ => None,
+        }
+    }
+}
+
+/// Every counted figure, in the order `case_facts.figures` and `stat_rollups.figures` store them.
+/// New figures go at the end (stored arrays keep their meaning; shorter ones read as zeros).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    Filed,
+    Accepted,
+    Declined,
+    Withdrawn,
+    Open,
+    Ended,
+    ResolvedVillage,
+    ResolvedTownship,
+    PushedUp,
+    AcceptedVillage,
+    LeftVillage,
+    Resolved,
+    ConfirmationRequested,
+    Confirmed,
+    PerformanceFull,
+    PerformancePartial,
+    PerformanceNone,
+    RatingSum,
+    Rating1,
+    Rating2,
+    Rating3,
+    Rating4,
+    Rating5,
+    Parties,
+    PartiesRated,
+    TripsFiling,
+    TripsSession,
+    TripsSignature,
+    TripsEvidence,
+    TripsDocument,
+    DocApplication,
+    DocAcceptance,
+    DocSessionRecord,
+    DocAgreement,
+    DocFollowUp,
+    DocCaseFile,
+    SessionsOnline,
+    SessionsInPerson,
+    ClocksMet,
+    ClocksMissed,
+}
+
+pub const FIGURES: usize = Figure::ClocksMissed as usize + 1;
+
+/// Counts, one per `Figure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Figures(pub [i64; FIGURES]);
+
+impl Default for Figures {
+    fn default() -> Self {
+        Figures([0; FIGURES])
+    }
+}
+
+impl Figures {
+    pub fn get(&self, f: Figure) -> i64 {
+        self.0[f as usize]
+    }
+
+    pub fn set(&mut self, f: Figure, v: i64) {
+        self.0[f as usize] = v;
+    }
+
+    pub fn add(&mut self, f: Figure, v: i64) {
+        self.0[f as usize] += v;
+    }
+
+    pub fn merge(&mut self, other: &Figures) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+
+    /// From a stored array (missing trailing figures read as zero).
+    pub fn from_stored(values: &[i64]) -> Figures {
+        let mut f = Figures::default();
+        for (a, b) in f.0.iter_mut().zip(values) {
+            *a = *b;
+        }
+        f
+    }
+
+    pub fn to_stored(self) -> Vec<i64> {
+        self.0.to_vec()
+    }
+}

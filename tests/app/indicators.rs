@@ -324,3 +324,35 @@ async fn bad_queries_get_a_precise_answer() {
     let res = app.get("/dashboard", Some(&head)).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// The judge's dashboard on a 360 px phone and a desktop: headline figures first, charts drawn
+/// without script, wide tables scrolling inside their box rather than the page.
+#[tokio::test]
+async fn the_judge_reads_the_dashboard_on_a_phone_and_a_desktop() {
+    use crate::browser::{Browser, Options};
+    let app = TestApp::spawn().await;
+    four_cases(&app).await;
+    fengqiao(&app, &["rollup"]);
+    for width in [360, 1280] {
+        let b = Browser::open(&app, Options { width }).await;
+        b.login("judge@demo.test").await;
+        b.go("/dashboard").await;
+        assert!(b.text("h1").await.contains("枫桥指标"));
+        assert!(b.text(".headlines").await.contains("小事不出村"));
+        let page = b.source().await;
+        assert!(page.contains("<svg") && page.contains("33.3%"), "{page}");
+        let wide = b
+            .client
+            .execute("return document.documentElement.scrollWidth", vec![])
+            .await
+            .unwrap();
+        assert!(
+            wide.as_u64().unwrap() <= u64::from(width),
+            "the page is {wide} px wide at {width} px"
+        );
+        b.keep(&format!("dashboard-judge-{width}")).await;
+        b.go("/stats/330681000000").await;
+        b.keep(&format!("public-stats-{width}")).await;
+        b.close().await;
+    }
+}

@@ -2,19 +2,20 @@
 //! people and no narratives; every count under 5 shown as "<5", with complementary
 //! suppression, and a share hidden whenever a count it is made of is hidden.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::stats::{Cache, PeriodOut, Place, period};
+use super::stats::{Acc, Cache, PeriodOut, Place, period};
 use crate::db;
 use crate::db::stats::Within;
 use crate::error::AppError;
-use crate::stats::indicators::{DEFINITIONS, indicators, quantile};
+use crate::stats::Figure;
+use crate::stats::indicators::{DEFINITIONS, Indicators};
 use crate::stats::suppress::{THRESHOLD, mask};
-use crate::stats::{Figure, Figures};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct PublicQuery {
@@ -30,7 +31,8 @@ pub enum Shown {
     Count(i64),
     Share(f64),
     Hidden(&'static str),
-    None(Option<()>),
+    /// No figure: a share without cases (`null`).
+    Missing,
 }
 
 impl Shown {
@@ -39,7 +41,7 @@ impl Shown {
             Shown::Count(n) => n.to_string(),
             Shown::Share(v) => format!("{:.1}%", v * 100.0),
             Shown::Hidden(t) => (*t).to_owned(),
-            Shown::None(_) => "—".to_owned(),
+            Shown::Missing => "—".to_owned(),
         }
     }
 }
@@ -72,7 +74,7 @@ pub struct PublicFigures {
     pub period: PeriodOut,
     pub total: PublicRow,
     pub rows: Vec<PublicRow>,
-    pub definitions: std::collections::BTreeMap<&'static str, &'static str>,
+    pub definitions: BTreeMap<&'static str, &'static str>,
     #[serde(skip)]
     pub etag: String,
 }
@@ -93,71 +95,25 @@ const COUNTED: [Figure; 10] = [
     Figure::LeftVillage,
 ];
 
-fn counts(f: &Figures) -> Vec<i64> {
-    let ratings = f.get(Figure::Rating1)
-        + f.get(Figure::Rating2)
-        + f.get(Figure::Rating3)
-        + f.get(Figure::Rating4)
-        + f.get(Figure::Rating5);
-    let mut v: Vec<i64> = COUNTED.iter().map(|x| f.get(*x)).collect();
-    v.push(ratings);
-    v.push(trips(f) + documents(f));
+fn counts(acc: &Acc, i: &Indicators) -> Vec<i64> {
+    let mut v: Vec<i64> = COUNTED.iter().map(|x| acc.figures.get(*x)).collect();
+    v.push(i.satisfaction.distribution.iter().sum());
+    v.push(i.trips_avoided.total + i.documents_produced.total);
     v
 }
 
-fn trips(f: &Figures) -> i64 {
-    [
-        Figure::TripsFiling,
-        Figure::TripsSession,
-        Figure::TripsSignature,
-        Figure::TripsEvidence,
-        Figure::TripsDocument,
-    ]
-    .iter()
-    .map(|x| f.get(*x))
-    .sum()
-}
-
-fn documents(f: &Figures) -> i64 {
-    [
-        Figure::DocApplication,
-        Figure::DocAcceptance,
-        Figure::DocSessionRecord,
-        Figure::DocAgreement,
-        Figure::DocFollowUp,
-        Figure::DocCaseFile,
-    ]
-    .iter()
-    .map(|x| f.get(*x))
-    .sum()
-}
-
-fn row(
-    code: String,
-    name: String,
-    f: &Figures,
-    days: &std::collections::BTreeMap<i32, i64>,
-    hidden: &[bool],
-) -> PublicRow {
-    let c = counts(f);
-    let count = |i: usize| {
-        if hidden[i] {
-            HIDDEN
-        } else {
-            Shown::Count(c[i])
-        }
-    };
+fn row(code: String, name: String, i: &Indicators, c: &[i64], hidden: &[bool]) -> PublicRow {
+    let shown = |hide: bool, v: Shown| if hide { HIDDEN } else { v };
+    let count = |k: usize| shown(hidden[k], Shown::Count(c[k]));
     // A share is shown only when both its counts are.
     let share = |num: usize, den: usize| {
-        if hidden[num] || hidden[den] {
-            HIDDEN
-        } else if c[den] == 0 {
-            Shown::None(None)
+        let v = if c[den] == 0 {
+            Shown::Missing
         } else {
             Shown::Share((c[num] as f64 / c[den] as f64 * 10_000.0).round() / 10_000.0)
-        }
+        };
+        shown(hidden[num] || hidden[den], v)
     };
-    let i = indicators(f, days);
     PublicRow {
         code,
         name,
@@ -171,26 +127,17 @@ fn row(
         resolved_in_township_rate: share(7, 2),
         pushed_up_rate: share(4, 2),
         escalation_rate: share(9, 8),
-        days_median: if hidden[3] {
-            HIDDEN
-        } else {
-            quantile(days, 0.5).map_or(Shown::None(None), |d| Shown::Count(i64::from(d)))
-        },
-        satisfaction_mean: if hidden[10] {
-            HIDDEN
-        } else {
-            i.satisfaction.mean.map_or(Shown::None(None), Shown::Share)
-        },
-        trips_avoided: if c[11] < THRESHOLD {
-            HIDDEN
-        } else {
-            Shown::Count(trips(f))
-        },
-        documents_produced: if c[11] < THRESHOLD {
-            HIDDEN
-        } else {
-            Shown::Count(documents(f))
-        },
+        days_median: shown(
+            hidden[3],
+            i.days_median
+                .map_or(Shown::Missing, |d| Shown::Count(i64::from(d))),
+        ),
+        satisfaction_mean: shown(
+            hidden[10],
+            i.satisfaction.mean.map_or(Shown::Missing, Shown::Share),
+        ),
+        trips_avoided: shown(c[11] < THRESHOLD, Shown::Count(i.trips_avoided.total)),
+        documents_produced: shown(c[11] < THRESHOLD, Shown::Count(i.documents_produced.total)),
     }
 }
 
@@ -220,55 +167,53 @@ pub async fn figures(
         .await?
         .ok_or(AppError::NotFound)?;
     let names = db::stats::names(conn, county_id).await?;
-    let rows = db::stats::rollups(conn, county_id, period.from, period.to, Within::County).await?;
-    let days = db::stats::days(conn, county_id, period.from, period.to, Within::County).await?;
-    let mut total = Figures::default();
-    let mut total_days = std::collections::BTreeMap::new();
-    let mut by_township: std::collections::BTreeMap<
-        uuid::Uuid,
-        (Figures, std::collections::BTreeMap<i32, i64>),
-    > = std::collections::BTreeMap::new();
+    let sums = db::stats::sums(conn, county_id, period.from, period.to, Within::County).await?;
+    let mut total = Acc::default();
     // Every township is listed, with cases in the period or not.
-    for p in names.places.values().filter(|p| p.level == "township") {
-        by_township.entry(p.id).or_default();
-    }
-    for r in &rows {
-        total.merge(&r.figures);
+    let mut by_township: BTreeMap<uuid::Uuid, Acc> = names
+        .places
+        .values()
+        .filter(|p| p.level == "township")
+        .map(|p| (p.id, Acc::default()))
+        .collect();
+    for sum in &sums {
+        total.add(sum);
         by_township
-            .entry(r.township_id)
+            .entry(sum.group.township_id)
             .or_default()
-            .0
-            .merge(&r.figures);
+            .add(sum);
     }
-    for (r, d, n) in &days {
-        *total_days.entry(*d).or_insert(0) += i64::from(*n);
-        *by_township
-            .entry(r.township_id)
-            .or_default()
-            .1
-            .entry(*d)
-            .or_insert(0) += i64::from(*n);
-    }
-    let parts: Vec<Vec<i64>> = by_township.values().map(|(f, _)| counts(f)).collect();
-    let (total_hidden, hidden) = mask(&counts(&total), &parts);
+    let total_i = total.indicators();
+    let total_c = counts(&total, &total_i);
+    let parts: Vec<(Indicators, Vec<i64>)> = by_township
+        .values()
+        .map(|a| {
+            let i = a.indicators();
+            let c = counts(a, &i);
+            (i, c)
+        })
+        .collect();
+    let counted: Vec<Vec<i64>> = parts.iter().map(|(_, c)| c.clone()).collect();
+    let (total_hidden, hidden) = mask(&total_c, &counted);
     let mut out_rows: Vec<PublicRow> = by_township
         .iter()
         .zip(&hidden)
-        .map(|((id, (f, d)), h)| {
+        .zip(&parts)
+        .map(|(((id, _), h), (i, c))| {
             let (code, name) = names
                 .places
                 .get(id)
                 .map(|p| (p.code.clone(), p.name.clone()))
                 .unwrap_or_default();
-            row(code, name, f, d, h)
+            row(code, name, i, c, h)
         })
         .collect();
     out_rows.sort_by(|a, b| a.code.cmp(&b.code));
     let total_row = row(
         names.county_code.clone(),
         names.county_name.clone(),
-        &total,
-        &total_days,
+        &total_i,
+        &total_c,
         &total_hidden,
     );
     let mut figures = PublicFigures {

@@ -293,6 +293,51 @@ fn inside(names: &db::stats::Names, inner: Within, outer: Within) -> bool {
     }
 }
 
+/// Rollups summed: their figures and their days to resolution.
+#[derive(Debug, Default, Clone)]
+pub struct Acc {
+    pub figures: Figures,
+    pub days: BTreeMap<i32, i64>,
+}
+
+impl Acc {
+    pub fn add(&mut self, sum: &db::stats::Sum) {
+        self.figures.merge(&sum.figures);
+        for (d, n) in &sum.days {
+            *self.days.entry(*d).or_insert(0) += n;
+        }
+    }
+
+    pub fn indicators(&self) -> Indicators {
+        indicators(&self.figures, &self.days)
+    }
+}
+
+/// The code and name of a unit's row.
+fn label(names: &db::stats::Names, unit: Unit, id: Uuid) -> (String, String) {
+    let place = |id: &Uuid| {
+        names
+            .places
+            .get(id)
+            .map(|p| (p.code.clone(), p.name.clone()))
+    };
+    let unknown = || (id.to_string(), String::new());
+    match unit {
+        Unit::County => (names.county_code.clone(), names.county_name.clone()),
+        Unit::Township | Unit::Village => place(&id).unwrap_or_else(unknown),
+        Unit::Committee => names
+            .committees
+            .get(&id)
+            .map(|(name, code)| (code.clone(), name.clone()))
+            .unwrap_or_else(unknown),
+        Unit::Mediator if id.is_nil() => (String::new(), String::new()),
+        Unit::Mediator => (
+            id.to_string(),
+            names.mediators.get(&id).cloned().unwrap_or_default(),
+        ),
+    }
+}
+
 async fn build(
     conn: &mut AsyncPgConnection,
     names: &db::stats::Names,
@@ -302,50 +347,28 @@ async fn build(
     within: Option<Place>,
 ) -> Result<Report, AppError> {
     let before = period.previous();
-    let rows =
-        db::stats::rollups(conn, reach.county_id, before.from, period.to, reach.within).await?;
-    let days = db::stats::days(conn, reach.county_id, before.from, period.to, reach.within).await?;
-    let key_of = |r: &db::stats::Rollup| -> Uuid {
+    let sums = db::stats::sums(conn, reach.county_id, before.from, period.to, reach.within).await?;
+    let key_of = |g: &db::stats::Group| -> Uuid {
         match unit {
             Unit::County => reach.county_id,
-            Unit::Township => r.township_id,
-            Unit::Village => r.village_id,
-            Unit::Committee => r.committee_id,
-            Unit::Mediator => r.mediator_id,
+            Unit::Township => g.township_id,
+            Unit::Village => g.village_id,
+            Unit::Committee => g.committee_id,
+            Unit::Mediator => g.mediator_id,
         }
     };
-    let in_period = |m: NaiveDate| m >= period.from && m <= period.to;
-    let mut total = (Figures::default(), BTreeMap::new());
-    let mut previous = (Figures::default(), BTreeMap::new());
-    let mut by_unit: BTreeMap<Uuid, (Figures, BTreeMap<i32, i64>)> = BTreeMap::new();
-    let mut by_month: BTreeMap<NaiveDate, (Figures, BTreeMap<i32, i64>)> = BTreeMap::new();
-    for r in &rows {
-        if in_period(r.month) {
-            total.0.merge(&r.figures);
-            by_unit.entry(key_of(r)).or_default().0.merge(&r.figures);
-            by_month.entry(r.month).or_default().0.merge(&r.figures);
+    let mut total = Acc::default();
+    let mut previous = Acc::default();
+    let mut by_unit: BTreeMap<Uuid, Acc> = BTreeMap::new();
+    let mut by_month: BTreeMap<NaiveDate, Acc> = BTreeMap::new();
+    for sum in &sums {
+        let g = &sum.group;
+        if g.month >= period.from && g.month <= period.to {
+            total.add(sum);
+            by_unit.entry(key_of(g)).or_default().add(sum);
+            by_month.entry(g.month).or_default().add(sum);
         } else {
-            previous.0.merge(&r.figures);
-        }
-    }
-    for (r, d, n) in &days {
-        let n = i64::from(*n);
-        if in_period(r.month) {
-            *total.1.entry(*d).or_insert(0) += n;
-            *by_unit
-                .entry(key_of(r))
-                .or_default()
-                .1
-                .entry(*d)
-                .or_insert(0) += n;
-            *by_month
-                .entry(r.month)
-                .or_default()
-                .1
-                .entry(*d)
-                .or_insert(0) += n;
-        } else {
-            *previous.1.entry(*d).or_insert(0) += n;
+            previous.add(sum);
         }
     }
     // Every month of the period has a row, with nothing in it or not.
@@ -356,12 +379,12 @@ async fn build(
     }
     let mut out_rows: Vec<Row> = by_unit
         .into_iter()
-        .map(|(id, (f, d))| {
-            let (code, name) = names.label(unit, id);
+        .map(|(id, acc)| {
+            let (code, name) = label(names, unit, id);
             Row {
                 code,
                 name,
-                indicators: indicators(&f, &d),
+                indicators: acc.indicators(),
             }
         })
         .collect();
@@ -374,15 +397,15 @@ async fn build(
         within,
         period: period.into(),
         unit,
-        total: indicators(&total.0, &total.1),
-        previous: indicators(&previous.0, &previous.1),
+        total: total.indicators(),
+        previous: previous.indicators(),
         previous_period: before.into(),
         rows: out_rows,
         months: by_month
             .into_iter()
-            .map(|(m, (f, d))| MonthRow {
+            .map(|(m, acc)| MonthRow {
                 month: month_label(m),
-                indicators: indicators(&f, &d),
+                indicators: acc.indicators(),
             })
             .collect(),
         definitions: DEFINITIONS.iter().map(|(k, en, _)| (*k, *en)).collect(),

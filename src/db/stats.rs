@@ -157,17 +157,11 @@ pub async fn write_facts(conn: &mut AsyncPgConnection, rows: &[FactRow]) -> Quer
     if rows.is_empty() {
         return Ok(());
     }
-    // Months the facts leave (a case's month never changes, but be exact) and enter.
-    let keys: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.county_id, r.case_id)).collect();
-    let (counties, ids): (Vec<Uuid>, Vec<Uuid>) = keys.iter().copied().unzip();
-    let old: Vec<(Uuid, NaiveDate)> = case_facts::table
-        .filter(case_facts::county_id.eq_any(&counties))
-        .filter(case_facts::case_id.eq_any(&ids))
-        .select((case_facts::county_id, case_facts::month))
-        .load(conn)
-        .await?;
-    let mut stale: Vec<(Uuid, NaiveDate)> = old;
-    stale.extend(rows.iter().map(|r| (r.county_id, r.month)));
+    // A case's month is that of its filing and never changes: the months to sum again are
+    // those of the batch.
+    let (counties, ids): (Vec<Uuid>, Vec<Uuid>) =
+        rows.iter().map(|r| (r.county_id, r.case_id)).unzip();
+    let mut stale: Vec<(Uuid, NaiveDate)> = rows.iter().map(|r| (r.county_id, r.month)).collect();
     stale.sort_unstable();
     stale.dedup();
     for chunk in rows.chunks(1000) {
@@ -224,8 +218,6 @@ pub async fn stale(
         .await
 }
 
-type Group = (Uuid, Uuid, Uuid, Uuid);
-
 /// Sums one county's month again from its cases' facts and clears its stale mark. The caller
 /// holds a transaction.
 pub async fn resum(
@@ -250,12 +242,13 @@ pub async fn resum(
     let mut sums: BTreeMap<Group, Figures> = BTreeMap::new();
     let mut days: BTreeMap<(Group, i32), i32> = BTreeMap::new();
     for (township, village, committee, mediator, d, figures) in facts {
-        let group = (
-            township,
-            village,
-            committee,
-            mediator.unwrap_or(Uuid::nil()),
-        );
+        let group = Group {
+            month,
+            township_id: township,
+            village_id: village,
+            committee_id: committee,
+            mediator_id: mediator.unwrap_or(Uuid::nil()),
+        };
         sums.entry(group)
             .or_default()
             .merge(&Figures::from_stored(&figures));
@@ -275,14 +268,14 @@ pub async fn resum(
         .await?;
     let rows: Vec<_> = sums
         .iter()
-        .map(|((t, v, c, m), f)| {
+        .map(|(g, f)| {
             (
                 stat_rollups::county_id.eq(county_id),
                 stat_rollups::month.eq(month),
-                stat_rollups::township_id.eq(*t),
-                stat_rollups::village_id.eq(*v),
-                stat_rollups::committee_id.eq(*c),
-                stat_rollups::mediator_id.eq(*m),
+                stat_rollups::township_id.eq(g.township_id),
+                stat_rollups::village_id.eq(g.village_id),
+                stat_rollups::committee_id.eq(g.committee_id),
+                stat_rollups::mediator_id.eq(g.mediator_id),
                 stat_rollups::figures.eq(f.to_stored()),
             )
         })
@@ -295,14 +288,14 @@ pub async fn resum(
     }
     let rows: Vec<_> = days
         .iter()
-        .map(|(((t, v, c, m), d), n)| {
+        .map(|((g, d), n)| {
             (
                 stat_days::county_id.eq(county_id),
                 stat_days::month.eq(month),
-                stat_days::township_id.eq(*t),
-                stat_days::village_id.eq(*v),
-                stat_days::committee_id.eq(*c),
-                stat_days::mediator_id.eq(*m),
+                stat_days::township_id.eq(g.township_id),
+                stat_days::village_id.eq(g.village_id),
+                stat_days::committee_id.eq(g.committee_id),
+                stat_days::mediator_id.eq(g.mediator_id),
                 stat_days::days.eq(*d),
                 stat_days::cases.eq(*n),
             )
@@ -332,18 +325,6 @@ pub async fn forget_all(conn: &mut AsyncPgConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// How many cases wait for the job and how many months for their sums (for `/metrics` and
-/// the command's report).
-pub async fn lag(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
-    let cases: i64 = heads::table
-        .filter(heads::seq.gt(heads::rolled_seq))
-        .count()
-        .get_result(conn)
-        .await?;
-    let months: i64 = stat_stale::table.count().get_result(conn).await?;
-    Ok((cases, months))
-}
-
 /// Every sum, in key order, as text: for comparing the kept sums with a rebuild.
 pub async fn snapshot(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> {
     #[derive(QueryableByName)]
@@ -366,15 +347,23 @@ pub async fn snapshot(conn: &mut AsyncPgConnection) -> QueryResult<Vec<String>> 
     Ok(lines.into_iter().map(|l| l.line).collect())
 }
 
-/// A rollup row as the dashboard reads it.
-#[derive(Debug, Clone)]
-pub struct Rollup {
+/// The key of a rollup: a county's month, township, village, committee and mediator (nil while
+/// no mediator holds the case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Group {
     pub month: NaiveDate,
     pub township_id: Uuid,
     pub village_id: Uuid,
     pub committee_id: Uuid,
     pub mediator_id: Uuid,
+}
+
+/// One rollup as the reports read it: its figures and its cases' days to resolution.
+#[derive(Debug, Clone)]
+pub struct Sum {
+    pub group: Group,
     pub figures: Figures,
+    pub days: BTreeMap<i32, i64>,
 }
 
 /// Which rows of a county a reader may sum.
@@ -385,97 +374,90 @@ pub enum Within {
     Village(Uuid),
 }
 
-/// The county's rollup rows of months `from..=to` within `within`.
-pub async fn rollups(
+/// Narrows a boxed query of `stat_rollups` or `stat_days` to `within`.
+macro_rules! narrowed {
+    ($query:expr, $table:ident, $within:expr) => {
+        match $within {
+            Within::County => $query,
+            Within::Township(t) => $query.filter($table::township_id.eq(t)),
+            Within::Village(v) => $query.filter($table::village_id.eq(v)),
+        }
+    };
+}
+
+/// The county's rollups of months `from..=to` within `within`, with their days.
+pub async fn sums(
     conn: &mut AsyncPgConnection,
     county_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
     within: Within,
-) -> QueryResult<Vec<Rollup>> {
-    let mut q = stat_rollups::table
+) -> QueryResult<Vec<Sum>> {
+    let rows = stat_rollups::table
         .filter(stat_rollups::county_id.eq(county_id))
         .filter(stat_rollups::month.between(from, to))
         .into_boxed();
-    match within {
-        Within::County => {}
-        Within::Township(t) => q = q.filter(stat_rollups::township_id.eq(t)),
-        Within::Village(v) => q = q.filter(stat_rollups::village_id.eq(v)),
-    }
-    let rows: Vec<(NaiveDate, Uuid, Uuid, Uuid, Uuid, Vec<i64>)> = q
-        .select((
-            stat_rollups::month,
-            stat_rollups::township_id,
-            stat_rollups::village_id,
-            stat_rollups::committee_id,
-            stat_rollups::mediator_id,
-            stat_rollups::figures,
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(month, township_id, village_id, committee_id, mediator_id, f)| Rollup {
-                month,
-                township_id,
-                village_id,
-                committee_id,
-                mediator_id,
-                figures: Figures::from_stored(&f),
-            },
-        )
-        .collect())
-}
-
-/// Days to resolution of the same rows: (month, township, village, committee, mediator, days, cases).
-pub async fn days(
-    conn: &mut AsyncPgConnection,
-    county_id: Uuid,
-    from: NaiveDate,
-    to: NaiveDate,
-    within: Within,
-) -> QueryResult<Vec<(Rollup, i32, i32)>> {
-    let mut q = stat_days::table
+    let rows: Vec<(NaiveDate, Uuid, Uuid, Uuid, Uuid, Vec<i64>)> =
+        narrowed!(rows, stat_rollups, within)
+            .select((
+                stat_rollups::month,
+                stat_rollups::township_id,
+                stat_rollups::village_id,
+                stat_rollups::committee_id,
+                stat_rollups::mediator_id,
+                stat_rollups::figures,
+            ))
+            .load(conn)
+            .await?;
+    let days = stat_days::table
         .filter(stat_days::county_id.eq(county_id))
         .filter(stat_days::month.between(from, to))
         .into_boxed();
-    match within {
-        Within::County => {}
-        Within::Township(t) => q = q.filter(stat_days::township_id.eq(t)),
-        Within::Village(v) => q = q.filter(stat_days::village_id.eq(v)),
-    }
-    let rows: Vec<(NaiveDate, Uuid, Uuid, Uuid, Uuid, i32, i32)> = q
-        .select((
-            stat_days::month,
-            stat_days::township_id,
-            stat_days::village_id,
-            stat_days::committee_id,
-            stat_days::mediator_id,
-            stat_days::days,
-            stat_days::cases,
-        ))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(month, township_id, village_id, committee_id, mediator_id, d, n)| {
-                (
-                    Rollup {
-                        month,
-                        township_id,
-                        village_id,
-                        committee_id,
-                        mediator_id,
-                        figures: Figures::default(),
-                    },
-                    d,
-                    n,
-                )
+    let days: Vec<(NaiveDate, Uuid, Uuid, Uuid, Uuid, i32, i32)> =
+        narrowed!(days, stat_days, within)
+            .select((
+                stat_days::month,
+                stat_days::township_id,
+                stat_days::village_id,
+                stat_days::committee_id,
+                stat_days::mediator_id,
+                stat_days::days,
+                stat_days::cases,
+            ))
+            .load(conn)
+            .await?;
+    let mut sums: BTreeMap<Group, Sum> = BTreeMap::new();
+    for (month, township_id, village_id, committee_id, mediator_id, f) in rows {
+        let group = Group {
+            month,
+            township_id,
+            village_id,
+            committee_id,
+            mediator_id,
+        };
+        sums.insert(
+            group,
+            Sum {
+                group,
+                figures: Figures::from_stored(&f),
+                days: BTreeMap::new(),
             },
-        )
-        .collect())
+        );
+    }
+    for (month, township_id, village_id, committee_id, mediator_id, d, n) in days {
+        let group = Group {
+            month,
+            township_id,
+            village_id,
+            committee_id,
+            mediator_id,
+        };
+        // Written in one transaction with their rollup, so the rollup is there.
+        if let Some(sum) = sums.get_mut(&group) {
+            sum.days.insert(d, i64::from(n));
+        }
+    }
+    Ok(sums.into_values().collect())
 }
 
 /// A division of the county as the reports name it.
@@ -503,29 +485,6 @@ pub struct Names {
 impl Names {
     pub fn parent_of(&self, id: Uuid) -> Option<Uuid> {
         self.places.get(&id).and_then(|p| p.parent_id)
-    }
-
-    /// The code and name of a unit's row.
-    pub fn label(&self, unit: crate::stats::Unit, id: Uuid) -> (String, String) {
-        use crate::stats::Unit;
-        match unit {
-            Unit::County => (self.county_code.clone(), self.county_name.clone()),
-            Unit::Township | Unit::Village => self
-                .places
-                .get(&id)
-                .map(|p| (p.code.clone(), p.name.clone()))
-                .unwrap_or_else(|| (id.to_string(), String::new())),
-            Unit::Committee => self
-                .committees
-                .get(&id)
-                .map(|(name, code)| (code.clone(), name.clone()))
-                .unwrap_or_else(|| (id.to_string(), String::new())),
-            Unit::Mediator if id.is_nil() => (String::new(), String::new()),
-            Unit::Mediator => (
-                id.to_string(),
-                self.mediators.get(&id).cloned().unwrap_or_default(),
-            ),
-        }
     }
 }
 

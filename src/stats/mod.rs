@@ -21,15 +21,26 @@ pub enum Unit {
 }
 
 impl Unit {
-    pub fn parse(s: &str) -> Option<Unit> {
-        match s {
-            "county" => Some(Unit::County),
-            "township" => Some(Unit::Township),
-            "village" => Some(Unit::Village),
-            "committee" => Some(Unit::Committee),
-            "mediator" => Some(Unit::Mediator),
-            _ => None,
+    pub const ALL: [Unit; 5] = [
+        Unit::County,
+        Unit::Township,
+        Unit::Village,
+        Unit::Committee,
+        Unit::Mediator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::County => "county",
+            Unit::Township => "township",
+            Unit::Village => "village",
+            Unit::Committee => "committee",
+            Unit::Mediator => "mediator",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.as_str() == s)
     }
 }
 

@@ -351,6 +351,25 @@ async fn the_judge_reads_the_dashboard_on_a_phone_and_a_desktop() {
             "the page is {wide} px wide at {width} px"
         );
         b.keep(&format!("dashboard-judge-{width}")).await;
+        b.client
+            .execute(
+                "document.querySelector('svg.chart').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        b.keep(&format!("dashboard-judge-{width}-charts")).await;
+        if width == 360 {
+            // Large text (适老化): bigger figures, and still no sideways scrolling.
+            b.submit("a[href^='/text/big']").await;
+            let wide = b
+                .client
+                .execute("return document.documentElement.scrollWidth", vec![])
+                .await
+                .unwrap();
+            assert!(wide.as_u64().unwrap() <= 360, "large text: {wide} px wide");
+            b.keep("dashboard-judge-360-large-text").await;
+        }
         b.go("/stats/330681000000").await;
         b.keep(&format!("public-stats-{width}")).await;
         b.close().await;

@@ -95,8 +95,11 @@ pub async fn public(
 
 fn file_name(r: &Report, ext: &str) -> String {
     format!(
-        "fengqiao-{}-{}-{}-{:?}.{ext}",
-        r.county.code, r.period.from, r.period.to, r.unit
+        "fengqiao-{}-{}-{}-{}.{ext}",
+        r.county.code,
+        r.period.from,
+        r.period.to,
+        r.unit.as_str()
     )
     .to_lowercase()
 }

@@ -236,10 +236,7 @@ pub async fn dashboard(
         "from={}&to={}&unit={}{}",
         r.period.from,
         r.period.to,
-        serde_json::to_value(r.unit)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        r.unit.as_str(),
         r.within
             .as_ref()
             .map(|w| format!("&within={}", w.code))

@@ -1,15 +1,14 @@
 //! A party rates the service once the case has ended (1–5 and a comment), once.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel::result::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{actor_for, refused, scope_of};
 use crate::auth::Principal;
 use crate::db;
-use crate::db::schema::case_ratings as r;
 use crate::error::AppError;
 use crate::workflow::may_rate;
 
@@ -60,7 +59,20 @@ pub async fn rate(
         data: serde_json::json!({}),
     };
     conn.transaction::<Rated, AppError, _>(async |conn| {
-        let inserted = insert(conn, &state, party_id, score, &comment, now).await?;
+        let inserted = db::ratings::insert(
+            conn,
+            &db::ratings::Rating {
+                county_id: state.county_id,
+                case_id: state.id,
+                party_id,
+                score,
+                comment: comment.as_deref(),
+                level: state.level.as_str(),
+                mediator_id: state.mediator_id,
+                at: now,
+            },
+        )
+        .await?;
         if inserted == 0 {
             return Err(AppError::conflict(
                 "You have already rated this case. Thank you.",
@@ -84,30 +96,6 @@ pub async fn rate(
     .await
 }
 
-async fn insert(
-    conn: &mut AsyncPgConnection,
-    state: &crate::workflow::CaseState,
-    party_id: Uuid,
-    score: i16,
-    comment: &Option<String>,
-    now: DateTime<Utc>,
-) -> QueryResult<usize> {
-    diesel::insert_into(r::table)
-        .values((
-            r::county_id.eq(state.county_id),
-            r::case_id.eq(state.id),
-            r::party_id.eq(party_id),
-            r::score.eq(score),
-            r::comment.eq(comment),
-            r::level.eq(state.level.as_str()),
-            r::mediator_id.eq(state.mediator_id),
-            r::created_at.eq(now),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await
-}
-
 /// The caller's own rating of a case, if given.
 pub async fn mine(
     conn: &mut AsyncPgConnection,
@@ -115,10 +103,5 @@ pub async fn mine(
     case_id: Uuid,
     party_id: Uuid,
 ) -> QueryResult<Option<i16>> {
-    r::table
-        .find((county_id, case_id, party_id))
-        .select(r::score)
-        .first(conn)
-        .await
-        .optional()
+    db::ratings::of_party(conn, county_id, case_id, party_id).await
 }

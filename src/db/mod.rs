@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod messages;
 pub mod personal_data;
 pub mod policy;
+pub mod ratings;
 pub mod retention;
 pub mod schema;
 pub mod second_factor;

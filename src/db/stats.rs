@@ -24,25 +24,37 @@ pub struct Due {
     pub seq: i32,
 }
 
-/// Up to `limit` cases whose history moved on since their facts were computed. A scan of the
-/// heads (one short row per case) rather than an index: an index on `seq` would be updated by
-/// every history insert, where the heads' update is now a cheap in-place (HOT) one.
-pub async fn due(conn: &mut AsyncPgConnection, limit: i64) -> QueryResult<Vec<Due>> {
-    heads::table
+/// Up to `limit` cases whose history moved on since their facts were computed, after `after`
+/// in key order. The heads are read along their primary key from where the last batch ended,
+/// so a run reads each head once however many are due; there is no index on `seq`, which every
+/// history insert would have to update (the heads' update stays a cheap in-place one).
+pub async fn due(
+    conn: &mut AsyncPgConnection,
+    after: Option<(Uuid, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Due>> {
+    let mut query = heads::table
         .filter(heads::seq.gt(heads::rolled_seq))
+        .order((heads::county_id, heads::case_id))
         .select((heads::county_id, heads::case_id, heads::seq))
         .limit(limit)
-        .load::<(Uuid, Uuid, i32)>(conn)
-        .await
-        .map(|rows| {
-            rows.into_iter()
-                .map(|(county_id, case_id, seq)| Due {
-                    county_id,
-                    case_id,
-                    seq,
-                })
-                .collect()
+        .into_boxed();
+    if let Some((county, case)) = after {
+        query = query.filter(
+            heads::county_id
+                .gt(county)
+                .or(heads::county_id.eq(county).and(heads::case_id.gt(case))),
+        );
+    }
+    let rows: Vec<(Uuid, Uuid, i32)> = query.load(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(county_id, case_id, seq)| Due {
+            county_id,
+            case_id,
+            seq,
         })
+        .collect())
 }
 
 /// What the facts of one case are computed from, besides its history.

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -20,8 +20,7 @@ const LOCK_KEY: i64 = 0x6671_726f_6c6c;
 
 /// The month of a filing, in China time: the reports of a county follow its calendar.
 pub fn month_of(t: DateTime<Utc>) -> NaiveDate {
-    let china = FixedOffset::east_opt(8 * 3600)
-        .map_or(t.naive_utc(), |o| t.with_timezone(&o).naive_local());
+    let china = t.with_timezone(&crate::domain::china_time());
     NaiveDate::from_ymd_opt(china.year(), china.month(), 1).unwrap_or_default()
 }
 
@@ -34,11 +33,14 @@ pub struct Report {
 /// Brings every fact and sum up to date; what it did.
 pub async fn run_once(conn: &mut AsyncPgConnection) -> anyhow::Result<Report> {
     let mut report = Report::default();
+    // One pass in key order; what moves on meanwhile is for the next run.
+    let mut after = None;
     loop {
-        let due = db::stats::due(conn, BATCH).await?;
-        if due.is_empty() {
+        let due = db::stats::due(conn, after, BATCH).await?;
+        let Some(last) = due.last() else {
             break;
-        }
+        };
+        after = Some((last.county_id, last.case_id));
         report.cases += due.len();
         roll(conn, &due).await?;
     }

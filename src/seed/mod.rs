@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 mod cases;
 pub mod load;
+mod past_year;
 mod stories;
 
 use crate::auth::password;
@@ -131,12 +132,15 @@ pub async fn demo(
             .execute(conn)
             .await?;
     }
-    let new_cases = match with_cases {
-        Some(store) => cases::demo_cases(conn, sealer, store).await?,
-        None => 0,
+    let (new_cases, past) = match with_cases {
+        Some(store) => (
+            cases::demo_cases(conn, sealer, store).await?,
+            past_year::past_year(conn, sealer, &county, &hash).await?,
+        ),
+        None => (0, 0),
     };
     Ok(format!(
         "demo county 诸暨市 ({DEMO_COUNTY}): {created} new divisions, {new_users} new accounts, \
-         {new_cases} new cases; every demo login uses the password {DEMO_PASSWORD}"
+         {new_cases} new cases and {past} ended cases of the past year; every demo login uses the password {DEMO_PASSWORD}"
     ))
 }

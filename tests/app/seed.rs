@@ -29,6 +29,31 @@ async fn the_demo_county_has_cases_in_every_status_and_seeding_twice_adds_nothin
     // and the demo still shows every status when the server starts.
     let sweep = app.sweep_at(chrono::Utc::now());
     assert!(sweep.contains(" 0 case(s) changed"), "{sweep}");
+    // A past year of ended cases across the villages, already in the indicators.
+    assert!(first.contains("ended cases of the past year"), "{first}");
+    let judge = app.login("judge@demo.test").await;
+    let stats: Value = app
+        .get("/api/v1/stats?unit=village", Some(&judge))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let total = &stats["total"];
+    assert!(total["filed"].as_i64().unwrap() > 200, "{total}");
+    assert!(stats["rows"].as_array().unwrap().len() >= 10, "{stats}");
+    let village = total["resolved_in_village_rate"].as_f64().unwrap();
+    assert!((0.4..0.8).contains(&village), "{total}");
+    assert!(total["pushed_up"].as_i64().unwrap() > 0, "{total}");
+    assert!(total["satisfaction"]["mean"].as_f64().is_some(), "{total}");
+    let months = stats["months"].as_array().unwrap();
+    assert!(
+        months
+            .iter()
+            .filter(|m| m["filed"].as_i64() > Some(0))
+            .count()
+            >= 11,
+        "{months:?}"
+    );
     let again = seed();
     assert!(
         again.contains("0 new divisions, 0 new accounts, 0 new cases"),

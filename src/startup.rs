@@ -61,7 +61,6 @@ impl Application {
             store,
             metrics: Arc::new(Metrics::default()),
             stats: Default::default(),
-            stats_public: Default::default(),
             limits: routes::request_limits::RequestLimits::new(
                 config.rate_per_address,
                 config.rate_per_account,

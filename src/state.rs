@@ -22,7 +22,6 @@ pub struct AppState {
     /// Requests per minute per client address and per account, this node's share.
     pub limits: crate::routes::request_limits::RequestLimits,
     pub metrics: Arc<Metrics>,
-    /// The indicators' reports and public figures, kept for a short while.
-    pub stats: crate::casework::stats::Cache<crate::casework::stats::Report>,
-    pub stats_public: crate::casework::stats::Cache<crate::casework::public_stats::PublicFigures>,
+    /// What the indicators' readers keep for a short while.
+    pub stats: crate::casework::stats_memory::Memory,
 }

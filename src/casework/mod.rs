@@ -14,6 +14,7 @@ pub mod policy;
 pub mod public_stats;
 pub mod rating;
 pub mod stats;
+pub mod stats_memory;
 pub mod view;
 
 use uuid::Uuid;

@@ -9,7 +9,8 @@ use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::stats::{Acc, Cache, PeriodOut, Place, period};
+use super::stats::{Acc, PeriodOut, Place, period};
+use super::stats_memory::Memory;
 use crate::db;
 use crate::db::stats::Within;
 use crate::error::AppError;
@@ -144,7 +145,7 @@ fn row(code: String, name: String, i: &Indicators, c: &[i64], hidden: &[bool]) -
 /// The public figures of a county (its 12-digit code, or the 6-digit prefix of case numbers).
 pub async fn figures(
     conn: &mut AsyncPgConnection,
-    cache: &Cache<PublicFigures>,
+    memory: &Memory,
     q: &PublicQuery,
 ) -> Result<Arc<PublicFigures>, AppError> {
     let code = q
@@ -160,14 +161,16 @@ pub async fn figures(
     }
     let period = period(q.from.as_deref(), q.to.as_deref())?;
     let key = format!("{code}|{period:?}");
-    if let Some(hit) = cache.get(&key) {
+    if let Some(hit) = memory.public.get(&key) {
         return Ok(hit);
     }
     let county_id = db::stats::county_by_code(conn, code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let names = db::stats::names(conn, county_id).await?;
-    let sums = db::stats::sums(conn, county_id, period.from, period.to, Within::County).await?;
+    let names = memory.names(conn, county_id).await?;
+    let sums = memory
+        .sums(conn, county_id, Within::County, period.from, period.to)
+        .await?;
     let mut total = Acc::default();
     // Every township is listed, with cases in the period or not.
     let mut by_township: BTreeMap<uuid::Uuid, Acc> = names
@@ -176,7 +179,7 @@ pub async fn figures(
         .filter(|p| p.level == "township")
         .map(|p| (p.id, Acc::default()))
         .collect();
-    for sum in &sums {
+    for sum in sums.iter().flat_map(|month| month.iter()) {
         total.add(sum);
         by_township
             .entry(sum.group.township_id)
@@ -230,7 +233,7 @@ pub async fn figures(
     let body = serde_json::to_vec(&figures).map_err(AppError::internal)?;
     figures.etag = hex::encode(&Sha256::digest(&body)[..12]);
     let figures = Arc::new(figures);
-    cache.put(key, figures.clone());
+    memory.public.put(key, figures.clone());
     Ok(figures)
 }
 

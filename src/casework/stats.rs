@@ -3,15 +3,15 @@
 //! rollups, never the cases; a report is kept in memory for a short while (the job refreshes
 //! the rollups every 30 s anyway).
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::stats_memory::Memory;
 use crate::auth::Principal;
 use crate::db;
 use crate::db::stats::Within;
@@ -192,42 +192,10 @@ async fn reach(conn: &mut AsyncPgConnection, p: &Principal) -> Result<Reach, App
     }
 }
 
-/// Reports kept for a short while, per reader's reach and query.
-pub struct Cache<T> {
-    entries: Mutex<HashMap<String, (Instant, Arc<T>)>>,
-}
-
-impl<T> Default for Cache<T> {
-    fn default() -> Self {
-        Cache {
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-const FRESH_FOR: Duration = Duration::from_secs(30);
-
-impl<T> Cache<T> {
-    pub fn get(&self, key: &str) -> Option<Arc<T>> {
-        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .filter(|(at, _)| at.elapsed() < FRESH_FOR)
-            .map(|(_, r)| r.clone())
-    }
-
-    pub fn put(&self, key: String, report: Arc<T>) {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 2000 {
-            map.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
-        }
-        map.insert(key, (Instant::now(), report));
-    }
-}
-
 /// The indicators this caller may see, for the query.
 pub async fn report(
     conn: &mut AsyncPgConnection,
-    cache: &Cache<Report>,
+    memory: &Memory,
     p: &Principal,
     q: &StatsQuery,
 ) -> Result<Arc<Report>, AppError> {
@@ -241,7 +209,7 @@ pub async fn report(
     };
     let period = period(q.from.as_deref(), q.to.as_deref())?;
     let mut reach = reach(conn, p).await?;
-    let names = db::stats::names(conn, reach.county_id).await?;
+    let names = memory.names(conn, reach.county_id).await?;
     if let Some(code) = q.county.as_deref().filter(|c| !c.is_empty())
         && !county_code_matches(&names.county_code, code)
     {
@@ -269,11 +237,20 @@ pub async fn report(
         "{}|{:?}|{:?}|{:?}",
         reach.county_id, reach.within, unit, period
     );
-    if let Some(hit) = cache.get(&key) {
+    if let Some(hit) = memory.reports.get(&key) {
         return Ok(hit);
     }
-    let built = Arc::new(build(conn, &names, &reach, unit, period, within_place).await?);
-    cache.put(key, built.clone());
+    let sums = memory
+        .sums(
+            conn,
+            reach.county_id,
+            reach.within,
+            period.previous().from,
+            period.to,
+        )
+        .await?;
+    let built = Arc::new(build(&sums, &names, &reach, unit, period, within_place));
+    memory.reports.put(key, built.clone());
     Ok(built)
 }
 
@@ -338,16 +315,15 @@ fn label(names: &db::stats::Names, unit: Unit, id: Uuid) -> (String, String) {
     }
 }
 
-async fn build(
-    conn: &mut AsyncPgConnection,
+fn build(
+    sums: &[Arc<Vec<db::stats::Sum>>],
     names: &db::stats::Names,
     reach: &Reach,
     unit: Unit,
     period: Period,
     within: Option<Place>,
-) -> Result<Report, AppError> {
+) -> Report {
     let before = period.previous();
-    let sums = db::stats::sums(conn, reach.county_id, before.from, period.to, reach.within).await?;
     let key_of = |g: &db::stats::Group| -> Uuid {
         match unit {
             Unit::County => reach.county_id,
@@ -361,7 +337,7 @@ async fn build(
     let mut previous = Acc::default();
     let mut by_unit: BTreeMap<Uuid, Acc> = BTreeMap::new();
     let mut by_month: BTreeMap<NaiveDate, Acc> = BTreeMap::new();
-    for sum in &sums {
+    for sum in sums.iter().flat_map(|month| month.iter()) {
         let g = &sum.group;
         if g.month >= period.from && g.month <= period.to {
             total.add(sum);
@@ -389,7 +365,7 @@ async fn build(
         })
         .collect();
     out_rows.sort_by(|a, b| a.code.cmp(&b.code).then(a.name.cmp(&b.name)));
-    Ok(Report {
+    Report {
         county: Place {
             code: names.county_code.clone(),
             name: names.county_name.clone(),
@@ -410,5 +386,5 @@ async fn build(
             .collect(),
         definitions: DEFINITIONS.iter().map(|(k, en, _)| (*k, *en)).collect(),
         definitions_zh: DEFINITIONS.iter().map(|(k, _, zh)| (*k, *zh)).collect(),
-    })
+    }
 }

@@ -10,7 +10,7 @@ use diesel::sql_types::{Array, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{case_facts, case_history_heads as heads, stat_days, stat_rollups, stat_stale};
+use super::schema::{case_facts, stat_days, stat_rollups, stat_stale};
 use crate::stats::Figures;
 
 /// A case whose history is ahead of its facts: its key and the seq its head has reached.
@@ -33,28 +33,19 @@ pub async fn due(
     after: Option<(Uuid, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<Due>> {
-    let mut query = heads::table
-        .filter(heads::seq.gt(heads::rolled_seq))
-        .order((heads::county_id, heads::case_id))
-        .select((heads::county_id, heads::case_id, heads::seq))
-        .limit(limit)
-        .into_boxed();
-    if let Some((county, case)) = after {
-        query = query.filter(
-            heads::county_id
-                .gt(county)
-                .or(heads::county_id.eq(county).and(heads::case_id.gt(case))),
-        );
-    }
-    let rows: Vec<(Uuid, Uuid, i32)> = query.load(conn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(county_id, case_id, seq)| Due {
-            county_id,
-            case_id,
-            seq,
-        })
-        .collect())
+    // A row comparison, so that PostgreSQL starts the primary key's range right after `after`
+    // (the nil uuids sort first).
+    let (county, case) = after.unwrap_or((Uuid::nil(), Uuid::nil()));
+    diesel::sql_query(
+        "SELECT county_id, case_id, seq FROM case_history_heads
+          WHERE (county_id, case_id) > ($1, $2) AND seq > rolled_seq
+          ORDER BY county_id, case_id LIMIT $3",
+    )
+    .bind::<SqlUuid, _>(county)
+    .bind::<SqlUuid, _>(case)
+    .bind::<diesel::sql_types::BigInt, _>(limit)
+    .load(conn)
+    .await
 }
 
 /// What the facts of one case are computed from, besides its history.
@@ -379,7 +370,7 @@ pub struct Sum {
 }
 
 /// Which rows of a county a reader may sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Within {
     County,
     Township(Uuid),

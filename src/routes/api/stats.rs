@@ -71,7 +71,7 @@ pub async fn public(
     query: web::Query<PublicQuery>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let figures = public_stats::figures(&mut conn, &state.stats_public, &query).await?;
+    let figures = public_stats::figures(&mut conn, &state.stats, &query).await?;
     let etag = format!("\"{}\"", figures.etag);
     let fresh = req
         .headers()

@@ -276,7 +276,7 @@ pub async fn public(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let mut q = query.into_inner();
     q.county = Some(code.into_inner());
-    let f = public_stats::figures(&mut conn, &state.stats_public, &q)
+    let f = public_stats::figures(&mut conn, &state.stats, &q)
         .await
         .or_page(&ctx)?;
     let chart = bars(

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use rand::Rng;
+use rand::RngExt;
 use serde::Serialize;
 use totp_rs::{Builder, Secret, Totp};
 use uuid::Uuid;
@@ -103,7 +103,7 @@ pub async fn begin(
             "The second factor is on already; turn it off first to enrol a new app.",
         ));
     }
-    let bytes: [u8; 20] = rand::thread_rng().r#gen();
+    let bytes: [u8; 20] = rand::random();
     let secret = Secret::new(Box::new(bytes)).to_base32();
     db::second_factor::set_pending(conn, user.id, &state.sealer.seal(&secret)).await?;
     let account = user.email.clone().unwrap_or_else(|| user.name.clone());
@@ -256,9 +256,9 @@ pub async fn turn_off(
 /// Eight characters in two groups (`K7PM-2QXA`), without 0/O/1/I.
 fn recovery_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let mut rng = rand::thread_rng();
+    let mut rng = rand::rng();
     let mut s: String = (0..8)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
         .collect();
     s.insert(4, '-');
     s

@@ -10,7 +10,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use rand::Rng;
 use uuid::Uuid;
 
 use crate::auth::Claims;
@@ -75,7 +74,7 @@ fn limits(destination_key: &str, address: &str) -> [Limit; 3] {
 
 /// Six digits, leading zeros kept.
 fn new_code() -> String {
-    format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
+    format!("{:06}", rand::random_range(0..1_000_000))
 }
 
 /// A keyed hash, not Argon2: six digits have too little entropy for a slow hash to protect

@@ -69,6 +69,7 @@ pub struct InvalidToken(String);
 
 impl Keys {
     pub fn new(secret: &[u8]) -> Keys {
+        super::jwt_crypto::install();
         Keys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),

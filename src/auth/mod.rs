@@ -2,6 +2,7 @@
 
 pub mod invitation;
 pub mod jwt;
+mod jwt_crypto;
 pub mod login;
 pub mod password;
 pub mod principal;

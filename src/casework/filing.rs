@@ -3,9 +3,8 @@
 //! the same request arrives twice (Idempotency-Key).
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use rand::Rng;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -13,7 +12,6 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::crypto::Sealer;
 use crate::db;
-use crate::db::schema::idempotency_keys as ik;
 use crate::domain::{Category, DivisionCode, Email, Phone, Role};
 use crate::error::AppError;
 use crate::workflow::{self, Actor, Filing, Side};
@@ -199,9 +197,9 @@ fn check_people(people: &[RespondentInput], what: &str) -> Result<Vec<Person>, A
 /// Eight characters a person can read out on the phone (no 0/O, 1/I/L).
 fn access_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut rng = rand::thread_rng();
+    let mut rng = rand::rng();
     (0..8)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
         .collect()
 }
 
@@ -247,36 +245,23 @@ pub async fn file(
     let fingerprint = request_hash(&input);
     let principal = principal.clone();
     conn.transaction::<Filed, AppError, _>(async |conn| {
-        if let Some(key) = &idempotency_key {
-            let claimed = diesel::insert_into(ik::table)
-                .values((
-                    ik::user_id.eq(principal.id),
-                    ik::key.eq(key),
-                    ik::request_hash.eq(&fingerprint),
-                ))
-                .on_conflict_do_nothing()
-                .execute(conn)
-                .await?;
-            if claimed == 0 {
-                let (hash, case_id): (String, Option<Uuid>) = ik::table
-                    .find((principal.id, key))
-                    .select((ik::request_hash, ik::case_id))
-                    .first(conn)
-                    .await?;
-                if hash != fingerprint {
-                    return Err(AppError::Unprocessable(
-                        "This Idempotency-Key was already used for a different filing.".into(),
-                    ));
-                }
-                let case_id = case_id.ok_or_else(|| {
-                    AppError::conflict("The first filing with this key is still in progress.")
-                })?;
-                return Ok(Filed {
-                    case_id,
-                    access_code: None,
-                    replayed: true,
-                });
+        if let Some(key) = &idempotency_key
+            && let Some(earlier) =
+                db::idempotency::claim(conn, principal.id, key, &fingerprint).await?
+        {
+            if earlier.request_hash != fingerprint {
+                return Err(AppError::Unprocessable(
+                    "This Idempotency-Key was already used for a different filing.".into(),
+                ));
             }
+            let case_id = earlier.case_id.ok_or_else(|| {
+                AppError::conflict("The first filing with this key is still in progress.")
+            })?;
+            return Ok(Filed {
+                case_id,
+                access_code: None,
+                replayed: true,
+            });
         }
         let filed = create(
             conn,
@@ -288,10 +273,7 @@ pub async fn file(
         )
         .await?;
         if let Some(key) = &idempotency_key {
-            diesel::update(ik::table.find((principal.id, key)))
-                .set(ik::case_id.eq(filed.case_id))
-                .execute(conn)
-                .await?;
+            db::idempotency::settle(conn, principal.id, key, filed.case_id).await?;
         }
         Ok(filed)
     })

@@ -26,6 +26,6 @@ pub async fn run(config: &Config, args: SeedLoad) -> anyhow::Result<()> {
         },
     )
     .await?;
-    println!("{report}");
+    say!("{report}");
     Ok(())
 }

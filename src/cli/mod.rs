@@ -1,6 +1,15 @@
 //! Subcommands: serve, migrate, seed-demo, seed-load, create-user, import-divisions, sweep,
 //! send-mail, verify-audit.
 
+/// A line on standard output. A reader that stops early (`fengqiao sweep | head -1`) closes
+/// the pipe: what was done stays done, and the rest of the report is dropped without a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod audit;
 mod load;
 mod users;
@@ -120,7 +129,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let applied = db::migrate(&config.database_url).await?;
-            println!(
+            say!(
                 "applied {} migration(s): {}",
                 applied.len(),
                 applied.join(", ")
@@ -137,16 +146,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .context("preparing the evidence store under DATA_DIR")?;
             let report = seed::demo(&mut conn, &sealer, Some(&store)).await?;
-            println!("{report}");
+            say!("{report}");
             let rolled = jobs::rollup::run_once(&mut conn).await?;
-            println!("indicators: {} case(s) rolled up", rolled.cases);
+            say!("indicators: {} case(s) rolled up", rolled.cases);
         }
         Command::SeedLoad(args) => load::run(&config, args).await?,
         Command::CreateUser(args) => {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
             let id = users::create(&mut conn, args).await?;
-            println!("created user {id}");
+            say!("created user {id}");
         }
         Command::Sweep { now, workers } => {
             let now = match now {
@@ -159,16 +168,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let report = jobs::sweeper::sweep(&pool, now, workers).await?;
             let secs = started.elapsed().as_secs_f64();
-            println!("sweep at {now}: {report} ({secs:.2} s)");
+            say!("sweep at {now}: {report} ({secs:.2} s)");
             let started = std::time::Instant::now();
             let mut conn = pool.get().await.context("connecting to the database")?;
             let told = notify::deferred::expand_all(&mut conn, now).await?;
             let secs = started.elapsed().as_secs_f64();
-            println!("{told} ({secs:.2} s)");
+            say!("{told} ({secs:.2} s)");
             let started = std::time::Instant::now();
             let reminded = jobs::reminders::run(&mut conn, now).await?;
             let secs = started.elapsed().as_secs_f64();
-            println!("{reminded} reminder(s) written ({secs:.2} s)");
+            say!("{reminded} reminder(s) written ({secs:.2} s)");
         }
         Command::Rollup { rebuild, check } => rollup(&config, rebuild, check).await?,
         Command::SendMail => {
@@ -176,7 +185,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
             let report = notify::drain(&mut conn, &notifier, chrono::Utc::now()).await?;
-            println!("send-mail ({:?}): {report}", notifier.mailer);
+            say!("send-mail ({:?}): {report}", notifier.mailer);
         }
         Command::VerifyAudit => {
             let pool = db::pool(&config.database_url, 1)?;
@@ -184,11 +193,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let broken = audit::verify_all(&mut conn).await?;
             if !broken.is_empty() {
                 for line in &broken {
-                    println!("{line}");
+                    say!("{line}");
                 }
                 anyhow::bail!("{} case histories do not verify", broken.len());
             }
-            println!("every case history verifies");
+            say!("every case history verifies");
         }
         Command::Purge { dry_run, now } => {
             let now = match now {
@@ -201,7 +210,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get().await.context("connecting to the database")?;
             let store = crate::evidence::Store::new(&config.data_dir);
             let report = jobs::retention::run(&mut conn, &store, now, dry_run).await?;
-            println!("{report}");
+            say!("{report}");
         }
         Command::Anchor { at } => {
             let now = chrono::Utc::now();
@@ -214,7 +223,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
             let written = jobs::anchors::anchor_at(&mut conn, cutoff, now).await?;
-            println!("{written} county histories anchored at {cutoff}");
+            say!("{written} county histories anchored at {cutoff}");
         }
         Command::ImportDivisions { file } => {
             let text = std::fs::read_to_string(&file)
@@ -223,7 +232,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;
             let created = db::divisions::import(&mut conn, &rows).await?;
-            println!(
+            say!(
                 "{} rows read, {created} new divisions (each with its committee)",
                 rows.len()
             );
@@ -238,7 +247,7 @@ async fn rollup(config: &config::Config, rebuild: bool, check: bool) -> anyhow::
     let started = std::time::Instant::now();
     if !rebuild {
         let r = jobs::rollup::run_once(&mut conn).await?;
-        println!(
+        say!(
             "indicators: {} case(s) and {} month(s) brought up to date ({:.1} s)",
             r.cases,
             r.months,
@@ -249,7 +258,7 @@ async fn rollup(config: &config::Config, rebuild: bool, check: bool) -> anyhow::
     jobs::rollup::run_once(&mut conn).await?;
     let before = db::stats::snapshot(&mut conn).await?;
     let r = jobs::rollup::rebuild(&mut conn).await?;
-    println!(
+    say!(
         "indicators rebuilt from the history: {} case(s), {} month(s) ({:.1} s)",
         r.cases,
         r.months,
@@ -264,7 +273,7 @@ async fn rollup(config: &config::Config, rebuild: bool, check: bool) -> anyhow::
                 after.len()
             );
         }
-        println!("the rebuilt sums match those kept ({} rows)", after.len());
+        say!("the rebuilt sums match those kept ({} rows)", after.len());
     }
     Ok(())
 }

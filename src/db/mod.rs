@@ -9,6 +9,7 @@ pub mod deletions;
 pub mod divisions;
 pub mod events;
 pub mod evidence;
+pub mod idempotency;
 pub mod messages;
 pub mod personal_data;
 pub mod policy;

@@ -1,4 +1,4 @@
-// The tables as diesel sees them; kept identical to `diesel print-schema` over the migrations.
+// The tables as diesel sees them, kept by hand; `tests/app/schema.rs` holds them against the migrated database.
 
 diesel::table! {
     committees (id) {

@@ -1,5 +1,5 @@
 //! Bookkeeping that only matters for a while: expired revocations, old login failures, spent
-//! and expired sign-in codes, rate-limit events, ended sessions and expired short links. Each
+//! and expired sign-in codes, rate-limit events, ended sessions, expired short links and idempotency keys older than a day. Each
 //! delete is by time alone, so running it on several nodes at once is harmless. The daily
 //! history anchors (`anchors.rs`) and retention (`retention.rs`) run from the same hourly tick.
 
@@ -13,6 +13,7 @@ pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> diesel::Qu
     db::sign_in::prune(conn, now).await?;
     db::sessions::prune(conn, now).await?;
     db::short_links::prune(conn, now).await?;
+    db::idempotency::prune(conn, now).await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ mod privacy;
 mod rating;
 mod reminders;
 mod route_matrix;
+mod schema;
 mod second_factor;
 mod seed;
 mod seed_load;

@@ -3,7 +3,6 @@
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, web};
-use rand::Rng;
 
 use super::PageError;
 use crate::auth::{Principal, principal, token_from_request};
@@ -41,7 +40,7 @@ impl Ctx {
         };
         let (csrf, new_csrf) = match req.cookie(CSRF_COOKIE) {
             Some(c) if c.value().len() == 32 => (c.value().to_owned(), false),
-            _ => (hex::encode(rand::thread_rng().r#gen::<[u8; 16]>()), true),
+            _ => (hex::encode(rand::random::<[u8; 16]>()), true),
         };
         let user = match token_from_request(req) {
             None => None,

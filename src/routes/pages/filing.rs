@@ -6,7 +6,6 @@
 use actix_web::{HttpRequest, web};
 use askama::Template;
 use chrono::Utc;
-use rand::Rng;
 use serde::Deserialize;
 
 use super::{Ctx, OrPage, PageError, PageResult, labels, page};
@@ -173,7 +172,7 @@ pub(super) async fn show_with(
 pub async fn start(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
     let ctx = Ctx::load(&req, &state).await?;
     let d = Draft {
-        key: hex::encode(rand::thread_rng().r#gen::<[u8; 12]>()),
+        key: hex::encode(rand::random::<[u8; 12]>()),
         ..Draft::default()
     };
     show(&state, &ctx, 1, d, None).await

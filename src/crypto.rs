@@ -132,6 +132,16 @@ impl Sealer {
     }
 }
 
+/// What is stored of a case's access code: SHA-256 over the number and the code as typed
+/// (trimmed, upper case). The code has 40 bits; guesses are counted and limited per address.
+pub fn hash_access_code(case_number: &str, code: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!(
+        "{case_number}:{}",
+        code.trim().to_uppercase()
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Sealer;

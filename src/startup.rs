@@ -13,9 +13,10 @@ use crate::auth::Keys;
 use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::evidence::Store;
-use crate::state::AppState;
+use crate::routes::AppState;
+use crate::services::Services;
 use crate::telemetry::Metrics;
-use crate::{db, routes, telemetry};
+use crate::{db, routes};
 
 pub struct Application {
     port: u16,
@@ -54,11 +55,14 @@ impl Application {
             );
         }
         let state = web::Data::new(AppState {
-            pool,
-            keys: Keys::new(&config.jwt_secret),
-            sealer: Sealer::new(&config.data_key),
-            notifier: crate::notify::Notifier::from_config(&config)?,
-            store,
+            services: Services {
+                pool,
+                keys: Keys::new(&config.jwt_secret),
+                sealer: Sealer::new(&config.data_key),
+                notifier: crate::notify::Notifier::from_config(&config)?,
+                store,
+                config: Arc::new(config.clone()),
+            },
             metrics: Arc::new(Metrics::default()),
             stats: Default::default(),
             limits: routes::request_limits::RequestLimits::new(
@@ -66,7 +70,6 @@ impl Application {
                 config.rate_per_account,
                 config.rate_nodes,
             ),
-            config: Arc::new(config.clone()),
         });
         let mut server = HttpServer::new(move || {
             App::new()
@@ -76,7 +79,7 @@ impl Application {
                     routes::input_guard::refuse_control_characters,
                 ))
                 .wrap(middleware::from_fn(routes::request_limits::limit_requests))
-                .wrap(middleware::from_fn(telemetry::measure))
+                .wrap(middleware::from_fn(routes::request_metrics::measure))
                 .wrap(middleware::from_fn(
                     routes::privacy_headers::private_by_default,
                 ))

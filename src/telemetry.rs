@@ -2,15 +2,8 @@
 
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::web;
 use tracing_subscriber::EnvFilter;
-
-use crate::state::AppState;
 
 /// Logs go to stderr; `LOG_FORMAT=json` gives one JSON object per line for log shippers.
 pub fn init() {
@@ -121,20 +114,4 @@ impl Metrics {
         let _ = writeln!(out, "fengqiao_db_pool_waiting {}", status.waiting);
         out
     }
-}
-
-/// Counts every response and its duration.
-pub async fn measure(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let response = next.call(req).await?;
-    if let Some(state) = state {
-        state
-            .metrics
-            .observe(response.status().as_u16(), started.elapsed().as_secs_f64());
-    }
-    Ok(response)
 }

@@ -9,13 +9,13 @@ use crate::auth::Principal;
 use crate::db;
 use crate::domain::Destination;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::services::Services;
 
 /// Sets the proved number or address on the caller's account and links the cases where it was
 /// named as a party.
 pub async fn change(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     who: &Principal,
     to: &Destination,
     code: &str,

@@ -5,16 +5,15 @@ pub mod contact;
 pub mod deletion;
 pub mod my_data;
 pub mod second_factor;
+pub mod session;
 pub mod sign_in;
 pub mod staff;
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use crate::auth::password;
 use crate::db;
-use crate::db::schema::{committees, divisions};
 use crate::domain::{DivisionCode, Email, Role};
 use crate::error::AppError;
 
@@ -64,13 +63,8 @@ pub async fn create(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> Result
     let committee_id = match (new.committee_code, role.needs_committee()) {
         (Some(code), true) => {
             let code = DivisionCode::parse(code).map_err(invalid)?;
-            let (committee, committee_county): (Uuid, Uuid) = committees::table
-                .inner_join(divisions::table)
-                .filter(divisions::code.eq(code.as_str()))
-                .select((committees::id, committees::county_id))
-                .first(conn)
-                .await
-                .optional()?
+            let (committee, committee_county) = db::staff::committee_by_code(conn, code.as_str())
+                .await?
                 .ok_or_else(|| invalid(format!("no committee for {code}")))?;
             if county_id.is_some_and(|c| c != committee_county) {
                 return Err(invalid("the committee is in another county"));
@@ -113,4 +107,16 @@ pub async fn create(conn: &mut AsyncPgConnection, new: NewAccount<'_>) -> Result
     .await?;
     tracing::info!(user_id = %id, role = role.as_str(), "account created");
     Ok(id)
+}
+
+pub use crate::db::users::UserRow;
+
+/// The caller's own account row; gone (deleted meanwhile) is 401, as for a spent session.
+pub async fn account_of(
+    conn: &mut AsyncPgConnection,
+    principal: &crate::auth::Principal,
+) -> Result<UserRow, AppError> {
+    db::users::by_id(conn, principal.id)
+        .await?
+        .ok_or(AppError::Unauthorized)
 }

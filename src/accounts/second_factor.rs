@@ -15,7 +15,7 @@ use crate::auth::{Audience, rate_limit};
 use crate::db;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::services::Services;
 
 pub const ISSUER: &str = "枫桥在线调解";
 pub const TICKET_MINUTES: i64 = 5;
@@ -30,7 +30,7 @@ pub struct Enrolment {
 }
 
 /// Whether this role must use a second factor here.
-pub fn required(state: &AppState, role: Role) -> bool {
+pub fn required(state: &Services, role: Role) -> bool {
     state.config.is_production() && matches!(role, Role::Judge | Role::CountyAdmin)
 }
 
@@ -50,7 +50,7 @@ fn unix(now: DateTime<Utc>) -> u64 {
 
 /// A five-minute ticket between the password and the second factor.
 pub fn ticket(
-    state: &AppState,
+    state: &Services,
     user: &db::users::UserRow,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
@@ -70,7 +70,7 @@ pub fn ticket(
 /// The account a ticket stands for, if the ticket is genuine, current and the account unchanged.
 pub async fn redeem(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     ticket: &str,
 ) -> Result<db::users::UserRow, AppError> {
     let expired =
@@ -90,7 +90,7 @@ pub async fn redeem(
 /// Starts (or restarts) enrolment: a new secret, not on until confirmed.
 pub async fn begin(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     user: &db::users::UserRow,
 ) -> Result<Enrolment, AppError> {
     if user.role == Role::Resident.as_str() {
@@ -122,7 +122,7 @@ pub async fn begin(
     })
 }
 
-fn secret_of(state: &AppState, sealed: Option<Vec<u8>>) -> Result<String, AppError> {
+fn secret_of(state: &Services, sealed: Option<Vec<u8>>) -> Result<String, AppError> {
     let sealed = sealed.ok_or_else(|| {
         AppError::Unprocessable("Start the enrolment first: no authenticator app is set up.".into())
     })?;
@@ -156,7 +156,7 @@ async fn guard<T>(
 /// The first right code turns the factor on; returns the recovery codes (shown once).
 pub async fn confirm(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     user: &db::users::UserRow,
     code: &str,
     now: DateTime<Utc>,
@@ -198,7 +198,7 @@ pub async fn confirm(
 /// Checks a code of the authenticator app (once per time step) or a recovery code (once).
 pub async fn verify(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     user: &db::users::UserRow,
     code: &str,
     now: DateTime<Utc>,
@@ -238,7 +238,7 @@ pub async fn verify(
 /// Turns the factor off (with a right code); not for the roles that must keep it.
 pub async fn turn_off(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     user: &db::users::UserRow,
     code: &str,
     now: DateTime<Utc>,
@@ -264,7 +264,7 @@ fn recovery_code() -> String {
     s
 }
 
-fn recovery_hash(state: &AppState, user: Uuid, code: &str) -> String {
+fn recovery_hash(state: &Services, user: Uuid, code: &str) -> String {
     let normalised: String = code.chars().filter(|c| *c != '-').collect();
     state
         .sealer

@@ -12,15 +12,16 @@ use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use super::session;
 use crate::auth::Claims;
-use crate::auth::login::{self, Client};
+use crate::auth::login::Client;
 use crate::db;
 use crate::db::sign_in::Limit;
 use crate::domain::{Destination, Email, Phone, Role};
 use crate::error::AppError;
 use crate::notify::sms::Text;
 use crate::notify::sms_text;
-use crate::state::AppState;
+use crate::services::Services;
 use crate::workflow::Lang;
 
 pub const CODE_MINUTES: i64 = 10;
@@ -79,7 +80,7 @@ fn new_code() -> String {
 
 /// A keyed hash, not Argon2: six digits have too little entropy for a slow hash to protect
 /// them; the try limit does. The code's id in the hash makes equal codes hash differently.
-fn code_hash(state: &AppState, id: Uuid, code: &str) -> String {
+fn code_hash(state: &Services, id: Uuid, code: &str) -> String {
     state.sealer.lookup(&format!("sign-in-code:{id}:{code}"))
 }
 
@@ -87,7 +88,7 @@ fn code_hash(state: &AppState, id: Uuid, code: &str) -> String {
 /// gateway or relay cannot take it, it is withdrawn and the caller is told to try again.
 pub async fn send_code(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     to: &Destination,
     client: &Client,
     lang: Lang,
@@ -119,7 +120,7 @@ pub async fn send_code(
 }
 
 async fn deliver(
-    state: &AppState,
+    state: &Services,
     to: &Destination,
     id: Uuid,
     code: &str,
@@ -169,7 +170,7 @@ pub struct SignedIn {
 /// than 5 tries out of one code.
 pub async fn verify_code(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     answer: Answer<'_>,
     client: &Client,
     lang: Lang,
@@ -230,7 +231,7 @@ pub async fn verify_code(
         Destination::Phone(_) => "sms_code",
         Destination::Email(_) => "email_code",
     };
-    let (token, claims) = login::start_session(conn, state, &user, method, client, now).await?;
+    let (token, claims) = session::start_session(conn, state, &user, method, client, now).await?;
     Ok(SignedIn {
         token,
         claims,
@@ -245,7 +246,7 @@ pub async fn verify_code(
 /// the caller to spend once it has used it.
 pub async fn check(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     key: &str,
     code: &str,
     now: DateTime<Utc>,
@@ -271,13 +272,13 @@ pub async fn check(
 }
 
 /// The keyed hash that finds a destination (its codes, and an account's number).
-pub fn key_of(state: &AppState, to: &Destination) -> String {
+pub fn key_of(state: &Services, to: &Destination) -> String {
     state.sealer.lookup(&to.lookup_text())
 }
 
 async fn create_resident(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     to: &Destination,
     name: &str,
     lang: Lang,

@@ -10,14 +10,15 @@ use chrono::{DateTime, Duration, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use crate::auth::login::{self, Client};
+use super::session;
+use crate::auth::login::Client;
 use crate::auth::{Audience, Claims, Principal, password};
 use crate::db;
 use crate::db::sign_in::Limit;
 use crate::domain::{Email, Role};
 use crate::error::AppError;
 use crate::notify::direct::{self, AccountMail};
-use crate::state::AppState;
+use crate::services::Services;
 use crate::workflow::Lang;
 
 pub const RESET_MINUTES: i64 = 60;
@@ -49,7 +50,7 @@ pub fn admin_county(p: &Principal) -> Result<Uuid, AppError> {
 /// When the relay cannot take the mail the account stays and the admin can send the link again.
 pub async fn invite(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     admin: &Principal,
     new: NewStaff<'_>,
     lang: Lang,
@@ -80,7 +81,7 @@ pub async fn invite(
 /// Mails the invitation link again (the member has not set a password yet).
 pub async fn resend_invitation(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     admin: &Principal,
     id: Uuid,
     lang: Lang,
@@ -106,7 +107,7 @@ enum LinkKind {
 
 async fn send_link(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     id: Uuid,
     kind: LinkKind,
     lang: Lang,
@@ -154,7 +155,7 @@ async fn send_link(
 /// a password. The answer is the same whatever the address, so it says nothing about accounts.
 pub async fn request_reset(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     email: &str,
     client: &Client,
     lang: Lang,
@@ -202,7 +203,7 @@ pub struct LinkView {
     pub first_password: bool,
 }
 
-fn read_link(state: &AppState, token: &str) -> Result<(Claims, Uuid), AppError> {
+fn read_link(state: &Services, token: &str) -> Result<(Claims, Uuid), AppError> {
     let claims = state
         .keys
         .verify(token, Audience::AccountLink)
@@ -220,7 +221,7 @@ fn link_gone() -> AppError {
 /// Checks a link before its form is shown.
 pub async fn peek_link(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     token: &str,
 ) -> Result<LinkView, AppError> {
     let (claims, id) = read_link(state, token)?;
@@ -237,7 +238,7 @@ pub async fn peek_link(
 /// Sets the password through a link, spends the link, ends every older session, and signs in.
 pub async fn use_link(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     token: &str,
     new_password: String,
     client: &Client,
@@ -261,14 +262,14 @@ pub async fn use_link(
             db::users::by_id(conn, id).await?.ok_or_else(link_gone)
         })
         .await?;
-    login::start_session(conn, state, &user, "password", client, now).await
+    session::start_session(conn, state, &user, "password", client, now).await
 }
 
 /// `POST /api/v1/auth/password`: the current password, then the new one. Every other session
 /// ends; the caller gets a fresh one.
 pub async fn change_password(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     who: &Principal,
     current: String,
     new: String,
@@ -298,7 +299,7 @@ pub async fn change_password(
                 .ok_or(AppError::Unauthorized)
         })
         .await?;
-    login::start_session(conn, state, &user, "password", client, now).await
+    session::start_session(conn, state, &user, "password", client, now).await
 }
 
 /// Deactivates or reactivates a staff account of the admin's county. Deactivation ends every
@@ -349,7 +350,7 @@ pub const UNLOCK_MAILS_PER_WINDOW: i64 = 1;
 /// and quiet: the caller answers the same whether or not the account exists.
 pub async fn send_unlock(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     email: &str,
     now: DateTime<Utc>,
 ) {
@@ -407,7 +408,7 @@ pub async fn send_unlock(
 /// Uses an unlock link (once): the account's failed logins are forgotten.
 pub async fn unlock(
     conn: &mut AsyncPgConnection,
-    state: &AppState,
+    state: &Services,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -428,4 +429,19 @@ pub async fn unlock(
     crate::auth::rate_limit::unlock(conn, &email).await?;
     tracing::info!(user_id = %id, "account unlocked by its mailed link");
     Ok(())
+}
+
+pub use crate::db::staff::StaffMember;
+
+/// A committee of the county: id, division code, name, level.
+pub type CommitteeLine = (Uuid, String, String, String);
+
+/// The county's committees and its staff, for the county administrator's page.
+pub async fn roster(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+) -> Result<(Vec<CommitteeLine>, Vec<StaffMember>), AppError> {
+    let committees = db::staff::committees_of_county(conn, county_id).await?;
+    let people = db::staff::staff_of_county(conn, county_id).await?;
+    Ok((committees, people))
 }

@@ -1,18 +1,16 @@
-//! The `Principal` extractor: the logged-in caller, with role and scope read from the database on
-//! every request (a token says who you are, never what you may do).
+//! The `Principal`: the logged-in caller, with role and scope read from the database on every
+//! request (a token says who you are, never what you may do). The web layer's extractor
+//! (`routes::caller`) reads the token and calls `load`.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{HttpRequest, http::header};
 use uuid::Uuid;
 
 use super::SESSION_COOKIE;
-use super::jwt::{Audience, Claims};
+use super::jwt::{Audience, Claims, Keys};
+use crate::crypto::Sealer;
 use crate::db;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::workflow::Level;
 
 /// The committee a mediator, head or other staff member works in.
@@ -60,16 +58,17 @@ pub fn token_from_request(req: &HttpRequest) -> Option<String> {
 
 /// The principal a token stands for, read fresh from the database.
 pub async fn load(
-    state: web::Data<AppState>,
+    pool: &db::Pool,
+    keys: &Keys,
+    sealer: &Sealer,
     token: Option<String>,
 ) -> Result<Principal, AppError> {
     let token = token.ok_or(AppError::Unauthorized)?;
-    let claims = state
-        .keys
+    let claims = keys
         .verify(&token, Audience::Session)
         .map_err(|_| AppError::Unauthorized)?;
     let user_id = claims.subject().ok_or(AppError::Unauthorized)?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = pool.get().await?;
     if db::users::is_revoked(&mut conn, claims.jti).await? {
         return Err(AppError::Unauthorized);
     }
@@ -82,7 +81,7 @@ pub async fn load(
     let phone = user
         .phone_enc
         .as_deref()
-        .and_then(|sealed| state.sealer.open(sealed).ok())
+        .and_then(|sealed| sealer.open(sealed).ok())
         .and_then(|p| crate::domain::Phone::parse(&p).ok())
         .map(|p| p.masked());
     let role = Role::parse(&user.role).ok_or(AppError::Unauthorized)?;
@@ -137,25 +136,4 @@ pub fn cookie_write_from_elsewhere(req: &HttpRequest) -> bool {
         .and_then(|o| o.split_once("://"))
         .map(|(_, rest)| rest.trim_end_matches('/'));
     !matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
-}
-
-impl FromRequest for Principal {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Principal, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if cookie_write_from_elsewhere(req) {
-            return Box::pin(async {
-                Err(AppError::Forbidden(
-                    "A change made with the session cookie must come from this site's own pages (Origin header); other clients send the token as Authorization: Bearer.".into(),
-                ))
-            });
-        }
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = token_from_request(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
-            load(state, token).await
-        })
-    }
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::db;
-use crate::db::access_log::Entry;
+pub use crate::db::access_log::Entry;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::workflow::CaseState;
@@ -59,9 +59,7 @@ pub async fn of_case(
     who: &Principal,
     case_id: Uuid,
 ) -> Result<Vec<Entry>, AppError> {
-    let record = db::cases::find_visible(conn, super::scope_of(who), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, who, case_id).await?;
     Ok(db::access_log::of_case(conn, record.row.county_id, record.row.id, 200).await?)
 }
 

@@ -2,17 +2,15 @@
 //! The engine decides; this module reads through the gate and writes under the version check.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::view::{CaseView, load_view};
-use super::{actor_for, refused, scope_of};
+use super::{actor_for, refused};
 use crate::auth::Principal;
 use crate::crypto::Sealer;
 use crate::db;
-use crate::db::schema::users;
 use crate::error::AppError;
 use crate::workflow::{self, Action, Lang, Performance, SessionMode};
 
@@ -114,14 +112,7 @@ async fn committee_of_user(
     conn: &mut AsyncPgConnection,
     id: Uuid,
 ) -> Result<Option<Uuid>, AppError> {
-    Ok(users::table
-        .find(id)
-        .filter(users::role.eq_any(["mediator", "committee_head"]))
-        .select(users::committee_id)
-        .first::<Option<Uuid>>(conn)
-        .await
-        .optional()?
-        .flatten())
+    Ok(db::staff::committee_of_mediator(conn, id).await?)
 }
 
 /// The engine's action for this input. Ids of new rows are chosen here, and the committee of a
@@ -245,9 +236,7 @@ pub async fn act(
     sealer: &Sealer,
     now: DateTime<Utc>,
 ) -> Result<CaseView, AppError> {
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not act on it.".into()))?;
@@ -275,7 +264,7 @@ pub async fn act(
     };
     let applied = conn
         .transaction::<bool, AppError, _>(async |conn| {
-            let applied = db::cases::apply(conn, &state, &transition, &actor, now).await?;
+            let applied = super::change::write(conn, &state, &transition, &actor, now).await?;
             if let (true, Some(id), crate::workflow::Actor::Party { party_id, .. }) =
                 (applied, &id_number, &actor)
             {
@@ -290,9 +279,7 @@ pub async fn act(
             Ok(applied)
         })
         .await?;
-    let fresh = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let fresh = super::open(conn, principal, case_id).await?;
     let view = load_view(conn, principal, fresh, lang, sealer, now).await?;
     if !applied {
         return Err(stale(&view));

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{actor_for, refused, scope_of};
+use super::{actor_for, refused};
 use crate::auth::Principal;
 use crate::db;
 use crate::db::evidence::EvidenceRow;
@@ -63,9 +63,7 @@ pub async fn prepare_upload(
     case_id: Uuid,
     case_limit: u64,
 ) -> Result<(CaseState, Actor, u64), AppError> {
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not add to it.".into()))?;
@@ -152,14 +150,7 @@ pub async fn record(
 /// After a failed recording: removes the stored file unless a recorded upload shares it, so no
 /// file is left without its row. Best effort: a failure here only leaves an unreachable file.
 async fn forget_unrecorded(conn: &mut AsyncPgConnection, store: &Store, sha256: &str) {
-    use crate::db::schema::evidence as ev;
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
-    let in_use = ev::table
-        .filter(ev::sha256.eq(sha256))
-        .count()
-        .get_result::<i64>(conn)
-        .await;
+    let in_use = db::evidence::uses_of(conn, sha256).await;
     if matches!(in_use, Ok(0)) {
         let _ = tokio::fs::remove_file(store.path_of(sha256)).await;
     }
@@ -171,9 +162,7 @@ pub async fn list(
     principal: &Principal,
     case_id: Uuid,
 ) -> Result<Vec<EvidenceView>, AppError> {
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
     Ok(db::evidence::of_case(conn, state.county_id, state.id)
@@ -194,9 +183,7 @@ pub async fn fetch(
     let row = db::evidence::by_id(conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let record = db::cases::find_visible(conn, scope_of(principal), row.case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, row.case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
     if !may_see_evidence(reader, row.uploader_party_id, row.visible_to_other_parties) {

@@ -203,12 +203,7 @@ fn access_code() -> String {
         .collect()
 }
 
-pub fn hash_access_code(case_number: &str, code: &str) -> String {
-    hex::encode(Sha256::digest(format!(
-        "{case_number}:{}",
-        code.trim().to_uppercase()
-    )))
-}
+pub use crate::crypto::hash_access_code;
 
 fn request_hash(input: &FilingInput) -> String {
     let canonical = serde_json::to_value(input)

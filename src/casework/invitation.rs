@@ -2,14 +2,12 @@
 //! and optionally set a password to follow the case later. The link works once.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{Keys, invitation, password};
 use crate::db;
-use crate::db::schema::{case_parties, invitation_uses};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::workflow::{self, Action, Actor, Lang, Side, Viewer, next_step};
@@ -48,25 +46,14 @@ async fn open(
     token: &str,
 ) -> Result<(crate::auth::Claims, db::cases::CaseRecord, Uuid), AppError> {
     let (claims, county_id, party_id) = invitation::read(keys, token).ok_or_else(not_valid)?;
-    let case_id: Uuid = case_parties::table
-        .find((county_id, party_id))
-        .select(case_parties::case_id)
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or_else(not_valid)?;
-    let record = db::cases::find_for_system(conn, county_id, case_id)
+    let record = db::cases::ways_in::by_invitation(conn, county_id, party_id)
         .await?
         .ok_or_else(not_valid)?;
     Ok((claims, record, party_id))
 }
 
 async fn used(conn: &mut AsyncPgConnection, jti: Uuid) -> Result<bool, AppError> {
-    Ok(
-        diesel::select(diesel::dsl::exists(invitation_uses::table.find(jti)))
-            .get_result(conn)
-            .await?,
-    )
+    Ok(db::invitations::used(conn, jti).await?)
 }
 
 pub async fn show(
@@ -164,23 +151,13 @@ pub async fn answer(
         _ => None,
     };
     conn.transaction::<(), AppError, _>(async |conn| {
-        let spent = diesel::insert_into(invitation_uses::table)
-            .values((
-                invitation_uses::jti.eq(claims.jti),
-                invitation_uses::county_id.eq(state.county_id),
-                invitation_uses::party_id.eq(party_id),
-                invitation_uses::used_at.eq(now),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
-        if spent == 0 {
+        if !db::invitations::spend(conn, claims.jti, state.county_id, party_id, now).await? {
             return Err(AppError::Conflict {
                 message: "This invitation link has already been used.".into(),
                 case: None,
             });
         }
-        if !db::cases::apply(conn, &state, &t, &actor, now).await? {
+        if !super::change::write(conn, &state, &t, &actor, now).await? {
             return Err(AppError::conflict(
                 "The case changed meanwhile. Please open the link again.",
             ));
@@ -203,15 +180,12 @@ pub async fn answer(
                 },
             )
             .await?;
-            diesel::update(case_parties::table.find((state.county_id, party_id)))
-                .set(case_parties::user_id.eq(user_id))
-                .execute(conn)
-                .await?;
+            db::cases::link_party(conn, state.county_id, party_id, user_id, false).await?;
         }
         Ok(())
     })
     .await?;
-    let fresh = db::cases::find_for_system(conn, state.county_id, state.id)
+    let fresh = db::cases::ways_in::by_invitation(conn, state.county_id, party_id)
         .await?
         .ok_or_else(not_valid)?;
     let new_state = fresh.state().map_err(AppError::internal)?;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::attach::reader_of;
-use super::{actor_for, refused, scope_of};
+use super::{actor_for, refused};
 use crate::auth::Principal;
 use crate::db;
 use crate::db::messages::MessageRow;
@@ -85,9 +85,7 @@ pub async fn post(
             ))
         })?,
     };
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not write in it.".into()))?;
@@ -124,9 +122,7 @@ pub async fn list(
     principal: &Principal,
     case_id: Uuid,
 ) -> Result<Vec<MessageView>, AppError> {
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
     let rows = db::messages::of_case(conn, state.county_id, state.id).await?;

@@ -5,9 +5,11 @@
 pub mod access_log;
 pub mod acting;
 pub mod attach;
+pub mod change;
 pub mod filing;
 pub mod history;
 pub mod invitation;
+pub mod lists;
 pub mod messages;
 pub mod parties;
 pub mod policy;
@@ -21,9 +23,22 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::db::access::Scope;
+pub use crate::db::cases::CaseRecord;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::workflow::{Actor, CaseState, Lang, Refusal, Side, Viewer};
+
+/// The case as the gate lets this caller see it; outside their scope it is 404, the same as a
+/// case that does not exist.
+pub async fn open(
+    conn: &mut diesel_async::AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+) -> Result<CaseRecord, AppError> {
+    crate::db::cases::find_visible(conn, scope_of(principal), case_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
 
 /// The part of the case data this caller may see (the input of the one gate).
 pub fn scope_of(p: &Principal) -> Scope {

@@ -2,20 +2,18 @@
 //! filed for them, and the public lookup by case number and access code.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use super::filing::{RespondentInput, hash_access_code};
+use super::CaseRecord;
+use super::filing::RespondentInput;
 use super::view::{CaseView, load_view};
-use super::{actor_for, refused, scope_of};
+use super::{actor_for, refused};
 use crate::auth::{Principal, rate_limit};
 use crate::crypto::Sealer;
 use crate::db;
-use crate::db::schema::{case_parties, cases, divisions};
 use crate::domain::{Email, Phone, Role};
 use crate::error::AppError;
 use crate::workflow::{self, Action, Lang, Side, Viewer, next_step};
@@ -70,9 +68,7 @@ pub async fn add_party(
         .map(Phone::parse)
         .transpose()
         .map_err(|m| AppError::Unprocessable(m.into()))?;
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("You can read this case but not act on it.".into()))?;
@@ -100,22 +96,25 @@ pub async fn add_party(
     let position = i32::try_from(state.parties.len()).unwrap_or(i32::MAX);
     let applied = conn
         .transaction::<bool, AppError, _>(async |conn| {
-            diesel::insert_into(case_parties::table)
-                .values((
-                    case_parties::county_id.eq(state.county_id),
-                    case_parties::id.eq(party_id),
-                    case_parties::case_id.eq(state.id),
-                    case_parties::side.eq(side.as_str()),
-                    case_parties::name.eq(&name),
-                    case_parties::email.eq(email.as_ref().map(|e| e.to_string())),
-                    case_parties::phone_enc.eq(phone_enc),
-                    case_parties::phone_key.eq(phone_key),
-                    case_parties::user_id.eq(user_id),
-                    case_parties::position.eq(position),
-                ))
-                .execute(conn)
-                .await?;
-            let ok = db::cases::apply(conn, &state, &t, &actor, now).await?;
+            db::cases::insert_party(
+                conn,
+                db::cases::AddedParty {
+                    county_id: state.county_id,
+                    case_id: state.id,
+                    party_id,
+                    side: side.as_str(),
+                    details: db::cases::NewParty {
+                        name: name.clone(),
+                        email: email.as_ref().map(|e| e.to_string()),
+                        phone_enc: phone_enc.clone(),
+                        phone_key: phone_key.clone(),
+                    },
+                    user_id,
+                    position,
+                },
+            )
+            .await?;
+            let ok = super::change::write(conn, &state, &t, &actor, now).await?;
             if !ok {
                 // Someone changed the case meanwhile: undo the row too.
                 return Err(AppError::conflict(
@@ -126,9 +125,7 @@ pub async fn add_party(
         })
         .await?;
     let _ = applied;
-    let fresh = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let fresh = super::open(conn, principal, case_id).await?;
     load_view(conn, principal, fresh, lang, sealer, now).await
 }
 
@@ -139,49 +136,15 @@ pub struct CaseKey {
     pub access_code: String,
 }
 
-/// The case a number and access code open, or `None`. Codes are compared in constant time.
-async fn by_key(
-    conn: &mut AsyncPgConnection,
-    key: &CaseKey,
-) -> Result<Option<(Uuid, Uuid)>, AppError> {
-    let number = key.number.trim();
-    let Some(prefix) = number
-        .get(0..6)
-        .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    else {
-        return Ok(None);
-    };
-    let county: Option<Uuid> = divisions::table
-        .filter(divisions::code.eq(format!("{prefix}000000")))
-        .filter(divisions::level.eq("county"))
-        .select(divisions::id)
-        .first(conn)
-        .await
-        .optional()?;
-    let Some(county_id) = county else {
-        return Ok(None);
-    };
-    let found: Option<(Uuid, String)> = cases::table
-        .filter(cases::county_id.eq(county_id))
-        .filter(cases::number.eq(number))
-        .select((cases::id, cases::access_code_hash))
-        .first(conn)
-        .await
-        .optional()?;
-    Ok(found.and_then(|(id, stored)| {
-        let given = hash_access_code(number, &key.access_code);
-        bool::from(given.as_bytes().ct_eq(stored.as_bytes())).then_some((county_id, id))
-    }))
-}
-
+/// The case of a number and access code, with the guess counted against `throttle_key`.
 async fn checked_key(
     conn: &mut AsyncPgConnection,
     key: &CaseKey,
     throttle_key: &str,
     now: DateTime<Utc>,
-) -> Result<(Uuid, Uuid), AppError> {
+) -> Result<CaseRecord, AppError> {
     let guess = rate_limit::reserve_guess(conn, throttle_key, now).await?;
-    match by_key(conn, key).await? {
+    match db::cases::ways_in::by_access_code(conn, &key.number, &key.access_code).await? {
         Some(found) => {
             guess.release(conn).await?;
             Ok(found)
@@ -210,10 +173,7 @@ pub async fn lookup(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<PublicStatus, AppError> {
-    let (county_id, id) = checked_key(conn, key, &format!("lookup:{address}"), now).await?;
-    let record = db::cases::find_for_system(conn, county_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = checked_key(conn, key, &format!("lookup:{address}"), now).await?;
     let state = record.state().map_err(AppError::internal)?;
     Ok(PublicStatus {
         number: record.row.number.clone(),
@@ -237,10 +197,8 @@ pub async fn claim(
     if principal.role != Role::Resident {
         return Err(AppError::Forbidden("Only residents claim cases.".into()));
     }
-    let (county_id, id) = checked_key(conn, key, &format!("claim:{}", principal.id), now).await?;
-    let record = db::cases::find_for_system(conn, county_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = checked_key(conn, key, &format!("claim:{}", principal.id), now).await?;
+    let (county_id, id) = (record.row.county_id, record.row.id);
     let state = record.state().map_err(AppError::internal)?;
     let Some(party_id) = workflow::claimable(&state) else {
         return Err(AppError::conflict(
@@ -248,12 +206,7 @@ pub async fn claim(
         ));
     };
     conn.transaction::<(), AppError, _>(async |conn| {
-        let updated = diesel::update(case_parties::table.find((county_id, party_id)))
-            .filter(case_parties::user_id.is_null())
-            .set(case_parties::user_id.eq(principal.id))
-            .execute(conn)
-            .await?;
-        if updated == 0 {
+        if !db::cases::link_party(conn, county_id, party_id, principal.id, true).await? {
             return Err(AppError::conflict(
                 "This case already belongs to an account.",
             ));
@@ -278,8 +231,6 @@ pub async fn claim(
         Ok(())
     })
     .await?;
-    let fresh = db::cases::find_visible(conn, scope_of(principal), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let fresh = super::open(conn, principal, id).await?;
     load_view(conn, principal, fresh, lang, sealer, now).await
 }

@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{actor_for, refused, scope_of};
+use super::{actor_for, refused};
 use crate::auth::Principal;
 use crate::db;
 use crate::error::AppError;
@@ -46,9 +46,7 @@ pub async fn rate(
             "The comment is too long (at most 2000 characters).".into(),
         ));
     }
-    let record = db::cases::find_visible(conn, scope_of(principal), case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)
         .ok_or_else(|| AppError::Forbidden("Only the parties rate the service.".into()))?;

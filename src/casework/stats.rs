@@ -17,10 +17,10 @@ use crate::db;
 use crate::db::stats::Within;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::jobs::rollup::month_of;
 use crate::stats::Figures;
 pub use crate::stats::Unit;
 use crate::stats::indicators::{DEFINITIONS, Indicators, indicators};
+use crate::stats::month_of;
 
 /// The query of `GET /api/v1/stats` and `/dashboard`, as given.
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -71,3 +71,12 @@ pub async fn bytes_of_case(
         .first(conn)
         .await
 }
+
+/// How many recorded uploads point at this file.
+pub async fn uses_of(conn: &mut AsyncPgConnection, sha256: &str) -> QueryResult<i64> {
+    evidence::table
+        .filter(evidence::sha256.eq(sha256))
+        .count()
+        .get_result(conn)
+        .await
+}

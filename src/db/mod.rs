@@ -10,6 +10,7 @@ pub mod divisions;
 pub mod events;
 pub mod evidence;
 pub mod idempotency;
+pub mod invitations;
 pub mod messages;
 pub mod personal_data;
 pub mod policy;

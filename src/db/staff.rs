@@ -169,3 +169,33 @@ pub async fn member_of_county(
         .await
         .optional()
 }
+
+/// The committee of a mediator or committee head; `None` for anyone else.
+pub async fn committee_of_mediator(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<Uuid>> {
+    Ok(users::table
+        .find(id)
+        .filter(users::role.eq_any(["mediator", "committee_head"]))
+        .select(users::committee_id)
+        .first::<Option<Uuid>>(conn)
+        .await
+        .optional()?
+        .flatten())
+}
+
+/// The committee of a division (by its code) and the committee's county.
+pub async fn committee_by_code(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+) -> QueryResult<Option<(Uuid, Uuid)>> {
+    use super::schema::{committees, divisions};
+    committees::table
+        .inner_join(divisions::table)
+        .filter(divisions::code.eq(code))
+        .select((committees::id, committees::county_id))
+        .first(conn)
+        .await
+        .optional()
+}

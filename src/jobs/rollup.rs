@@ -6,23 +6,17 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::{self, Pool};
 use crate::stats::facts::{CaseInput, Entry, facts};
+use crate::stats::month_of;
 use crate::workflow::Status;
 
 const BATCH: i64 = 1000;
 /// One node at a time runs the job (a session-level advisory lock on this key).
 const LOCK_KEY: i64 = 0x6671_726f_6c6c;
-
-/// The month of a filing, in China time: the reports of a county follow its calendar.
-pub fn month_of(t: DateTime<Utc>) -> NaiveDate {
-    let china = t.with_timezone(&crate::domain::china_time());
-    NaiveDate::from_ymd_opt(china.year(), china.month(), 1).unwrap_or_default()
-}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
@@ -158,18 +152,4 @@ async fn locked(conn: &mut AsyncPgConnection) -> anyhow::Result<Option<Report>> 
         .execute(conn)
         .await?;
     result.map(Some)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::month_of;
-    use chrono::{NaiveDate, TimeZone, Utc};
-
-    #[test]
-    fn a_filing_late_on_the_last_evening_in_utc_is_already_next_month_in_china() {
-        let late = Utc.with_ymd_and_hms(2026, 3, 31, 17, 0, 0).single();
-        let early = Utc.with_ymd_and_hms(2026, 3, 31, 15, 59, 0).single();
-        assert_eq!(late.map(month_of), NaiveDate::from_ymd_opt(2026, 4, 1));
-        assert_eq!(early.map(month_of), NaiveDate::from_ymd_opt(2026, 3, 1));
-    }
 }

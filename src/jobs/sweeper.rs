@@ -14,6 +14,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::db;
+use crate::notify;
 use crate::workflow::{self, Action, Actor, Policy};
 
 /// Cases claimed per transaction.
@@ -90,7 +91,21 @@ async fn batch(
                 }
             }
         }
-        report.changed = db::cases::batch::apply_many(conn, &decided, &Actor::System, now).await?;
+        let written = db::cases::batch::apply_many(conn, &decided, &Actor::System, now).await?;
+        // Everyone the engine names will hear of the change, if and only if it commits: a
+        // change written on its own enqueues its mail now; those written in sets are recorded
+        // as one deferred row per county and expanded after (`notify::deferred`).
+        for &i in &written.one_by_one {
+            let t = &decided[i].1;
+            notify::enqueue(conn, &t.case, &t.notices, &serde_json::Value::Null, now).await?;
+        }
+        let changes: Vec<_> = written
+            .in_sets
+            .iter()
+            .map(|&i| (&decided[i].1.case, decided[i].1.notices.as_slice()))
+            .collect();
+        notify::deferred::defer_many(conn, &changes, now).await?;
+        report.changed = written.count();
         Ok(report)
     })
     .await

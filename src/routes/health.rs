@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::db;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 /// The process is alive; says nothing about the database.
 pub async fn healthz() -> HttpResponse {

@@ -1,13 +1,18 @@
 //! The one route table of the service, and how malformed requests are answered.
 
 pub mod api;
+mod caller;
 mod health;
 pub mod input_guard;
 pub mod openapi;
 pub mod pages;
 pub mod privacy_headers;
 pub mod request_limits;
+pub mod request_metrics;
+pub mod state;
 mod static_files;
+
+pub use state::AppState;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{HttpRequest, HttpResponse, web};

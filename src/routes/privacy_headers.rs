@@ -12,7 +12,7 @@ use tracing::Span;
 use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 
 use crate::auth::SESSION_COOKIE;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub async fn private_by_default(
     req: ServiceRequest,

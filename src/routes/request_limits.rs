@@ -17,7 +17,7 @@ use actix_web::web;
 
 use crate::auth::{Audience, token_from_request};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 const SHARDS: usize = 16;
 const WINDOW_SECS: u64 = 60;

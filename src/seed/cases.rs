@@ -287,7 +287,7 @@ async fn tell(
         let who_acts = actor(*who, cast, &t.case);
         let next = workflow::decide(&t.case, &action(*step, at), &who_acts, at, tale.policy)
             .map_err(|r| anyhow::anyhow!("demo story {number}: {r}"))?;
-        db::cases::apply(conn, &t.case, &next, &who_acts, at).await?;
+        crate::casework::change::write(conn, &t.case, &next, &who_acts, at).await?;
         t = next;
     }
     if !story.steps.is_empty() {

@@ -276,7 +276,7 @@ impl Past<'_> {
             let actor = self.actor(who, &t.case);
             let next = workflow::decide(&t.case, &action, &actor, at, self.policy)
                 .map_err(|r| anyhow::anyhow!("past case {number}: {r}"))?;
-            db::cases::apply(conn, &t.case, &next, &actor, at).await?;
+            crate::casework::change::write(conn, &t.case, &next, &actor, at).await?;
             t = next;
         }
         self.rate(conn, &t, at).await

@@ -134,3 +134,24 @@ impl Figures {
         self.0.to_vec()
     }
 }
+
+/// The month of a filing, in China time: the reports of a county follow its calendar.
+pub fn month_of(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let china = t.with_timezone(&crate::domain::china_time());
+    chrono::NaiveDate::from_ymd_opt(china.year(), china.month(), 1).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::month_of;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn a_filing_late_on_the_last_evening_in_utc_is_already_next_month_in_china() {
+        let late = Utc.with_ymd_and_hms(2026, 3, 31, 17, 0, 0).single();
+        let early = Utc.with_ymd_and_hms(2026, 3, 31, 15, 59, 0).single();
+        assert_eq!(late.map(month_of), NaiveDate::from_ymd_opt(2026, 4, 1));
+        assert_eq!(early.map(month_of), NaiveDate::from_ymd_opt(2026, 3, 1));
+    }
+}

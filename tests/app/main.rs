@@ -16,6 +16,7 @@ mod harness;
 mod http_support;
 mod indicators;
 mod journeys;
+mod layers;
 mod mail_support;
 mod notifications;
 mod openapi;

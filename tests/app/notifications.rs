@@ -210,7 +210,7 @@ async fn a_rolled_back_change_sends_nothing() {
     let pool = fengqiao::db::pool(&app.config.database_url, 1).unwrap();
     let mut conn = pool.get().await.unwrap();
     let record =
-        fengqiao::db::cases::find_for_system(&mut conn, county_id.parse().unwrap(), case_id)
+        fengqiao::db::cases::ways_in::for_system(&mut conn, county_id.parse().unwrap(), case_id)
             .await
             .unwrap()
             .unwrap();
@@ -221,7 +221,7 @@ async fn a_rolled_back_change_sends_nothing() {
     let outcome = conn
         .transaction::<(), diesel::result::Error, _>(async |conn| {
             assert!(
-                fengqiao::db::cases::apply(conn, &state, &t, &actor, now)
+                fengqiao::casework::change::write(conn, &state, &t, &actor, now)
                     .await
                     .unwrap()
             );
@@ -234,7 +234,7 @@ async fn a_rolled_back_change_sends_nothing() {
     // And the same change committed does enqueue: the test above could have failed.
     let applied = conn
         .transaction::<bool, diesel::result::Error, _>(async |conn| {
-            fengqiao::db::cases::apply(conn, &state, &t, &actor, now).await
+            fengqiao::casework::change::write(conn, &state, &t, &actor, now).await
         })
         .await
         .unwrap();

@@ -251,36 +251,53 @@ async fn with_children(
         .collect())
 }
 
+/// Which of the decisions given to `apply_many` were written (indexes into them), and how.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Written one by one through `apply` (they changed parties or sessions).
+    pub one_by_one: Vec<usize>,
+    /// Written in sets.
+    pub in_sets: Vec<usize>,
+}
+
+impl Written {
+    pub fn count(&self) -> usize {
+        self.one_by_one.len() + self.in_sets.len()
+    }
+}
+
 /// Writes the engine's decisions for many cases held by the caller. Transitions that touch only
 /// the case's own columns and its history are written in sets; one that also changes parties
-/// or sessions goes through `apply`, case by case. Returns how many cases were written.
+/// or sessions goes through `apply`, case by case. A decision whose case moved on meanwhile is
+/// left out. The notices are the caller's to record, in the same transaction.
 pub async fn apply_many(
     conn: &mut AsyncPgConnection,
     decided: &[(CaseState, Transition)],
     actor: &Actor,
     now: DateTime<Utc>,
-) -> QueryResult<usize> {
-    let mut written = 0;
+) -> QueryResult<Written> {
+    let mut written = Written::default();
     let mut simple = Vec::new();
-    for (before, t) in decided {
+    for (i, (before, t)) in decided.iter().enumerate() {
         if before.parties == t.case.parties && before.sessions == t.case.sessions {
-            simple.push((before, t));
+            simple.push((i, before, t));
         } else if super::apply(conn, before, t, actor, now).await? {
-            written += 1;
+            written.one_by_one.push(i);
         }
     }
     if simple.is_empty() {
         return Ok(written);
     }
-    let claimed = update_cases(conn, &simple, now).await?;
+    let pairs: Vec<_> = simple.iter().map(|(_, b, t)| (*b, *t)).collect();
+    let claimed = update_cases(conn, &pairs, now).await?;
     let done: Vec<_> = simple
         .into_iter()
-        .filter(|(b, _)| claimed.contains(&b.id))
+        .filter(|(_, b, _)| claimed.contains(&b.id))
         .collect();
     let (counties, ids) = keys(
         &done
             .iter()
-            .map(|(b, _)| (b.county_id, b.id))
+            .map(|(_, b, _)| (b.county_id, b.id))
             .collect::<Vec<_>>(),
     );
     let mut last: HashMap<Uuid, (i32, String)> = diesel::sql_query(LAST_LINKS)
@@ -293,19 +310,13 @@ pub async fn apply_many(
         .collect();
     let rows: Vec<_> = done
         .iter()
-        .flat_map(|(b, t)| {
+        .flat_map(|(_, b, t)| {
             events::chain(b.county_id, b.id, last.remove(&b.id), &t.events, actor, now)
         })
         .collect();
     events::insert_rows(conn, &rows).await?;
-    // Everyone the engine names will hear of the change: the notices are recorded in this same
-    // transaction and turned into mail and in-app rows after it (`notify::deferred`).
-    let changes: Vec<_> = done
-        .iter()
-        .map(|(_, t)| (&t.case, t.notices.as_slice()))
-        .collect();
-    crate::notify::deferred::defer_many(conn, &changes, now).await?;
-    Ok(written + done.len())
+    written.in_sets = done.into_iter().map(|(i, _, _)| i).collect();
+    Ok(written)
 }
 
 async fn update_cases(

@@ -2,9 +2,12 @@
 
 pub mod batch;
 mod lists;
+mod parties;
+pub mod ways_in;
 mod write;
 
 pub use lists::{Cursor, ListFilter, list, queue};
+pub use parties::{AddedParty, insert_party, link_party};
 pub use write::{NewCase, NewParty, apply, insert_filed, next_number};
 
 use chrono::{DateTime, Utc};
@@ -202,6 +205,22 @@ impl CaseRecord {
     }
 }
 
+/// The whole record of a case row found (with its parties and sessions), or `None`.
+async fn record_of(
+    conn: &mut AsyncPgConnection,
+    row: Option<CaseRow>,
+) -> QueryResult<Option<CaseRecord>> {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let (parties, sessions) = children(conn, row.county_id, row.id).await?;
+    Ok(Some(CaseRecord {
+        row,
+        parties,
+        sessions,
+    }))
+}
+
 /// Parties and sessions of a case, in their order.
 async fn children(
     conn: &mut AsyncPgConnection,
@@ -238,38 +257,7 @@ pub async fn find_visible(
         .first(conn)
         .await
         .optional()?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let (parties, sessions) = children(conn, row.county_id, row.id).await?;
-    Ok(Some(CaseRecord {
-        row,
-        parties,
-        sessions,
-    }))
-}
-
-/// A case by its key, for the system itself (the sweeper); never for a request.
-pub async fn find_for_system(
-    conn: &mut AsyncPgConnection,
-    county_id: Uuid,
-    id: Uuid,
-) -> QueryResult<Option<CaseRecord>> {
-    let row = cases::table
-        .find((county_id, id))
-        .select(CaseRow::as_select())
-        .first(conn)
-        .await
-        .optional()?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let (parties, sessions) = children(conn, county_id, id).await?;
-    Ok(Some(CaseRecord {
-        row,
-        parties,
-        sessions,
-    }))
+    record_of(conn, row).await
 }
 
 /// Names a case page shows next to the ids.

@@ -152,8 +152,9 @@ pub async fn insert_filed(
     events::insert_rows(conn, &rows).await
 }
 
-/// Writes the engine's decision when nobody changed the case since `before` was read, with the
-/// mail and in-app notifications it causes (`notify::enqueue`).
+/// Writes the engine's decision when nobody changed the case since `before` was read. The
+/// notices it causes are the caller's to record in the same transaction
+/// (`casework::change::write` does both).
 /// Returns `false` (and writes nothing) when the version moved on: the caller answers 409.
 pub async fn apply(
     conn: &mut AsyncPgConnection,
@@ -216,8 +217,6 @@ pub async fn apply(
         }
     }
     events::append(conn, t.case.county_id, t.case.id, &t.events, actor, now).await?;
-    // In this transaction, so that the mail is sent if and only if the change commits.
-    crate::notify::enqueue(conn, &t.case, &t.notices, &serde_json::Value::Null, now).await?;
     Ok(true)
 }
 

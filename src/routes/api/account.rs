@@ -6,11 +6,11 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::sign_in::{CodeRequest, request_lang, send_to};
+use crate::accounts::session;
 use crate::accounts::{contact, sign_in, staff};
 use crate::auth::{Principal, login};
-use crate::db;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Serialize)]
 pub struct NewSession {
@@ -21,7 +21,7 @@ pub struct NewSession {
 fn signed_in(state: &AppState, token: String, claims: &crate::auth::Claims) -> HttpResponse {
     let max_age = claims.exp - Utc::now().timestamp();
     HttpResponse::Ok()
-        .cookie(login::cookie(state, token.clone(), max_age))
+        .cookie(session::cookie(state, token.clone(), max_age))
         .json(NewSession {
             token,
             expires_at: claims.expires_at(),
@@ -114,7 +114,7 @@ pub async fn use_link(
 #[derive(Serialize)]
 pub struct SessionView {
     #[serde(flatten)]
-    session: db::sessions::SessionRow,
+    session: session::SessionRow,
     /// The session this request was made with.
     current: bool,
 }
@@ -125,7 +125,7 @@ pub async fn sessions(
     state: web::Data<AppState>,
 ) -> AppResult<web::Json<serde_json::Value>> {
     let mut conn = state.pool.get().await?;
-    let rows = db::sessions::live(&mut conn, principal.id, Utc::now()).await?;
+    let rows = session::live(&mut conn, principal.id, Utc::now()).await?;
     let sessions: Vec<SessionView> = rows
         .into_iter()
         .map(|s| SessionView {
@@ -144,7 +144,7 @@ pub async fn end_sessions(
     let mut conn = state.pool.get().await?;
     staff::end_all_sessions(&mut conn, &principal).await?;
     Ok(HttpResponse::NoContent()
-        .cookie(login::removal(&state))
+        .cookie(session::removal(&state))
         .finish())
 }
 

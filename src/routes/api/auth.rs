@@ -4,9 +4,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::session;
 use crate::auth::{Principal, login};
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Deserialize)]
 pub struct LoginRequest {
@@ -28,7 +29,7 @@ pub async fn login(
     let LoginRequest { email, password } = body.into_inner();
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
-    let outcome = login::attempt(
+    let outcome = session::attempt(
         &mut conn,
         &state,
         &email,
@@ -38,8 +39,8 @@ pub async fn login(
     )
     .await?;
     let (token, claims) = match outcome {
-        login::Outcome::Session(token, claims) => (token, claims),
-        login::Outcome::SecondFactor { ticket, enrol } => {
+        session::Outcome::Session(token, claims) => (token, claims),
+        session::Outcome::SecondFactor { ticket, enrol } => {
             // The stable answer gains a second shape for accounts with a second factor: no
             // token yet, and the next step to take with the ticket.
             return Ok(HttpResponse::Ok().json(serde_json::json!({
@@ -51,7 +52,7 @@ pub async fn login(
     };
     let max_age = claims.exp - now.timestamp();
     Ok(HttpResponse::Ok()
-        .cookie(login::cookie(&state, token.clone(), max_age))
+        .cookie(session::cookie(&state, token.clone(), max_age))
         .json(LoginResponse {
             token,
             expires_at: claims.expires_at(),
@@ -63,6 +64,6 @@ pub async fn logout(principal: Principal, state: web::Data<AppState>) -> AppResu
     let mut conn = state.pool.get().await?;
     login::logout(&mut conn, &principal.token).await?;
     Ok(HttpResponse::NoContent()
-        .cookie(login::removal(&state))
+        .cookie(session::removal(&state))
         .finish())
 }

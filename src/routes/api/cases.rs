@@ -9,12 +9,11 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::casework::acting::{ActionBody, act};
 use crate::casework::filing::{FilingInput, file};
+use crate::casework::lists::{self, CaseRow, Cursor, ListFilter};
 use crate::casework::view::{CaseView, load_view};
-use crate::casework::{lang, scope_of};
-use crate::db;
-use crate::db::cases::{CaseRow, Cursor, ListFilter};
+use crate::casework::{self, lang};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::{Lang, Status};
 
 pub fn request_lang(req: &HttpRequest, principal: &Principal) -> Lang {
@@ -72,9 +71,7 @@ pub async fn filed_response(
     filed: crate::casework::filing::Filed,
     now: chrono::DateTime<Utc>,
 ) -> AppResult<HttpResponse> {
-    let record = db::cases::find_visible(conn, scope_of(principal), filed.case_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = casework::open(conn, principal, filed.case_id).await?;
     let case = load_view(
         conn,
         principal,
@@ -196,7 +193,7 @@ pub async fn list(
     };
     let after = parse_cursor(query.after.as_deref())?;
     let mut conn = state.pool.get().await?;
-    let rows = db::cases::list(&mut conn, scope_of(&principal), &filter, after, limit).await?;
+    let rows = lists::mine(&mut conn, &principal, &filter, after, limit).await?;
     Ok(web::Json(page(rows, limit, |r| Cursor {
         at: Some(r.filed_at),
         id: r.id,
@@ -210,9 +207,7 @@ pub async fn show(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<CaseView>> {
     let mut conn = state.pool.get().await?;
-    let record = db::cases::find_visible(&mut conn, scope_of(&principal), *id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = casework::open(&mut conn, &principal, *id).await?;
     let now = Utc::now();
     let case_state = record.state().map_err(AppError::internal)?;
     crate::casework::access_log::record(
@@ -273,9 +268,7 @@ pub async fn events(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<Vec<EventView>>> {
     let mut conn = state.pool.get().await?;
-    let record = db::cases::find_visible(&mut conn, scope_of(&principal), *id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = casework::open(&mut conn, &principal, *id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let rows = crate::casework::history::visible_events(&mut conn, &principal, &state).await?;
     Ok(web::Json(
@@ -297,7 +290,7 @@ pub async fn access_log(
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-) -> AppResult<web::Json<Vec<crate::db::access_log::Entry>>> {
+) -> AppResult<web::Json<Vec<casework::access_log::Entry>>> {
     let mut conn = state.pool.get().await?;
     Ok(web::Json(
         crate::casework::access_log::of_case(&mut conn, &principal, *id).await?,

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::db;
+use crate::casework::lists;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Serialize)]
 pub struct MediatorLoad {
@@ -31,14 +31,14 @@ pub async fn mediators(
 ) -> AppResult<web::Json<Vec<MediatorLoad>>> {
     let c = committee(&principal)?;
     let mut conn = state.pool.get().await?;
-    let rows = db::staff::mediators_with_load(&mut conn, c.county_id, c.committee_id).await?;
+    let rows = lists::mediators(&mut conn, &c).await?;
     Ok(web::Json(
         rows.into_iter()
-            .map(|(id, name, role, open_cases)| MediatorLoad {
-                id,
-                name,
-                role,
-                open_cases,
+            .map(|m| MediatorLoad {
+                id: m.id,
+                name: m.name,
+                role: m.role,
+                open_cases: m.open_cases,
             })
             .collect(),
     ))
@@ -84,9 +84,8 @@ pub async fn calendar(
             "to must be after from, and at most a year later.".into(),
         ));
     }
-    let mine = (!principal.is_head()).then_some(principal.id);
     let mut conn = state.pool.get().await?;
-    let rows = db::staff::calendar(&mut conn, c.county_id, c.committee_id, mine, from, to).await?;
+    let rows = lists::calendar(&mut conn, &principal, &c, from, to).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|e| Entry {

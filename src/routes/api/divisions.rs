@@ -7,10 +7,9 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::db;
-use crate::db::divisions::DivisionRow;
+use crate::casework::lists::{self, DivisionRow};
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Serialize)]
 pub struct Node {
@@ -52,7 +51,7 @@ pub async fn tree(
     query: web::Query<TreeQuery>,
 ) -> AppResult<web::Json<Vec<Node>>> {
     let mut conn = state.pool.get().await?;
-    let rows = db::divisions::all(&mut conn).await?;
+    let rows = lists::divisions(&mut conn).await?;
     let mut children_of: HashMap<Option<Uuid>, Vec<usize>> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         children_of.entry(row.parent_id).or_default().push(i);

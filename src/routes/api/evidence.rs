@@ -14,7 +14,7 @@ use crate::casework::attach::{self, EvidenceView};
 use crate::error::{AppError, AppResult};
 use crate::evidence::sniff::extension;
 use crate::evidence::upload::{Limits, receive};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub async fn upload(
     principal: Principal,

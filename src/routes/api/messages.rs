@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::casework::messages::{self, MessageView, NewMessage};
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub async fn post(
     principal: Principal,

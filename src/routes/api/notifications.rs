@@ -10,7 +10,7 @@ use super::cases::request_lang;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::notify::inbox::{self, Mark, View};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;

@@ -8,7 +8,7 @@ use crate::auth::Principal;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::notify::outbox::{FailedMail, failed};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 const MAX_LIMIT: i64 = 500;
 

@@ -12,7 +12,7 @@ use crate::casework::lang;
 use crate::casework::parties::{self, CaseKey, NewPartyInput, PublicStatus};
 use crate::casework::view::CaseView;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::Lang;
 
 fn anonymous_lang(req: &HttpRequest) -> Lang {

@@ -7,7 +7,7 @@ use chrono::Utc;
 use crate::auth::Principal;
 use crate::casework::policy;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::Policy;
 
 pub async fn show(

@@ -6,10 +6,9 @@ use serde::Deserialize;
 
 use super::cases::{Page, page, page_limit, parse_cursor, parse_status};
 use crate::auth::Principal;
-use crate::db;
-use crate::db::cases::{Cursor, ListFilter};
+use crate::casework::lists::{self, Cursor, ListFilter};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Deserialize)]
 pub struct QueueQuery {
@@ -57,15 +56,7 @@ pub async fn queue(
     };
     let after = parse_cursor(query.after.as_deref())?;
     let mut conn = state.pool.get().await?;
-    let rows = db::cases::queue(
-        &mut conn,
-        committee.county_id,
-        committee.committee_id,
-        &filter,
-        after,
-        limit,
-    )
-    .await?;
+    let rows = lists::queue(&mut conn, &committee, &filter, after, limit).await?;
     Ok(web::Json(page(rows, limit, |r| Cursor {
         at: r.deadline_at,
         id: r.id,

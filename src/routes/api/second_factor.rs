@@ -7,10 +7,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::accounts::second_factor;
+use crate::accounts::session;
 use crate::auth::{Principal, login};
-use crate::db;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::error::AppResult;
+use crate::routes::AppState;
 
 fn session(
     state: &AppState,
@@ -24,7 +24,7 @@ fn session(
         b.extend(more);
     }
     HttpResponse::Ok()
-        .cookie(login::cookie(state, token, max_age))
+        .cookie(session::cookie(state, token, max_age))
         .json(body)
 }
 
@@ -45,7 +45,7 @@ pub async fn verify(
     let mut conn = state.pool.get().await?;
     let user = second_factor::redeem(&mut conn, &state, &body.ticket).await?;
     second_factor::verify(&mut conn, &state, &user, &body.code, now).await?;
-    let (token, claims) = login::start_session(
+    let (token, claims) = session::start_session(
         &mut conn,
         &state,
         &user,
@@ -84,7 +84,7 @@ pub async fn confirm_with_ticket(
     let mut conn = state.pool.get().await?;
     let user = second_factor::redeem(&mut conn, &state, &body.ticket).await?;
     let codes = second_factor::confirm(&mut conn, &state, &user, &body.code, now).await?;
-    let (token, claims) = login::start_session(
+    let (token, claims) = session::start_session(
         &mut conn,
         &state,
         &user,
@@ -101,19 +101,10 @@ pub async fn confirm_with_ticket(
     ))
 }
 
-async fn me(
-    conn: &mut diesel_async::AsyncPgConnection,
-    who: &Principal,
-) -> Result<db::users::UserRow, AppError> {
-    db::users::by_id(conn, who.id)
-        .await?
-        .ok_or(AppError::Unauthorized)
-}
-
 /// `POST /api/v1/me/second-factor`: start enrolling an authenticator app.
 pub async fn enrol(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let user = me(&mut conn, &principal).await?;
+    let user = crate::accounts::account_of(&mut conn, &principal).await?;
     Ok(HttpResponse::Ok().json(second_factor::begin(&mut conn, &state, &user).await?))
 }
 
@@ -130,7 +121,7 @@ pub async fn confirm(
     body: web::Json<Code>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let user = me(&mut conn, &principal).await?;
+    let user = crate::accounts::account_of(&mut conn, &principal).await?;
     let codes = second_factor::confirm(&mut conn, &state, &user, &body.code, Utc::now()).await?;
     Ok(HttpResponse::Ok().json(json!({ "recovery_codes": codes })))
 }
@@ -142,7 +133,7 @@ pub async fn turn_off(
     body: web::Json<Code>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let user = me(&mut conn, &principal).await?;
+    let user = crate::accounts::account_of(&mut conn, &principal).await?;
     second_factor::turn_off(&mut conn, &state, &user, &body.code, Utc::now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

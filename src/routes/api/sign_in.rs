@@ -5,10 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use crate::accounts::session;
 use crate::accounts::sign_in;
 use crate::auth::login;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::Lang;
 
 /// The language a code's text is written in: the caller's `Accept-Language`, else Chinese.
@@ -108,7 +109,7 @@ pub async fn verify(
     .await?;
     let max_age = done.claims.exp - now.timestamp();
     Ok(HttpResponse::Ok()
-        .cookie(login::cookie(&state, done.token.clone(), max_age))
+        .cookie(session::cookie(&state, done.token.clone(), max_age))
         .json(Verified {
             token: done.token,
             expires_at: done.claims.expires_at(),

@@ -10,7 +10,7 @@ use super::sign_in::request_lang;
 use crate::accounts::staff::{self, NewStaff};
 use crate::auth::Principal;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use crate::auth::Principal;
 use crate::casework::public_stats::{self, PublicQuery};
 use crate::casework::stats::{self, Report, StatsQuery};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::stats::indicators::{COLUMNS, Cell, cells};
 
 async fn load(

@@ -9,12 +9,13 @@ use serde::Deserialize;
 
 use super::sign_in::{Login, safe_next};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
+use crate::accounts::session;
 use crate::auth::login;
 use crate::casework::filing::PRIVACY_NOTICE_VERSION;
 use crate::casework::invitation::{self, Answer, InvitationView};
 use crate::casework::parties::{self, CaseKey, PublicStatus};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -35,7 +36,7 @@ pub async fn login_submit(
     let next = safe_next(form.next.as_deref());
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    match login::attempt(
+    match session::attempt(
         &mut conn,
         &state,
         &form.email,
@@ -45,13 +46,16 @@ pub async fn login_submit(
     )
     .await
     {
-        Ok(login::Outcome::Session(token, claims)) => {
+        Ok(session::Outcome::Session(token, claims)) => {
             let mut response = see_other(&next);
-            let _ =
-                response.add_cookie(&login::cookie(&state, token, claims.exp - now.timestamp()));
+            let _ = response.add_cookie(&session::cookie(
+                &state,
+                token,
+                claims.exp - now.timestamp(),
+            ));
             Ok(response)
         }
-        Ok(login::Outcome::SecondFactor { ticket, enrol }) => {
+        Ok(session::Outcome::SecondFactor { ticket, enrol }) => {
             super::second_factor::step(&ctx, &state, &mut conn, ticket, enrol, next, None).await
         }
         Err(
@@ -106,7 +110,7 @@ pub async fn logout(
         login::logout(&mut conn, &user.token).await.or_page(&ctx)?;
     }
     let mut response = see_other("/");
-    let _ = response.add_cookie(&login::removal(&state));
+    let _ = response.add_cookie(&session::removal(&state));
     Ok(response)
 }
 

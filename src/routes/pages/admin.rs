@@ -10,7 +10,7 @@ use chrono::Utc;
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::Policy;
 
 #[derive(Template)]

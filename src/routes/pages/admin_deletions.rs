@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::admin::county;
 use super::{Ctx, OrPage, PageError, PageResult, labels, page, see_other};
 use crate::accounts::deletion::{self, PendingView};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Template)]
 #[template(path = "pages/deletions.html")]

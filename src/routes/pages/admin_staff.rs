@@ -12,8 +12,7 @@ use uuid::Uuid;
 use super::admin::county;
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::staff::{self, NewStaff};
-use crate::db;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub struct Person {
     pub id: String,
@@ -67,13 +66,8 @@ pub async fn staff_page(
     let county = county(&ctx)?;
     let me = ctx.user()?.id;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let all = db::staff::committees_of_county(&mut conn, county)
-        .await
-        .or_page(&ctx)?;
-    let people = db::staff::staff_of_county(&mut conn, county)
-        .await
-        .or_page(&ctx)?;
-    let person = |p: &db::staff::StaffMember| Person {
+    let (all, people) = staff::roster(&mut conn, county).await.or_page(&ctx)?;
+    let person = |p: &staff::StaffMember| Person {
         id: p.id.to_string(),
         name: p.name.clone(),
         email: p.email.clone().unwrap_or_default(),

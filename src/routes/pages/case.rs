@@ -10,13 +10,12 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{Ctx, OrPage, PageError, PageResult, labels, page};
+use crate::casework::actor_for;
 use crate::casework::attach::{self, EvidenceView};
 use crate::casework::messages::{self, MessageView};
 use crate::casework::view::{CaseView, load_view};
-use crate::casework::{actor_for, scope_of};
-use crate::db;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::{Actor, Audience, may_attach, may_post};
 
 pub struct Entry {
@@ -57,10 +56,9 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     let user = ctx.user()?;
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let record = db::cases::find_visible(&mut conn, scope_of(user), *id)
+    let record = crate::casework::open(&mut conn, user, *id)
         .await
-        .or_page(&ctx)?
-        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+        .or_page(&ctx)?;
     let case_state = record
         .state()
         .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
@@ -128,16 +126,15 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         ));
     }
     let mediators = match (&user.committee, user.is_head()) {
-        (Some(cm), true) => {
-            db::staff::mediators_with_load(&mut conn, cm.county_id, cm.committee_id)
-                .await
-                .or_page(&ctx)?
-                .into_iter()
-                .map(|(id, name, _, load)| {
-                    (id, format!("{name}（{} {load}）", ctx.t("在办", "open")))
-                })
-                .collect()
-        }
+        (Some(cm), true) => crate::casework::lists::mediators(&mut conn, cm)
+            .await
+            .or_page(&ctx)?
+            .into_iter()
+            .map(|m| {
+                let line = format!("{}（{} {}）", m.name, ctx.t("在办", "open"), m.open_cases);
+                (m.id, line)
+            })
+            .collect(),
         _ => Vec::new(),
     };
     crate::casework::access_log::record(

@@ -19,7 +19,7 @@ use crate::casework::parties::{NewPartyInput, add_party};
 use crate::domain::china_time;
 use crate::error::AppError;
 use crate::evidence::upload::{Limits, receive};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 /// A `datetime-local` value, read as China time.
 fn local_time(s: &str) -> Option<DateTime<Utc>> {

@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::PageError;
 use crate::auth::{Principal, principal, token_from_request};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::workflow::Lang;
 
 pub const LANG_COOKIE: &str = "fq_lang";
@@ -44,11 +44,13 @@ impl Ctx {
         };
         let user = match token_from_request(req) {
             None => None,
-            Some(token) => match principal::load(state.clone(), Some(token)).await {
-                Ok(p) => Some(p),
-                Err(AppError::Unauthorized) => None,
-                Err(e) => return Err(PageError::new(e, lang)),
-            },
+            Some(token) => {
+                match principal::load(&state.pool, &state.keys, &state.sealer, Some(token)).await {
+                    Ok(p) => Some(p),
+                    Err(AppError::Unauthorized) => None,
+                    Err(e) => return Err(PageError::new(e, lang)),
+                }
+            }
         };
         let unread = match &user {
             Some(u) => {

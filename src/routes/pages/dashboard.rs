@@ -8,7 +8,7 @@ use super::charts::{Bar, bars, columns};
 use super::{Ctx, OrPage, PageResult, page};
 use crate::casework::public_stats::{self, PublicFigures, PublicQuery};
 use crate::casework::stats::{self, Report, StatsQuery, Unit};
-use crate::state::AppState;
+use crate::routes::AppState;
 use crate::stats::indicators::Indicators;
 
 /// One headline: the figure, its change against the previous period, its definition.

@@ -13,10 +13,9 @@ use crate::auth::Principal;
 use crate::casework::filing::{
     AssistedFilingInput, FilingInput, PRIVACY_NOTICE_VERSION, RespondentInput, file, file_assisted,
 };
-use crate::db;
 use crate::domain::Category;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct Draft {
@@ -103,7 +102,9 @@ fn categories(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
 
 async fn townships(state: &AppState, ctx: &Ctx) -> Result<Vec<Township>, PageError> {
     let mut conn = state.pool.get().await.or_page(ctx)?;
-    let rows = db::divisions::all(&mut conn).await.or_page(ctx)?;
+    let rows = crate::casework::lists::divisions(&mut conn)
+        .await
+        .or_page(ctx)?;
     let mut out: Vec<Township> = Vec::new();
     for t in rows.iter().filter(|r| r.level == "township") {
         let villages: Vec<(String, String)> = rows
@@ -294,10 +295,9 @@ async fn confirmation(
     case_id: uuid::Uuid,
     code: Option<String>,
 ) -> PageResult {
-    let record = db::cases::find_visible(conn, crate::casework::scope_of(user), case_id)
+    let record = crate::casework::open(conn, user, case_id)
         .await
-        .or_page(ctx)?
-        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+        .or_page(ctx)?;
     let state = record
         .state()
         .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;

@@ -9,11 +9,12 @@ use chrono::Utc;
 use super::filing::{Draft, file_as, show_with};
 use super::sign_in::problem;
 use super::{Ctx, PageError, PageResult};
+use crate::accounts::session;
 use crate::accounts::sign_in;
-use crate::auth::login::{self, Client};
+use crate::auth::login::Client;
 use crate::casework::filing::{FilingInput, validate};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub const SIGN_IN_STEP: u8 = 4;
 
@@ -82,12 +83,17 @@ pub async fn step(
         }
     };
     drop(conn);
-    let user = crate::auth::principal::load(state.clone(), Some(done.token.clone()))
-        .await
-        .map_err(|e| PageError::new(e, ctx.lang))?;
+    let user = crate::auth::principal::load(
+        &state.pool,
+        &state.keys,
+        &state.sealer,
+        Some(done.token.clone()),
+    )
+    .await
+    .map_err(|e| PageError::new(e, ctx.lang))?;
     let max_age = done.claims.exp - now.timestamp();
     let ctx = ctx.signed_in_as(user.clone());
     let mut response = file_as(state, &ctx, &user, input, d).await?;
-    let _ = response.add_cookie(&login::cookie(state, done.token, max_age));
+    let _ = response.add_cookie(&session::cookie(state, done.token, max_age));
     Ok(response)
 }

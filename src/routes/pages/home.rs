@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, web};
 use askama::Template;
 
 use super::{Ctx, PageResult, page};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Template)]
 #[template(path = "pages/home.html")]

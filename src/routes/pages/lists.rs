@@ -8,11 +8,9 @@ use serde::Deserialize;
 
 use super::labels;
 use super::{Ctx, OrPage, PageError, PageResult, page};
-use crate::casework::scope_of;
-use crate::db;
-use crate::db::cases::{CaseRow, ListFilter};
+use crate::casework::lists::{self, CaseRow, ListFilter};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub struct Item {
     pub id: String,
@@ -52,7 +50,7 @@ pub async fn my_cases(req: HttpRequest, state: web::Data<AppState>) -> PageResul
     let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let rows = db::cases::list(&mut conn, scope_of(user), &ListFilter::default(), None, 200)
+    let rows = lists::mine(&mut conn, user, &ListFilter::default(), None, 200)
         .await
         .or_page(&ctx)?;
     let items = items(&ctx, rows, Utc::now());
@@ -106,16 +104,9 @@ pub async fn queue(
         _ => ListFilter::default(),
     };
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let rows = db::cases::queue(
-        &mut conn,
-        committee.county_id,
-        committee.committee_id,
-        &filter,
-        None,
-        200,
-    )
-    .await
-    .or_page(&ctx)?;
+    let rows = lists::queue(&mut conn, &committee, &filter, None, 200)
+        .await
+        .or_page(&ctx)?;
     let items = items(&ctx, rows, now);
     page(
         &ctx,
@@ -152,17 +143,9 @@ pub async fn calendar(req: HttpRequest, state: web::Data<AppState>) -> PageResul
         .ok_or_else(|| PageError::new(AppError::Forbidden("—".into()), ctx.lang))?;
     let from = Utc::now() - Duration::days(1);
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let mine = (!user.is_head()).then_some(user.id);
-    let rows = db::staff::calendar(
-        &mut conn,
-        committee.county_id,
-        committee.committee_id,
-        mine,
-        from,
-        from + Duration::days(60),
-    )
-    .await
-    .or_page(&ctx)?;
+    let rows = lists::calendar(&mut conn, user, &committee, from, from + Duration::days(60))
+        .await
+        .or_page(&ctx)?;
     let slots = rows
         .into_iter()
         .map(|e| Slot {

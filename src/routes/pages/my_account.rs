@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use super::sign_in::problem;
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
+use crate::accounts::session;
 use crate::accounts::{contact, sign_in, staff};
-use crate::auth::login::{self, Client};
-use crate::db;
+use crate::auth::login::Client;
 use crate::domain::{Phone, mask_email};
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub struct SessionLine {
     pub when: String,
@@ -65,11 +65,13 @@ async fn render_with(
 ) -> PageResult {
     let user = ctx.user()?;
     let mut conn = state.pool.get().await.or_page(ctx)?;
-    let row = db::users::by_id(&mut conn, user.id)
+    let row = crate::accounts::account_of(&mut conn, user)
         .await
-        .or_page(ctx)?
-        .ok_or_else(|| PageError::login(&ctx.here, ctx.lang))?;
-    let sessions = db::sessions::live(&mut conn, user.id, Utc::now())
+        .map_err(|e| match e {
+            AppError::Unauthorized => PageError::login(&ctx.here, ctx.lang),
+            other => PageError::new(other, ctx.lang),
+        })?;
+    let sessions = session::live(&mut conn, user.id, Utc::now())
         .await
         .or_page(ctx)?
         .into_iter()
@@ -219,8 +221,11 @@ pub async fn change_password(
     match changed {
         Ok((token, claims)) => {
             let mut response = see_other("/account?saved=password");
-            let _ =
-                response.add_cookie(&login::cookie(&state, token, claims.exp - now.timestamp()));
+            let _ = response.add_cookie(&session::cookie(
+                &state,
+                token,
+                claims.exp - now.timestamp(),
+            ));
             Ok(response)
         }
         Err(AppError::BadCredentials) => {
@@ -257,7 +262,7 @@ pub async fn end_sessions(
         .await
         .or_page(&ctx)?;
     let mut response = see_other("/login");
-    let _ = response.add_cookie(&login::removal(&state));
+    let _ = response.add_cookie(&session::removal(&state));
     Ok(response)
 }
 
@@ -302,10 +307,12 @@ pub async fn second_factor(
     ctx.check_csrf(&form.csrf)?;
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let row = db::users::by_id(&mut conn, user.id)
+    let row = crate::accounts::account_of(&mut conn, user)
         .await
-        .or_page(&ctx)?
-        .ok_or_else(|| PageError::login(&ctx.here, ctx.lang))?;
+        .map_err(|e| match e {
+            AppError::Unauthorized => PageError::login(&ctx.here, ctx.lang),
+            other => PageError::new(other, ctx.lang),
+        })?;
     let wrong = || {
         ctx.t(
             "验证码不对，请输入验证器应用上最新的 6 位数字。",
@@ -397,7 +404,7 @@ pub async fn request_deletion(
         },
     )?;
     if done.deleted {
-        let _ = response.add_cookie(&login::removal(&state));
+        let _ = response.add_cookie(&session::removal(&state));
     }
     Ok(response)
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{Ctx, OrPage, PageResult, labels, page, see_other};
 use crate::notify::inbox::{self, Mark};
-use crate::state::AppState;
+use crate::routes::AppState;
 
 pub struct Notice {
     pub title: String,

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use super::sign_in::safe_next;
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::second_factor::{self, Enrolment};
-use crate::auth::login::{self, Client};
+use crate::accounts::session;
+use crate::auth::login::Client;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 #[derive(Template)]
 #[template(path = "pages/second_factor.html")]
@@ -130,10 +131,10 @@ pub async fn submit(
         Err(e) => return Err(PageError::new(e, ctx.lang)),
     };
     let (token, claims) =
-        login::start_session(&mut conn, &state, &user, "password", &Client::of(&req), now)
+        session::start_session(&mut conn, &state, &user, "password", &Client::of(&req), now)
             .await
             .or_page(&ctx)?;
-    let cookie = login::cookie(&state, token, claims.exp - now.timestamp());
+    let cookie = session::cookie(&state, token, claims.exp - now.timestamp());
     let mut response = if codes.is_empty() {
         see_other(&next)
     } else {

@@ -8,10 +8,11 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
+use crate::accounts::session;
 use crate::accounts::{sign_in, staff};
-use crate::auth::login::{self, Client};
+use crate::auth::login::Client;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::routes::AppState;
 
 /// How the person signs in on this screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,7 +215,7 @@ pub async fn code_submit(
     match outcome {
         Ok(Some(done)) => {
             let mut response = see_other(&next);
-            let _ = response.add_cookie(&login::cookie(
+            let _ = response.add_cookie(&session::cookie(
                 &state,
                 done.token,
                 done.claims.exp - now.timestamp(),
@@ -306,7 +307,7 @@ pub async fn link_submit(
     {
         Ok((session, claims)) => {
             let mut response = see_other("/my");
-            let _ = response.add_cookie(&login::cookie(
+            let _ = response.add_cookie(&session::cookie(
                 &state,
                 session,
                 claims.exp - now.timestamp(),

@@ -1,0 +1,26 @@
+//! What every handler can reach: the services below the web layer (pool, keys, sealer,
+//! notifier, store, configuration; `state.pool` reads through to them) and what only the web
+//! layer keeps: request limits, metrics and the indicators' memory.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::services::Services;
+use crate::telemetry::Metrics;
+
+pub struct AppState {
+    pub services: Services,
+    /// Requests per minute per client address and per account, this node's share.
+    pub limits: crate::routes::request_limits::RequestLimits,
+    pub metrics: Arc<Metrics>,
+    /// What the indicators' readers keep for a short while.
+    pub stats: crate::casework::stats_memory::Memory,
+}
+
+impl Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
+    }
+}

@@ -1,0 +1,23 @@
+//! What the account and case rules reach beside the database: the pool, the token keys, the
+//! sealer for personal data, the notifier for what cannot wait for the outbox, the evidence
+//! store and the configuration. The web layer's `AppState` holds one and adds what only it
+//! needs (request limits, metrics, the indicators' memory).
+
+use std::sync::Arc;
+
+use crate::auth::Keys;
+use crate::config::Config;
+use crate::crypto::Sealer;
+use crate::db::Pool;
+use crate::evidence::Store;
+use crate::notify::Notifier;
+
+pub struct Services {
+    pub pool: Pool,
+    pub keys: Keys,
+    pub sealer: Sealer,
+    /// Sends what cannot wait for the outbox: sign-in codes and account links.
+    pub notifier: Notifier,
+    pub store: Store,
+    pub config: Arc<Config>,
+}

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::contract::{Actor, Refusal};
 use super::guards::may_mediate;
-use super::types::{CaseState, Status};
+use super::types::{CaseState, Side, Status};
 
 /// Who a message is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +85,29 @@ pub fn may_post(case: &CaseState, actor: &Actor, audience: Audience) -> Result<(
         }
     }
     still_open(case)
+}
+
+/// The audiences this actor may write to now, in the order a form offers them: everyone, the
+/// mediators' internal notes, then each applicant and respondent privately. Empty when the
+/// actor may not write at all.
+pub fn audiences(case: &CaseState, actor: &Actor) -> Vec<Audience> {
+    let mut candidates = vec![Audience::All, Audience::Mediators];
+    candidates.extend(
+        case.parties
+            .iter()
+            .filter(|p| matches!(p.side, Side::Applicant | Side::Respondent))
+            .map(|p| Audience::Party(p.id)),
+    );
+    // An agent or third party may also speak privately with the mediator.
+    if let Actor::Party { party_id, .. } = *actor
+        && !candidates.contains(&Audience::Party(party_id))
+    {
+        candidates.push(Audience::Party(party_id));
+    }
+    candidates
+        .into_iter()
+        .filter(|a| may_post(case, actor, *a).is_ok())
+        .collect()
 }
 
 /// Who is reading, for message visibility.

@@ -252,3 +252,31 @@ fn the_path_reader_sees_grouped_and_plain_paths() {
         .collect();
     assert_eq!(seen, expected);
 }
+
+/// A page's POST handler gets its form only through `Submitted` (or, for a multipart upload,
+/// `SubmittedWithQueryToken`), which checks the CSRF token before the handler runs.
+#[test]
+fn pages_take_forms_only_through_submitted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes/pages");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut problems = Vec::new();
+    for path in files.iter().filter(|p| !p.ends_with("submitted.rs")) {
+        let text = std::fs::read_to_string(path).unwrap();
+        for handler in text.split("pub async fn ").skip(1) {
+            let params = handler.split(") ->").next().unwrap_or("");
+            let name = handler.split('(').next().unwrap_or("");
+            if params.contains("web::Form<") {
+                problems.push(format!("{}: {name} takes a bare web::Form", path.display()));
+            }
+            if params.contains("Multipart") && !params.contains("SubmittedWithQueryToken") {
+                problems.push(format!(
+                    "{}: {name} takes an upload without its token",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(files.len() > 10, "the pages were not read");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

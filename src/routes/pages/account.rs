@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::sign_in::{Login, safe_next};
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::session;
 use crate::auth::login;
@@ -28,10 +29,8 @@ pub struct LoginForm {
 pub async fn login_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<LoginForm>,
+    Submitted { ctx, form }: Submitted<LoginForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let now = Utc::now();
@@ -99,12 +98,9 @@ pub struct CsrfForm {
 }
 
 pub async fn logout(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<CsrfForm>,
+    Submitted { ctx, .. }: Submitted<CsrfForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     if let Some(user) = &ctx.user {
         let mut conn = state.pool.get().await.or_page(&ctx)?;
         login::logout(&mut conn, &user.token).await.or_page(&ctx)?;
@@ -176,10 +172,8 @@ pub struct LookupForm {
 pub async fn lookup_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<LookupForm>,
+    Submitted { ctx, form }: Submitted<LookupForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let key = CaseKey {
         number: form.number.clone(),
         access_code: form.access_code.clone(),
@@ -289,13 +283,10 @@ pub struct AnswerForm {
 }
 
 pub async fn invitation_answer(
-    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<AnswerForm>,
+    Submitted { ctx, form }: Submitted<AnswerForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let answer = Answer {
         answer: form.answer,
@@ -315,3 +306,5 @@ pub async fn invitation_answer(
         },
     )
 }
+
+csrf_form!(AnswerForm, CsrfForm, LoginForm, LookupForm);

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, web};
 use askama::Template;
 use chrono::Utc;
 
+use super::submitted::Submitted;
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -80,13 +81,10 @@ pub async fn show(
 }
 
 pub async fn save(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<HashMap<String, String>>,
+    Submitted { ctx, form }: Submitted<HashMap<String, String>>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     county(&ctx)?;
-    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
     let back = || "/admin/policy".to_owned();
     let mut values = serde_json::Map::new();
     for (k, v) in form.iter().filter(|(k, _)| k.as_str() != "csrf") {
@@ -111,13 +109,10 @@ pub async fn save(
 
 /// `POST /admin/retention`: the years personal data is kept after a case ends.
 pub async fn save_retention(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<HashMap<String, String>>,
+    Submitted { ctx, form }: Submitted<HashMap<String, String>>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     county(&ctx)?;
-    ctx.check_csrf(form.get("csrf").map(String::as_str).unwrap_or(""))?;
     let back = || "/admin/policy".to_owned();
     let years: i32 = form
         .get("retention_years")

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::admin::county;
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, labels, page, see_other};
 use crate::accounts::deletion::{self, PendingView};
 use crate::routes::AppState;
@@ -50,14 +51,11 @@ pub struct DecisionForm {
 }
 
 pub async fn decide(
-    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    form: web::Form<DecisionForm>,
+    Submitted { ctx, form }: Submitted<DecisionForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     county(&ctx)?;
-    ctx.check_csrf(&form.csrf)?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     deletion::decide(
         &mut conn,
@@ -71,3 +69,5 @@ pub async fn decide(
     .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/deletions".into()))?;
     Ok(see_other("/admin/deletions"))
 }
+
+csrf_form!(DecisionForm);

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::admin::county;
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::staff::{self, NewStaff};
 use crate::routes::AppState;
@@ -38,6 +39,8 @@ struct StaffPage<'a> {
     committees: Vec<Committee>,
     others: Vec<Person>,
     done: Option<&'static str>,
+    /// The roles a county administrator may invite (`accounts::staff::INVITABLE`), named.
+    roles: Vec<(&'static str, &'static str)>,
 }
 
 fn done_message(ctx: &Ctx, q: &HashMap<String, String>) -> Option<&'static str> {
@@ -101,6 +104,10 @@ pub async fn staff_page(
             committees,
             others,
             done: done_message(&ctx, &q),
+            roles: staff::INVITABLE
+                .iter()
+                .map(|r| (r.as_str(), super::labels::role(ctx.lang, r.as_str())))
+                .collect(),
         },
     )
 }
@@ -115,13 +122,10 @@ pub struct NewStaffForm {
 }
 
 pub async fn invite(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<NewStaffForm>,
+    Submitted { ctx, form }: Submitted<NewStaffForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     county(&ctx)?;
-    ctx.check_csrf(&form.csrf)?;
     let back = || "/admin/staff".to_owned();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     staff::invite(
@@ -150,14 +154,11 @@ pub struct MemberForm {
 }
 
 pub async fn member(
-    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
-    form: web::Form<MemberForm>,
+    Submitted { ctx, form }: Submitted<MemberForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     county(&ctx)?;
-    ctx.check_csrf(&form.csrf)?;
     let back = || "/admin/staff".to_owned();
     let admin = ctx.user()?;
     let id = path.into_inner();
@@ -177,3 +178,5 @@ pub async fn member(
     .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
     Ok(see_other(&format!("/admin/staff?done={done}")))
 }
+
+csrf_form!(MemberForm, NewStaffForm);

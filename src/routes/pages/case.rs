@@ -94,37 +94,43 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
             .or_page(&ctx)?,
         None => None,
     };
-    let principal_parties: Vec<&crate::casework::view::PartyView> = c
-        .parties
-        .iter()
-        .filter(|p| p.side == "applicant" || p.side == "respondent")
+    let name_of = |id: uuid::Uuid| {
+        c.parties
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    // Whom this caller may write to is the engine's rule; the page only names each choice.
+    let audiences: Vec<(String, String)> = actor
+        .as_ref()
+        .map(|a| crate::workflow::audiences(&case_state, a))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| match a {
+            Audience::All => (
+                "all".to_owned(),
+                ctx.t(
+                    "所有人（双方和调解员）",
+                    "Everyone (both sides and the mediator)",
+                )
+                .to_owned(),
+            ),
+            Audience::Mediators => (
+                "mediators".to_owned(),
+                ctx.t("仅调解员（内部记录）", "Mediators only (internal note)")
+                    .to_owned(),
+            ),
+            Audience::Party(id) if staff => (
+                format!("party:{id}"),
+                format!("{} {}", ctx.t("私下告诉", "Privately to"), name_of(id)),
+            ),
+            Audience::Party(id) => (
+                format!("party:{id}"),
+                ctx.t("只给调解员看", "Only to the mediator").to_owned(),
+            ),
+        })
         .collect();
-    let mut audiences = vec![(
-        "all".to_owned(),
-        ctx.t(
-            "所有人（双方和调解员）",
-            "Everyone (both sides and the mediator)",
-        )
-        .to_owned(),
-    )];
-    if staff {
-        audiences.push((
-            "mediators".into(),
-            ctx.t("仅调解员（内部记录）", "Mediators only (internal note)")
-                .into(),
-        ));
-        for p in &principal_parties {
-            audiences.push((
-                format!("party:{}", p.id),
-                format!("{} {}", ctx.t("私下告诉", "Privately to"), p.name),
-            ));
-        }
-    } else if let Some(me) = c.parties.iter().find(|p| p.is_you) {
-        audiences.push((
-            format!("party:{}", me.id),
-            ctx.t("只给调解员看", "Only to the mediator").into(),
-        ));
-    }
     let mediators = match (&user.committee, user.is_head()) {
         (Some(cm), true) => crate::casework::lists::mediators(&mut conn, cm)
             .await

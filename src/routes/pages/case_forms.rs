@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
-use actix_web::{HttpRequest, web};
+use actix_web::web;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::{Ctx, OrPage, PageError, PageResult, see_other};
+use super::submitted::{Submitted, SubmittedWithQueryToken, csrf_form};
+use super::{OrPage, PageError, PageResult, see_other};
 use crate::casework::acting::{ActionBody, act};
 use crate::casework::attach;
 use crate::casework::filing::RespondentInput;
@@ -67,19 +68,12 @@ fn action_body(form: &HashMap<String, String>) -> Result<ActionBody, AppError> {
         .map_err(|e| AppError::BadRequest(format!("The form is incomplete: {e}.")))
 }
 
-fn csrf_of(form: &HashMap<String, String>) -> &str {
-    form.get("csrf").map(String::as_str).unwrap_or("")
-}
-
 pub async fn act_form(
-    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    form: web::Form<HashMap<String, String>>,
+    Submitted { ctx, form }: Submitted<HashMap<String, String>>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(csrf_of(&form))?;
     let back = format!("/cases/{}", *id);
     let body = action_body(&form).map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
@@ -105,14 +99,11 @@ pub struct MessageForm {
 }
 
 pub async fn message_form(
-    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    form: web::Form<MessageForm>,
+    Submitted { ctx, form }: Submitted<MessageForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let back = format!("/cases/{}#messages", *id);
     let form = form.into_inner();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
@@ -131,22 +122,14 @@ pub async fn message_form(
     Ok(see_other(&back))
 }
 
-#[derive(Deserialize)]
-pub struct CsrfQuery {
-    csrf: String,
-}
-
 /// A multipart form cannot carry the token before the file, so it travels in the query string.
 pub async fn evidence_form(
-    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    q: web::Query<CsrfQuery>,
+    SubmittedWithQueryToken { ctx }: SubmittedWithQueryToken,
     payload: Multipart,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&q.csrf)?;
     let back = format!("/cases/{}#evidence", *id);
     let config = &state.config;
     let (case_state, actor, remaining) = {
@@ -191,14 +174,11 @@ pub struct PersonForm {
 }
 
 pub async fn person_form(
-    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    form: web::Form<PersonForm>,
+    Submitted { ctx, form }: Submitted<PersonForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let back = format!("/cases/{}", *id);
     let form = form.into_inner();
     let input = NewPartyInput {
@@ -232,14 +212,11 @@ pub struct RatingForm {
 }
 
 pub async fn rating_form(
-    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
-    form: web::Form<RatingForm>,
+    Submitted { ctx, form }: Submitted<RatingForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let back = format!("/cases/{}", *id);
     let form = form.into_inner();
     let input = crate::casework::rating::RatingInput {
@@ -252,3 +229,5 @@ pub async fn rating_form(
         .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
     Ok(see_other(&back))
 }
+
+csrf_form!(MessageForm, PersonForm, RatingForm);

@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, labels, page};
 use crate::auth::Principal;
 use crate::casework::filing::{
@@ -208,10 +209,8 @@ fn respondent(d: &Draft) -> RespondentInput {
 pub async fn next(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<Draft>,
+    Submitted { ctx, form }: Submitted<Draft>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let d = form.into_inner();
     match d.step {
         1 => match required(&ctx, &d.narrative, "发生了什么", "what happened") {
@@ -329,13 +328,10 @@ pub async fn assisted_form(req: HttpRequest, state: web::Data<AppState>) -> Page
 }
 
 pub async fn assisted_submit(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<Draft>,
+    Submitted { ctx, form }: Submitted<Draft>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let d = form.into_inner();
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let input = match amount(&d.amount) {
@@ -364,3 +360,5 @@ pub async fn assisted_submit(
         Err(e) => Err(PageError::new(e, ctx.lang)),
     }
 }
+
+csrf_form!(Draft);

@@ -20,6 +20,7 @@ pub mod my_account;
 pub mod notices;
 pub mod second_factor;
 pub mod sign_in;
+pub mod submitted;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;

@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::sign_in::problem;
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::session;
 use crate::accounts::{contact, sign_in, staff};
@@ -144,11 +145,9 @@ pub struct ContactForm {
 pub async fn change_contact(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ContactForm>,
+    Submitted { ctx, form }: Submitted<ContactForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let raw = form.to.trim();
     let to = if raw.contains('@') {
         sign_in::destination(None, Some(raw))
@@ -199,11 +198,9 @@ pub struct PasswordForm {
 pub async fn change_password(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<PasswordForm>,
+    Submitted { ctx, form }: Submitted<PasswordForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
@@ -250,13 +247,10 @@ pub struct CsrfOnly {
 
 /// `POST /account/sessions/end`: log out everywhere.
 pub async fn end_sessions(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<CsrfOnly>,
+    Submitted { ctx, .. }: Submitted<CsrfOnly>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     staff::end_all_sessions(&mut conn, user)
         .await
@@ -297,14 +291,11 @@ pub struct SecondFactorForm {
 /// `POST /account/second-factor`: staff turn the authenticator app on (QR code, first code,
 /// recovery codes) or off.
 pub async fn second_factor(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<SecondFactorForm>,
+    Submitted { ctx, form }: Submitted<SecondFactorForm>,
 ) -> PageResult {
     use crate::accounts::second_factor as sf;
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let row = crate::accounts::account_of(&mut conn, user)
@@ -384,13 +375,10 @@ struct DeletionRequested<'a> {
 
 /// `POST /account/deletion`: a resident asks for the account to be deleted.
 pub async fn request_deletion(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<DeletionForm>,
+    Submitted { ctx, form }: Submitted<DeletionForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let done = crate::accounts::deletion::request(&mut conn, user, Some(&form.reason), Utc::now())
         .await
@@ -408,3 +396,11 @@ pub async fn request_deletion(
     }
     Ok(response)
 }
+
+csrf_form!(
+    ContactForm,
+    CsrfOnly,
+    DeletionForm,
+    PasswordForm,
+    SecondFactorForm
+);

@@ -5,6 +5,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageResult, labels, page, see_other};
 use crate::notify::inbox::{self, Mark};
 use crate::routes::AppState;
@@ -55,16 +56,15 @@ pub struct ReadForm {
 }
 
 pub async fn read_all(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ReadForm>,
+    Submitted { ctx, .. }: Submitted<ReadForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
     let user = ctx.user()?;
-    ctx.check_csrf(&form.csrf)?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     inbox::mark_read(&mut conn, user.id, &Mark::All, Utc::now())
         .await
         .or_page(&ctx)?;
     Ok(see_other("/notifications"))
 }
+
+csrf_form!(ReadForm);

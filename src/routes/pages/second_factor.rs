@@ -9,6 +9,7 @@ use diesel_async::AsyncPgConnection;
 use serde::Deserialize;
 
 use super::sign_in::safe_next;
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::second_factor::{self, Enrolment};
 use crate::accounts::session;
@@ -89,10 +90,8 @@ pub struct StepForm {
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<StepForm>,
+    Submitted { ctx, form }: Submitted<StepForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let now = Utc::now();
@@ -150,3 +149,5 @@ pub async fn submit(
     let _ = response.add_cookie(&cookie);
     Ok(response)
 }
+
+csrf_form!(StepForm);

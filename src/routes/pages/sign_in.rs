@@ -7,6 +7,7 @@ use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::submitted::{Submitted, csrf_form};
 use super::{Ctx, OrPage, PageError, PageResult, page, see_other};
 use crate::accounts::session;
 use crate::accounts::{sign_in, staff};
@@ -165,10 +166,8 @@ fn destination_of(by: By, to: &str) -> Result<crate::domain::Destination, AppErr
 pub async fn code_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<CodeForm>,
+    Submitted { ctx, form }: Submitted<CodeForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let form = form.into_inner();
     let by = match By::parse(form.by.as_deref()) {
         By::Password => By::Phone,
@@ -285,10 +284,8 @@ pub async fn link_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<LinkForm>,
+    Submitted { ctx, form }: Submitted<LinkForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let view = staff::peek_link(&mut conn, &state, &token)
@@ -365,10 +362,8 @@ pub struct ResetForm {
 pub async fn reset_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    form: web::Form<ResetForm>,
+    Submitted { ctx, form }: Submitted<ResetForm>,
 ) -> PageResult {
-    let ctx = Ctx::load(&req, &state).await?;
-    ctx.check_csrf(&form.csrf)?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let result = staff::request_reset(
         &mut conn,
@@ -429,3 +424,5 @@ pub async fn unlock_link(
         .map_err(|e| PageError::new(e, ctx.lang).back_to("/login?by=password".into()))?;
     page(&ctx, &Unlocked { ctx: &ctx })
 }
+
+csrf_form!(CodeForm, LinkForm, ResetForm);

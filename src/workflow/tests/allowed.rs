@@ -121,3 +121,32 @@ fn nothing_is_allowed_on_a_final_case() {
         assert!(allowed(&c, actor, day(2)).is_empty());
     }
 }
+
+#[test]
+fn whom_each_actor_may_write_to() {
+    let c = in_mediation();
+    assert_eq!(
+        audiences(&c, &vm()),
+        [
+            Audience::All,
+            Audience::Mediators,
+            Audience::Party(APPLICANT),
+            Audience::Party(RESPONDENT)
+        ]
+    );
+    assert_eq!(
+        audiences(&c, &party(RESPONDENT)),
+        [Audience::All, Audience::Party(RESPONDENT)]
+    );
+    assert!(audiences(&c, &judge()).is_empty());
+    assert!(audiences(&c, &mediator(TM, TOWNSHIP_C)).is_empty());
+    // Once the file is closed nobody writes.
+    let withdrawn = ok(
+        &submitted(),
+        Action::Withdraw { reason: None },
+        party(APPLICANT),
+        day(1),
+    )
+    .case;
+    assert!(audiences(&withdrawn, &party(APPLICANT)).is_empty());
+}

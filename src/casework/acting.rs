@@ -12,7 +12,7 @@ use crate::auth::Principal;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::error::AppError;
-use crate::workflow::{self, Action, Lang, Performance, SessionMode};
+use crate::workflow::{self, Action, ConsentMethod, Lang, Performance, SessionMode};
 
 /// An action as clients send it: `{"action": "...", "version": N, ...parameters}`.
 #[derive(Debug, Deserialize)]
@@ -206,7 +206,11 @@ async fn to_engine(conn: &mut AsyncPgConnection, input: ActionInput) -> Result<A
             opt_limit("note", &note, 2000)?;
             Action::RecordPerformance { performed, note }
         }
-        I::RecordConsent { party_id, method } => Action::RecordConsent { party_id, method },
+        I::RecordConsent { party_id, method } => Action::RecordConsent {
+            party_id,
+            method: ConsentMethod::parse(&method)
+                .ok_or_else(|| AppError::Unprocessable(ConsentMethod::refusal("method")))?,
+        },
         I::RecordFollowUp { satisfaction, note } => {
             opt_limit("note", &note, 2000)?;
             Action::RecordFollowUp {

@@ -14,7 +14,7 @@ use crate::crypto::Sealer;
 use crate::db;
 use crate::domain::{Category, DivisionCode, Email, Phone, Role};
 use crate::error::AppError;
-use crate::workflow::{self, Actor, Filing, Side};
+use crate::workflow::{self, Actor, ConsentMethod, Filing, Side};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -62,7 +62,7 @@ enum Filer<'a> {
     Assisted {
         mediator: &'a Principal,
         applicant: (String, Option<Email>, Option<Phone>),
-        method: &'a str,
+        method: ConsentMethod,
     },
 }
 
@@ -120,29 +120,7 @@ fn check(input: &FilingInput) -> Result<Checked, AppError> {
             "At most 20 respondents can be named.".into(),
         ));
     }
-    let mut respondents = Vec::new();
-    for (i, r) in input.respondents.iter().enumerate() {
-        text(&format!("the name of respondent {}", i + 1), &r.name, 100)?;
-        let email = r
-            .email
-            .as_deref()
-            .filter(|e| !e.trim().is_empty())
-            .map(|e| {
-                Email::parse(e)
-                    .map_err(|m| AppError::Unprocessable(format!("respondent {}: {m}", i + 1)))
-            })
-            .transpose()?;
-        let phone = r
-            .phone
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| {
-                Phone::parse(p)
-                    .map_err(|m| AppError::Unprocessable(format!("respondent {}: {m}", i + 1)))
-            })
-            .transpose()?;
-        respondents.push((r.name.trim().to_owned(), email, phone));
-    }
+    let respondents = check_people(&input.respondents, "respondent")?;
     let amount_fen = match input.amount {
         None => None,
         Some(a)
@@ -177,18 +155,9 @@ fn check_people(people: &[RespondentInput], what: &str) -> Result<Vec<Person>, A
             format!("{what} {}", i + 1)
         };
         text(&format!("the name of {who}"), &r.name, 100)?;
-        let email = r
-            .email
-            .as_deref()
-            .filter(|e| !e.trim().is_empty())
-            .map(|e| Email::parse(e).map_err(|m| AppError::Unprocessable(format!("{who}: {m}"))))
-            .transpose()?;
-        let phone = r
-            .phone
-            .as_deref()
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| Phone::parse(p).map_err(|m| AppError::Unprocessable(format!("{who}: {m}"))))
-            .transpose()?;
+        let bad = |m| AppError::Unprocessable(format!("{who}: {m}"));
+        let email = Email::parse_optional(r.email.as_deref()).map_err(bad)?;
+        let phone = Phone::parse_optional(r.phone.as_deref()).map_err(bad)?;
         out.push((r.name.trim().to_owned(), email, phone));
     }
     Ok(out)
@@ -321,7 +290,7 @@ async fn create(
             account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?,
             party_details(sealer, name, email.as_ref(), phone.as_ref()),
             Some(mediator.id),
-            Some(*method),
+            Some(method.as_str()),
         ),
     };
     let mut parties = vec![(applicant_party, Side::Applicant, applicant_user)];
@@ -410,14 +379,11 @@ pub async fn file_assisted(
             "Only mediators and committee heads file for a resident.".into(),
         ));
     }
-    if !["in_person", "phone", "paper"].contains(&input.consent_method.as_str()) {
-        return Err(AppError::Unprocessable(
-            "consent_method must be in_person, phone or paper.".into(),
-        ));
-    }
+    let method = ConsentMethod::parse(&input.consent_method)
+        .ok_or_else(|| AppError::Unprocessable(ConsentMethod::refusal("consent_method")))?;
     let AssistedFilingInput {
         applicant,
-        consent_method,
+        consent_method: _,
         category,
         narrative,
         request,
@@ -439,7 +405,6 @@ pub async fn file_assisted(
     let applicant = people
         .pop()
         .ok_or_else(|| AppError::Unprocessable("Name the applicant.".into()))?;
-    let method = consent_method.as_str();
     conn.transaction::<Filed, AppError, _>(async |conn| {
         create(
             conn,

@@ -26,7 +26,7 @@ use crate::db::access::Scope;
 pub use crate::db::cases::CaseRecord;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::workflow::{Actor, CaseState, Lang, Refusal, Side, Viewer};
+use crate::workflow::{Actor, CaseState, Refusal, Side, Viewer};
 
 /// The case as the gate lets this caller see it; outside their scope it is 404, the same as a
 /// case that does not exist.
@@ -96,17 +96,6 @@ pub fn viewer_for(p: &Principal, case: &CaseState) -> Viewer {
         Role::Judge => Viewer::Judge,
         Role::Mediator | Role::CommitteeHead => Viewer::Staff,
         Role::CountyAdmin => Viewer::Public,
-    }
-}
-
-/// The caller's language: the first choice of `Accept-Language`, else the account's setting.
-pub fn lang(accept_language: Option<&str>, account: Option<&str>) -> Lang {
-    let first = accept_language
-        .and_then(|h| h.split(',').next())
-        .map(|l| l.trim().to_ascii_lowercase());
-    match first.as_deref().or(account) {
-        Some(l) if l.starts_with("en") => Lang::En,
-        _ => Lang::Zh,
     }
 }
 

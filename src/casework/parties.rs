@@ -52,22 +52,9 @@ pub async fn add_party(
             "Give the person's name (at most 100 characters).".into(),
         ));
     }
-    let email = input
-        .person
-        .email
-        .as_deref()
-        .filter(|e| !e.trim().is_empty())
-        .map(Email::parse)
-        .transpose()
-        .map_err(|m| AppError::Unprocessable(m.into()))?;
-    let phone = input
-        .person
-        .phone
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .map(Phone::parse)
-        .transpose()
-        .map_err(|m| AppError::Unprocessable(m.into()))?;
+    let bad = |m: &str| AppError::Unprocessable(m.into());
+    let email = Email::parse_optional(input.person.email.as_deref()).map_err(bad)?;
+    let phone = Phone::parse_optional(input.person.phone.as_deref()).map_err(bad)?;
     let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
     let actor = actor_for(principal, &state)

@@ -27,6 +27,13 @@ impl Email {
         Ok(Email(s))
     }
 
+    /// A form's optional address: blank is none, anything else must be an address.
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Email>, &'static str> {
+        raw.filter(|e| !e.trim().is_empty())
+            .map(Email::parse)
+            .transpose()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -6,6 +6,13 @@ use std::fmt;
 pub struct Phone(String);
 
 impl Phone {
+    /// A form's optional number: blank is none, anything else must be a mainland mobile number.
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Phone>, &'static str> {
+        raw.filter(|p| !p.trim().is_empty())
+            .map(Phone::parse)
+            .transpose()
+    }
+
     pub fn parse(raw: &str) -> Result<Phone, &'static str> {
         let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let digits = digits

@@ -79,10 +79,6 @@ pub enum RenderError {
     Build(String),
 }
 
-pub fn lang_of(code: &str) -> Lang {
-    if code == "en" { Lang::En } else { Lang::Zh }
-}
-
 /// The `Message-ID` of an outbox row: the same on every attempt, so a mail resent after a crash
 /// between sending and marking is recognisably the same mail.
 pub fn message_id(id: Uuid) -> String {
@@ -146,7 +142,7 @@ pub fn number_and_code<'a>(m: &MailInput<'a>) -> Result<(&'a str, Option<&'a str
 pub const ANCHOR_KIND: &str = "history_anchor";
 
 pub fn render(m: &MailInput<'_>, links: &Links<'_>) -> Result<Rendered, RenderError> {
-    let lang = lang_of(m.language);
+    let lang = Lang::from_code(m.language);
     if m.kind == ANCHOR_KIND {
         return Ok(super::direct::render_anchor(m.payload, lang)?);
     }

@@ -17,9 +17,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::Notifier;
-use super::render::{
-    Links, MailInput, lang_of, link_days, message, number_and_code, render, target,
-};
+use super::render::{Links, MailInput, link_days, message, number_and_code, render, target};
 use super::sms::Text;
 use super::{short_links, sms_text};
 use crate::db;
@@ -170,9 +168,13 @@ async fn text_of(
         link_days(&mail.kind),
     )
     .await?;
-    let Some((body, template)) =
-        sms_text::notice(&mail.kind, lang_of(&mail.language), number, &link, code)
-    else {
+    let Some((body, template)) = sms_text::notice(
+        &mail.kind,
+        crate::workflow::Lang::from_code(&mail.language),
+        number,
+        &link,
+        code,
+    ) else {
         return Ok(Err(format!(
             "no words for notification kind {:?}",
             mail.kind

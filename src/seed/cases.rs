@@ -272,7 +272,7 @@ async fn tell(
         parties: &details,
     };
     db::cases::insert_filed(conn, &new, &t, filing.filed_by, &filer, at).await?;
-    let method = (!with_accounts).then_some("in_person");
+    let method = (!with_accounts).then_some(crate::workflow::ConsentMethod::InPerson.as_str());
     db::cases::record_consent_to_notice(
         conn,
         village.county_id,

@@ -263,7 +263,7 @@ impl Past<'_> {
             filing.case_id,
             PRIVACY_NOTICE_VERSION,
             at,
-            Some("in_person"),
+            Some(crate::workflow::ConsentMethod::InPerson.as_str()),
         )
         .await?;
         for (who, action) in self.steps(&t.case) {

@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::{Figure, Figures};
-use crate::workflow::{Level, Status};
+use crate::workflow::{Level, SessionMode, Status};
 
 /// One entry of the history as the indicators read it.
 #[derive(Debug, Clone)]
@@ -86,8 +86,9 @@ pub fn facts(case: &CaseInput) -> CaseFacts {
                 f.add(Figure::ClocksMissed, 1);
             }
             "schedule_session" => {
-                match e.data.get("mode").and_then(Value::as_str) {
-                    Some("online") => {
+                let mode = e.data.get("mode").and_then(Value::as_str);
+                match mode.and_then(SessionMode::parse) {
+                    Some(SessionMode::Online) => {
                         f.add(Figure::SessionsOnline, 1);
                         if let Some(id) = session_id(&e.data) {
                             online_sessions.push(id);

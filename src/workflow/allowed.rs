@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::contract::{Action, Actor, Policy, Refusal};
 use super::decide::{after_days, decide};
-use super::types::{CaseState, Performance, SessionMode, Side};
+use super::types::{CaseState, ConsentMethod, Performance, SessionMode, Side};
 
 /// Names of the actions (SPEC §7 spelling) `actor` may take on `case` at `now`, in the order
 /// of the SPEC's table. A refusal only for the parameters still counts: the actor may act, the
@@ -100,7 +100,7 @@ fn representative_actions(case: &CaseState, actor: &Actor, now: DateTime<Utc>) -
     {
         actions.push(Action::RecordConsent {
             party_id: waiting.id,
-            method: "in_person".to_owned(),
+            method: ConsentMethod::InPerson,
         });
     }
     actions

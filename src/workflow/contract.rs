@@ -122,7 +122,7 @@ pub enum Action {
     /// A mediator records a respondent's consent given in person, by phone or on paper.
     RecordConsent {
         party_id: Uuid,
-        method: String,
+        method: super::types::ConsentMethod,
     },
     /// A mediator adds an agent or a third party to the case.
     AddParty {

@@ -91,7 +91,9 @@ fn dispatch(cx: &Cx, action: &Action) -> Result<Transition, Refusal> {
             aftercare::record_follow_up(cx, *satisfaction, note)
         }
         Action::DeadlinePassed => deadline::deadline_passed(cx),
-        Action::RecordConsent { party_id, method } => intake::record_consent(cx, *party_id, method),
+        Action::RecordConsent { party_id, method } => {
+            intake::record_consent(cx, *party_id, *method)
+        }
         Action::AddParty {
             party_id,
             side,

@@ -79,7 +79,7 @@ pub(super) fn respondent_consents(cx: &Cx) -> Result<Transition, Refusal> {
 pub(super) fn record_consent(
     cx: &Cx,
     party_id: uuid::Uuid,
-    method: &str,
+    method: super::types::ConsentMethod,
 ) -> Result<Transition, Refusal> {
     guards::mediator(cx.case, cx.actor)?;
     guards::status(
@@ -100,14 +100,9 @@ pub(super) fn record_consent(
             "this respondent has already agreed to mediation".into(),
         ));
     }
-    if !["in_person", "phone", "paper"].contains(&method) {
-        return Err(Refusal::Invalid(
-            "the way of consenting must be in_person, phone or paper".into(),
-        ));
-    }
     let d = cx.draft(
         "record_consent",
-        json!({ "party_id": party_id, "method": method }),
+        json!({ "party_id": party_id, "method": method.as_str() }),
     );
     consent(d, cx, party_id)
 }

@@ -21,6 +21,15 @@ impl Lang {
         }
     }
 
+    /// The language of an answer: the first of the request's `Accept-Language`, else the
+    /// account's, else Chinese.
+    pub fn choose(accept_language: Option<&str>, account: Option<&str>) -> Lang {
+        let first = accept_language
+            .and_then(|h| h.split(',').next())
+            .map(|l| l.trim().to_ascii_lowercase());
+        Lang::from_code(first.as_deref().or(account).unwrap_or("zh"))
+    }
+
     /// As stored on an account and in the outbox.
     pub fn code(self) -> &'static str {
         match self {

@@ -154,6 +154,42 @@ impl DeadlineKind {
     }
 }
 
+/// How a person who cannot use the web gave their consent, as the mediator records it (an
+/// assisted filing's applicant, or a respondent reached by phone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    InPerson,
+    Phone,
+    Paper,
+}
+
+impl ConsentMethod {
+    pub const ALL: [ConsentMethod; 3] = [
+        ConsentMethod::InPerson,
+        ConsentMethod::Phone,
+        ConsentMethod::Paper,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentMethod::InPerson => "in_person",
+            ConsentMethod::Phone => "phone",
+            ConsentMethod::Paper => "paper",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ConsentMethod> {
+        ConsentMethod::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The sentence that refuses anything else, naming every accepted value.
+    pub fn refusal(field: &str) -> String {
+        let names: Vec<&str> = ConsentMethod::ALL.iter().map(|m| m.as_str()).collect();
+        format!("{field} must be one of {}.", names.join(", "))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
@@ -208,6 +244,21 @@ pub struct Party {
 pub enum SessionMode {
     Online,
     InPerson,
+}
+
+impl SessionMode {
+    pub const ALL: [SessionMode; 2] = [SessionMode::Online, SessionMode::InPerson];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionMode::Online => "online",
+            SessionMode::InPerson => "in_person",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SessionMode> {
+        SessionMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -147,11 +147,7 @@ impl CaseRecord {
                 Ok(Session {
                     id: s.id,
                     at: s.at,
-                    mode: parse(id, "mode", &s.mode, |m| match m {
-                        "online" => Some(SessionMode::Online),
-                        "in_person" => Some(SessionMode::InPerson),
-                        _ => None,
-                    })?,
+                    mode: parse(id, "mode", &s.mode, SessionMode::parse)?,
                     location: s.location.clone(),
                     record: s.record.clone(),
                 })

@@ -204,10 +204,7 @@ pub async fn apply(
                         case_sessions::id.eq(session.id),
                         case_sessions::case_id.eq(t.case.id),
                         case_sessions::at.eq(session.at),
-                        case_sessions::mode.eq(match session.mode {
-                            crate::workflow::SessionMode::Online => "online",
-                            crate::workflow::SessionMode::InPerson => "in_person",
-                        }),
+                        case_sessions::mode.eq(session.mode.as_str()),
                         case_sessions::location.eq(&session.location),
                         case_sessions::record.eq(&session.record),
                     ))

@@ -5,7 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::sign_in::{CodeRequest, request_lang, send_to};
+use super::request_lang;
+use super::sign_in::{CodeRequest, send_to};
 use crate::accounts::session;
 use crate::accounts::{contact, sign_in, staff};
 use crate::auth::{Principal, login};
@@ -75,7 +76,7 @@ pub async fn reset(
         &state,
         &body.email,
         &login::Client::of(&req),
-        request_lang(&req),
+        request_lang(&req, None),
         Utc::now(),
     )
     .await?;

@@ -7,22 +7,14 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::Principal;
+use crate::casework;
 use crate::casework::acting::{ActionBody, act};
 use crate::casework::filing::{FilingInput, file};
 use crate::casework::lists::{self, CaseRow, Cursor, ListFilter};
 use crate::casework::view::{CaseView, load_view};
-use crate::casework::{self, lang};
 use crate::error::{AppError, AppResult};
 use crate::routes::AppState;
-use crate::workflow::{Lang, Status};
-
-pub fn request_lang(req: &HttpRequest, principal: &Principal) -> Lang {
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    lang(accept, Some(&principal.language))
-}
+use crate::workflow::Status;
 
 #[derive(Serialize)]
 struct FiledView {
@@ -76,7 +68,7 @@ pub async fn filed_response(
         conn,
         principal,
         record,
-        request_lang(req, principal),
+        super::request_lang(req, Some(principal)),
         &state.sealer,
         now,
     )
@@ -222,7 +214,7 @@ pub async fn show(
         &mut conn,
         &principal,
         record,
-        request_lang(&req, &principal),
+        super::request_lang(&req, Some(&principal)),
         &state.sealer,
         now,
     )
@@ -238,7 +230,7 @@ pub async fn action(
     body: web::Json<ActionBody>,
 ) -> AppResult<web::Json<CaseView>> {
     let mut conn = state.pool.get().await?;
-    let lang = request_lang(&req, &principal);
+    let lang = super::request_lang(&req, Some(&principal));
     let view = act(
         &mut conn,
         &principal,

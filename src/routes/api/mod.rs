@@ -17,3 +17,16 @@ pub mod second_factor;
 pub mod sign_in;
 pub mod staff;
 pub mod stats;
+
+/// The language of an API answer: the request's `Accept-Language`, else the caller's account.
+pub fn request_lang(
+    req: &actix_web::HttpRequest,
+    caller: Option<&crate::auth::Principal>,
+) -> crate::workflow::Lang {
+    crate::workflow::Lang::choose(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+        caller.map(|p| p.language.as_str()),
+    )
+}

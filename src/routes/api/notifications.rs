@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::cases::request_lang;
+use super::request_lang;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::notify::inbox::{self, Mark, View};
@@ -47,7 +47,7 @@ pub async fn list(
             )));
         }
     };
-    let lang = request_lang(&req, &principal);
+    let lang = request_lang(&req, Some(&principal));
     let mut conn = state.pool.get().await?;
     let rows = inbox::list(&mut conn, principal.id, query.unread, limit).await?;
     let unread = inbox::unread(&mut conn, principal.id).await?;

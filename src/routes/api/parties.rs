@@ -1,28 +1,17 @@
 //! Filing for a resident, claiming, public lookup, invitations and adding people to a case.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::cases::request_lang;
+use super::request_lang;
 use crate::auth::Principal;
 use crate::casework::filing::{AssistedFilingInput, file_assisted};
 use crate::casework::invitation::{self, Answer, InvitationView};
-use crate::casework::lang;
 use crate::casework::parties::{self, CaseKey, NewPartyInput, PublicStatus};
 use crate::casework::view::CaseView;
 use crate::error::AppResult;
 use crate::routes::AppState;
-use crate::workflow::Lang;
-
-fn anonymous_lang(req: &HttpRequest) -> Lang {
-    lang(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-        None,
-    )
-}
 
 /// `POST /api/v1/cases/assisted`: a mediator files for a resident.
 pub async fn assisted(
@@ -45,7 +34,7 @@ pub async fn claim(
     body: web::Json<CaseKey>,
 ) -> AppResult<web::Json<CaseView>> {
     let mut conn = state.pool.get().await?;
-    let lang = request_lang(&req, &principal);
+    let lang = request_lang(&req, Some(&principal));
     Ok(web::Json(
         parties::claim(
             &mut conn,
@@ -71,7 +60,14 @@ pub async fn lookup(
         .unwrap_or_default();
     let mut conn = state.pool.get().await?;
     Ok(web::Json(
-        parties::lookup(&mut conn, &body, &address, anonymous_lang(&req), Utc::now()).await?,
+        parties::lookup(
+            &mut conn,
+            &body,
+            &address,
+            request_lang(&req, None),
+            Utc::now(),
+        )
+        .await?,
     ))
 }
 
@@ -83,7 +79,7 @@ pub async fn invitation(
 ) -> AppResult<web::Json<InvitationView>> {
     let mut conn = state.pool.get().await?;
     Ok(web::Json(
-        invitation::show(&mut conn, &state.keys, &token, anonymous_lang(&req)).await?,
+        invitation::show(&mut conn, &state.keys, &token, request_lang(&req, None)).await?,
     ))
 }
 
@@ -115,7 +111,7 @@ pub async fn add(
     body: web::Json<NewPartyInput>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let lang = request_lang(&req, &principal);
+    let lang = request_lang(&req, Some(&principal));
     let case = parties::add_party(
         &mut conn,
         &principal,

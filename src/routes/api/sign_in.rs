@@ -10,18 +10,8 @@ use crate::accounts::sign_in;
 use crate::auth::login;
 use crate::error::AppResult;
 use crate::routes::AppState;
-use crate::workflow::Lang;
 
 /// The language a code's text is written in: the caller's `Accept-Language`, else Chinese.
-pub fn request_lang(req: &HttpRequest) -> Lang {
-    crate::casework::lang(
-        req.headers()
-            .get("accept-language")
-            .and_then(|v| v.to_str().ok()),
-        None,
-    )
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
@@ -58,7 +48,7 @@ pub async fn send_to(
         state,
         &to,
         &login::Client::of(req),
-        request_lang(req),
+        super::request_lang(req, None),
         Utc::now(),
     )
     .await?;
@@ -103,7 +93,7 @@ pub async fn verify(
             name: body.name.as_deref(),
         },
         &login::Client::of(&req),
-        request_lang(&req),
+        super::request_lang(&req, None),
         now,
     )
     .await?;

@@ -6,7 +6,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::sign_in::request_lang;
+use super::request_lang;
 use crate::accounts::staff::{self, NewStaff};
 use crate::auth::Principal;
 use crate::error::AppResult;
@@ -39,7 +39,7 @@ pub async fn invite(
             role: &body.role,
             committee_code: body.committee_code.as_deref(),
         },
-        request_lang(&req),
+        request_lang(&req, None),
         Utc::now(),
     )
     .await?;

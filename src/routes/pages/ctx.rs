@@ -28,10 +28,9 @@ pub struct Ctx {
 
 impl Ctx {
     pub async fn load(req: &HttpRequest, state: &web::Data<AppState>) -> Result<Ctx, PageError> {
-        let lang = match req.cookie(LANG_COOKIE).as_ref().map(|c| c.value()) {
-            Some("en") => Lang::En,
-            Some(_) => Lang::Zh,
-            None => crate::casework::lang(
+        let lang = match req.cookie(LANG_COOKIE) {
+            Some(chosen) => Lang::from_code(chosen.value()),
+            None => Lang::choose(
                 req.headers()
                     .get("accept-language")
                     .and_then(|v| v.to_str().ok()),

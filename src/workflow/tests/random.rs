@@ -142,7 +142,7 @@ pub fn build(name: &str, v: u8, step: usize, case: &CaseState, now: DateTime<Utc
                 .min_by_key(|p| p.consented)
                 .map(|p| p.id)
                 .unwrap_or(Uuid::from_u128(7)),
-            method: ["in_person", "phone", "fax"][usize::from(v % 3)].to_owned(),
+            method: ConsentMethod::ALL[usize::from(v % 3)],
         },
         "add_party" => Action::AddParty {
             party_id: Uuid::from_u128(10_000 + step as u128),

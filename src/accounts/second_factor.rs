@@ -22,7 +22,7 @@ pub const TICKET_MINUTES: i64 = 5;
 pub const RECOVERY_CODES: usize = 10;
 
 /// What enrolment shows: the secret (to type in by hand), the link and its QR code.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Enrolment {
     pub secret: String,
     pub otpauth_url: String,

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::workflow::{self, Action, ConsentMethod, Lang, Performance, SessionMode};
 
 /// An action as clients send it: `{"action": "...", "version": N, ...parameters}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ActionBody {
     /// The version of the case the caller saw; a stale one is refused with 409.
     pub version: i32,
@@ -23,7 +23,7 @@ pub struct ActionBody {
     pub action: ActionInput,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ActionInput {
     Accept,

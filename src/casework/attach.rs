@@ -17,7 +17,7 @@ use crate::evidence::Store;
 use crate::evidence::upload::Received;
 use crate::workflow::{Actor, CaseState, Reader, may_attach, may_see_evidence};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EvidenceView {
     pub id: Uuid,
     pub sha256: String,

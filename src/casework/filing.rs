@@ -16,7 +16,7 @@ use crate::domain::{Category, DivisionCode, Email, Phone, Role};
 use crate::error::AppError;
 use crate::workflow::{self, Actor, ConsentMethod, Filing, Side};
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RespondentInput {
     pub name: String,
@@ -24,7 +24,7 @@ pub struct RespondentInput {
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilingInput {
     pub category: String,
@@ -39,7 +39,7 @@ pub struct FilingInput {
 }
 
 /// A mediator or grid worker filing for a resident who cannot use the web.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssistedFilingInput {
     pub applicant: RespondentInput,

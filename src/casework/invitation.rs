@@ -12,7 +12,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::workflow::{self, Action, Actor, Lang, Side, Viewer, next_step};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct InvitationView {
     pub case_number: String,
     pub category: String,
@@ -21,12 +21,13 @@ pub struct InvitationView {
     pub narrative: String,
     pub request: String,
     pub you: String,
+    #[schema(value_type = crate::workflow::Status)]
     pub status: String,
     pub can_answer: bool,
     pub next_step: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
     /// `consent` or `refuse`.

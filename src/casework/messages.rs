@@ -14,7 +14,7 @@ use crate::db::messages::MessageRow;
 use crate::error::AppError;
 use crate::workflow::{Actor, Audience, may_post, may_read};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMessage {
     pub body: String,
@@ -22,7 +22,7 @@ pub struct NewMessage {
     pub audience: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MessageView {
     pub id: Uuid,
     pub author_name: String,

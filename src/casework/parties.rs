@@ -18,7 +18,7 @@ use crate::domain::{Email, Phone, Role};
 use crate::error::AppError;
 use crate::workflow::{self, Action, Lang, Side, Viewer, next_step};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPartyInput {
     /// `agent` or `third_party`.
@@ -116,7 +116,7 @@ pub async fn add_party(
     load_view(conn, principal, fresh, lang, sealer, now).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseKey {
     pub number: String,
@@ -143,10 +143,12 @@ async fn checked_key(
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicStatus {
     pub number: String,
+    #[schema(value_type = crate::workflow::Level)]
     pub level: String,
+    #[schema(value_type = crate::workflow::Status)]
     pub status: String,
     pub deadline_at: Option<DateTime<Utc>>,
     pub next_step: String,

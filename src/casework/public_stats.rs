@@ -18,7 +18,7 @@ use crate::stats::Figure;
 use crate::stats::indicators::{DEFINITIONS, Indicators};
 use crate::stats::suppress::{THRESHOLD, mask};
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
 pub struct PublicQuery {
     pub county: Option<String>,
     pub from: Option<String>,

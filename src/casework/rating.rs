@@ -12,14 +12,14 @@ use crate::db;
 use crate::error::AppError;
 use crate::workflow::may_rate;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingInput {
     pub score: i64,
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Rated {
     pub score: i16,
     pub comment: Option<String>,

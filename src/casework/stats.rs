@@ -23,7 +23,7 @@ use crate::stats::indicators::{DEFINITIONS, Indicators, indicators};
 use crate::stats::month_of;
 
 /// The query of `GET /api/v1/stats` and `/dashboard`, as given.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
 pub struct StatsQuery {
     pub county: Option<String>,
     pub unit: Option<String>,

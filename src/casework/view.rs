@@ -14,26 +14,26 @@ use crate::workflow::{
     Actor, Agreement, CaseState, Lang, Policy, allowed_actions, may_mediate, next_step,
 };
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Named {
     pub id: Uuid,
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Place {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommitteeView {
     pub id: Uuid,
     pub name: String,
     pub level: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PartyView {
     pub id: Uuid,
     pub side: String,
@@ -46,7 +46,7 @@ pub struct PartyView {
     pub signed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionView {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -55,7 +55,7 @@ pub struct SessionView {
     pub record: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     pub id: Uuid,
     pub number: String,
@@ -65,7 +65,9 @@ pub struct CaseView {
     /// Yuan.
     pub amount: Option<f64>,
     pub village: Place,
+    #[schema(value_type = crate::workflow::Level)]
     pub level: String,
+    #[schema(value_type = crate::workflow::Status)]
     pub status: String,
     pub version: i32,
     pub deadline_at: Option<DateTime<Utc>>,

@@ -35,7 +35,8 @@ pub async fn record(conn: &mut AsyncPgConnection, o: &Opening<'_>) -> QueryResul
 }
 
 /// One opening as the case's people see it.
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+#[schema(as = AccessLogEntry)]
 pub struct Entry {
     pub at: DateTime<Utc>,
     pub name: String,

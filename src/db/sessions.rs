@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::schema::{account_link_uses, revoked_tokens, user_sessions};
 
 /// A session as its owner sees it.
-#[derive(Debug, Clone, Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]
 #[diesel(table_name = user_sessions)]
 pub struct SessionRow {
     #[serde(rename = "id")]

@@ -99,7 +99,8 @@ pub async fn mark_read(
 }
 
 /// A notification as the API shows it, with its words in the caller's language.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Notification)]
 pub struct View {
     pub id: Uuid,
     pub case_id: Uuid,

@@ -235,7 +235,7 @@ pub async fn enqueue_to_county_staff(
 }
 
 /// A mail the worker gave up on, as the county admin sees it.
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, Queryable, utoipa::ToSchema)]
 pub struct FailedMail {
     pub id: Uuid,
     pub case_id: Option<Uuid>,

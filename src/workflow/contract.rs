@@ -164,7 +164,7 @@ impl Action {
 }
 
 /// A county's deadlines, in days (SPEC §2). Stored per county; `Default` is the SPEC's defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Policy {
     pub acceptance_days_village: i32,
     pub acceptance_days_township: i32,

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::answers;
 use super::request_lang;
 use super::sign_in::{CodeRequest, send_to};
 use crate::accounts::session;
@@ -13,7 +14,7 @@ use crate::auth::{Principal, login};
 use crate::error::AppResult;
 use crate::routes::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NewSession {
     token: String,
     expires_at: chrono::DateTime<Utc>,
@@ -29,7 +30,7 @@ fn signed_in(state: &AppState, token: String, claims: &crate::auth::Claims) -> H
         })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     current: String,
@@ -37,6 +38,15 @@ pub struct PasswordChange {
 }
 
 /// `POST /api/v1/auth/password`: every other session ends; the answer carries a fresh one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password",
+    operation_id = "account_change_password",
+    tag = "auth",
+    summary = "Change the password (staff); every other session ends",
+    request_body = PasswordChange,
+    responses((status = 200, description = "Signed in again", body = NewSession), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+)]
 pub async fn change_password(
     req: HttpRequest,
     principal: Principal,
@@ -58,13 +68,23 @@ pub async fn change_password(
     Ok(signed_in(&state, token, &claims))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     email: String,
 }
 
 /// `POST /api/v1/auth/reset`: `202` whatever the address.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/reset",
+    operation_id = "account_reset",
+    tag = "auth",
+    summary = "Mail a password-reset link (staff); 202 whether or not the address has an account",
+    request_body = ResetRequest,
+    responses((status = 202, description = "Accepted"), answers::BadRequest, answers::NotJson, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn reset(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -85,7 +105,7 @@ pub async fn reset(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkUse {
     token: String,
@@ -93,6 +113,16 @@ pub struct LinkUse {
 }
 
 /// `POST /api/v1/auth/link`: sets the password through a reset or invitation link.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/link",
+    operation_id = "account_use_link",
+    tag = "auth",
+    summary = "Use an invitation or reset link: set the password and sign in",
+    request_body = LinkUse,
+    responses((status = 200, description = "Signed in", body = NewSession), answers::BadRequest, answers::NotFound, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+    security(()),
+)]
 pub async fn use_link(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -112,7 +142,8 @@ pub async fn use_link(
     Ok(signed_in(&state, token, &claims))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SignedInSession)]
 pub struct SessionView {
     #[serde(flatten)]
     session: session::SessionRow,
@@ -121,6 +152,14 @@ pub struct SessionView {
 }
 
 /// `GET /api/v1/me/sessions`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/sessions",
+    operation_id = "account_sessions",
+    tag = "auth",
+    summary = "Where the caller is signed in",
+    responses((status = 200, description = "{sessions: [...]}, the current one marked", body = Object), answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn sessions(
     principal: Principal,
     state: web::Data<AppState>,
@@ -138,6 +177,14 @@ pub async fn sessions(
 }
 
 /// `DELETE /api/v1/me/sessions`: log out everywhere, this session included.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/sessions",
+    operation_id = "account_end_sessions",
+    tag = "auth",
+    summary = "Log out everywhere, this session included",
+    responses((status = 204, description = "Every session ended"), answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn end_sessions(
     principal: Principal,
     state: web::Data<AppState>,
@@ -150,6 +197,15 @@ pub async fn end_sessions(
 }
 
 /// `POST /api/v1/me/contact/code`: a code to the new number or address (signed-in callers).
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/contact/code",
+    operation_id = "account_contact_code",
+    tag = "auth",
+    summary = "Send a code to a new mobile number or address of the caller",
+    request_body = CodeRequest,
+    responses((status = 202, description = "Sent", body = super::sign_in::CodeSent), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+)]
 pub async fn contact_code(
     req: HttpRequest,
     _principal: Principal,
@@ -159,7 +215,7 @@ pub async fn contact_code(
     send_to(&req, &state, &body).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactChange {
     phone: Option<String>,
@@ -168,6 +224,15 @@ pub struct ContactChange {
 }
 
 /// `POST /api/v1/me/contact`: sets the number or address the code was sent to.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/contact",
+    operation_id = "account_change_contact",
+    tag = "auth",
+    summary = "Change the number or address with the code sent to it",
+    request_body = ContactChange,
+    responses((status = 204, description = "Changed"), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+)]
 pub async fn change_contact(
     principal: Principal,
     state: web::Data<AppState>,
@@ -179,13 +244,22 @@ pub async fn change_contact(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelChoice {
     channel: String,
 }
 
 /// `PUT /api/v1/me/channel`: `"sms"` or `"email"`, for an account that has both.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/channel",
+    operation_id = "account_choose_channel",
+    tag = "auth",
+    summary = "Choose SMS or mail for notices (a resident with both)",
+    request_body = ChannelChoice,
+    responses((status = 204, description = "Chosen"), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn choose_channel(
     principal: Principal,
     state: web::Data<AppState>,
@@ -197,6 +271,14 @@ pub async fn choose_channel(
 }
 
 /// `GET /api/v1/me/data`: everything held about the caller, as JSON.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/data",
+    operation_id = "account_my_data",
+    tag = "auth",
+    summary = "Everything the service holds about the caller (PIPL art. 45): account, sessions, the cases they are a party to with their own recorded details, messages written, evidence uploaded, ratings, notifications",
+    responses((status = 200, description = "One JSON document", body = Object), answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn my_data(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let data =
@@ -204,13 +286,22 @@ pub async fn my_data(principal: Principal, state: web::Data<AppState>) -> AppRes
     Ok(HttpResponse::Ok().json(data))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeletionRequest {
     reason: Option<String>,
 }
 
 /// `POST /api/v1/me/deletion`: ask for the account to be deleted.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/deletion",
+    operation_id = "account_request_deletion",
+    tag = "auth",
+    summary = "Ask for the account to be deleted (residents); the county admin decides, open cases hold it; a resident party to nothing is deleted at once",
+    request_body = DeletionRequest,
+    responses((status = 202, description = "{deleted, holds: [case numbers]}", body = Object), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn request_deletion(
     principal: Principal,
     state: web::Data<AppState>,
@@ -228,6 +319,14 @@ pub async fn request_deletion(
 }
 
 /// `GET /api/v1/deletion-requests`: the county admin's pending requests with their holds.
+#[utoipa::path(
+    get,
+    path = "/api/v1/deletion-requests",
+    operation_id = "account_deletion_requests",
+    tag = "staff",
+    summary = "Pending deletion requests of the county, with the open cases holding each (county admin)",
+    responses((status = 200, description = "Requests", body = Object), answers::Unauthorized, answers::NotFound, answers::Unavailable),
+)]
 pub async fn deletion_requests(
     principal: Principal,
     state: web::Data<AppState>,
@@ -237,7 +336,7 @@ pub async fn deletion_requests(
     Ok(HttpResponse::Ok().json(pending))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// `delete` or `refuse`.
@@ -246,6 +345,16 @@ pub struct Decision {
 }
 
 /// `POST /api/v1/deletion-requests/{id}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/deletion-requests/{id}",
+    operation_id = "account_decide_deletion",
+    tag = "staff",
+    summary = "Delete the account (409 while open cases hold it) or refuse with a note (county admin)",
+    params(("id" = Uuid, Path, description = "The request")),
+    request_body = Decision,
+    responses((status = 204, description = "Decided"), answers::BadRequest, answers::Unauthorized, answers::NotFound, answers::Conflict, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn decide_deletion(
     principal: Principal,
     state: web::Data<AppState>,

@@ -4,23 +4,34 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::answers;
 use crate::accounts::session;
 use crate::auth::{Principal, login};
 use crate::error::AppResult;
 use crate::routes::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     email: String,
     password: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct LoginResponse {
     token: String,
     expires_at: chrono::DateTime<Utc>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    operation_id = "auth_login",
+    tag = "auth",
+    summary = "Log in with email and password; returns a token and sets the session cookie",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Logged in (or {second_factor, ticket} when a second step is needed)", body = LoginResponse), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -60,6 +71,14 @@ pub async fn login(
 }
 
 /// Revokes the token used for this request and clears the cookie.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    operation_id = "auth_logout",
+    tag = "auth",
+    summary = "Revoke the token used for this request",
+    responses((status = 204, description = "Logged out"), answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn logout(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     login::logout(&mut conn, &principal.token).await?;

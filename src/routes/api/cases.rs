@@ -6,6 +6,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::answers;
 use crate::auth::Principal;
 use crate::casework;
 use crate::casework::acting::{ActionBody, act};
@@ -25,6 +26,16 @@ struct FiledView {
     access_code: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    operation_id = "cases_create",
+    tag = "cases",
+    summary = "File a dispute (resident)",
+    params(("Idempotency-Key" = Option<String>, Header, description = "A repeat with the same key returns the same case; another body with the same key is 422.")),
+    request_body = crate::casework::filing::FilingInput,
+    responses((status = 201, description = "The new case, with its access code (shown once)", body = crate::casework::view::CaseView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::TooLarge, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn create(
     req: HttpRequest,
     principal: Principal,
@@ -84,19 +95,21 @@ pub async fn filed_response(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     pub status: Option<String>,
     pub after: Option<String>,
     pub limit: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Summary {
     id: Uuid,
     number: String,
     category: String,
+    #[schema(value_type = crate::workflow::Level)]
     level: String,
+    #[schema(value_type = crate::workflow::Status)]
     status: String,
     version: i32,
     deadline_at: Option<chrono::DateTime<Utc>>,
@@ -124,7 +137,7 @@ impl From<CaseRow> for Summary {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Page {
     pub items: Vec<Summary>,
     /// Pass as `after` for the next page; absent on the last page.
@@ -173,6 +186,15 @@ pub fn page(rows: Vec<CaseRow>, limit: i64, key: impl Fn(&CaseRow) -> Cursor) ->
 }
 
 /// The caller's cases, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    operation_id = "cases_list",
+    tag = "cases",
+    summary = "The caller's cases, newest first",
+    params(ListQuery),
+    responses((status = 200, description = "A page of cases", body = Page), answers::BadRequest, answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn list(
     principal: Principal,
     state: web::Data<AppState>,
@@ -192,6 +214,15 @@ pub async fn list(
     })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    operation_id = "cases_show",
+    tag = "cases",
+    summary = "One case, with next_step and allowed_actions for the caller",
+    params(("id" = Uuid, Path, description = "The case")),
+    responses((status = 200, description = "The case", body = crate::casework::view::CaseView), answers::Unauthorized, answers::NotFound, answers::Unavailable),
+)]
 pub async fn show(
     req: HttpRequest,
     principal: Principal,
@@ -222,6 +253,16 @@ pub async fn show(
     Ok(web::Json(view))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/actions",
+    operation_id = "cases_action",
+    tag = "cases",
+    summary = "Act on a case (the engine decides); `version` is the case version the caller saw",
+    params(("id" = Uuid, Path, description = "The case")),
+    request_body = crate::casework::acting::ActionBody,
+    responses((status = 200, description = "The case after the action", body = crate::casework::view::CaseView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::TooLarge, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn action(
     req: HttpRequest,
     principal: Principal,
@@ -244,7 +285,7 @@ pub async fn action(
     Ok(web::Json(view))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EventView {
     seq: i32,
     kind: String,
@@ -254,6 +295,15 @@ pub struct EventView {
     hash: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/events",
+    operation_id = "cases_events",
+    tag = "cases",
+    summary = "The case history (append-only, hash-chained)",
+    params(("id" = Uuid, Path, description = "The case")),
+    responses((status = 200, description = "Events, oldest first", body = [EventView]), answers::Unauthorized, answers::NotFound, answers::Unavailable),
+)]
 pub async fn events(
     principal: Principal,
     state: web::Data<AppState>,
@@ -278,6 +328,15 @@ pub async fn events(
 }
 
 /// `GET /api/v1/cases/{id}/access-log`: who of the staff and the court opened the case.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/access-log",
+    operation_id = "cases_access_log",
+    tag = "cases",
+    summary = "Who of the staff and the court opened the case record, its documents or its evidence, newest first",
+    params(("id" = Uuid, Path, description = "The case")),
+    responses((status = 200, description = "Openings", body = [crate::casework::access_log::Entry]), answers::Unauthorized, answers::NotFound, answers::Unavailable),
+)]
 pub async fn access_log(
     principal: Principal,
     state: web::Data<AppState>,
@@ -290,6 +349,16 @@ pub async fn access_log(
 }
 
 /// `POST /api/v1/cases/{id}/rating`: a party rates the service once the case has ended.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/rating",
+    operation_id = "cases_rate",
+    tag = "cases",
+    summary = "A party rates the service once the case has ended (once)",
+    params(("id" = Uuid, Path, description = "The case")),
+    request_body = crate::casework::rating::RatingInput,
+    responses((status = 201, description = "The rating", body = crate::casework::rating::Rated), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn rate(
     principal: Principal,
     state: web::Data<AppState>,

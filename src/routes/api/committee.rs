@@ -6,12 +6,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::answers;
 use crate::auth::Principal;
 use crate::casework::lists;
 use crate::error::{AppError, AppResult};
 use crate::routes::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MediatorLoad {
     id: Uuid,
     name: String,
@@ -25,6 +26,14 @@ fn committee(p: &Principal) -> AppResult<crate::auth::StaffScope> {
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/committee/mediators",
+    operation_id = "committee_mediators",
+    tag = "committee",
+    summary = "The committee's mediators and their open load",
+    responses((status = 200, description = "Mediators", body = [MediatorLoad]), answers::Unauthorized, answers::Forbidden, answers::Unavailable),
+)]
 pub async fn mediators(
     principal: Principal,
     state: web::Data<AppState>,
@@ -44,13 +53,14 @@ pub async fn mediators(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct Range {
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = CalendarEntry)]
 pub struct Entry {
     session_id: Uuid,
     at: DateTime<Utc>,
@@ -61,6 +71,15 @@ pub struct Entry {
     case_number: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar",
+    operation_id = "committee_calendar",
+    tag = "committee",
+    summary = "Sessions of my cases (a head: the committee's)",
+    params(Range),
+    responses((status = 200, description = "Sessions", body = [Entry]), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::Unavailable),
+)]
 pub async fn calendar(
     principal: Principal,
     state: web::Data<AppState>,

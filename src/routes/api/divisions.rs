@@ -7,20 +7,22 @@ use actix_web::web;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::answers;
 use crate::casework::lists::{self, DivisionRow};
 use crate::error::AppResult;
 use crate::routes::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Node {
     code: String,
     name: String,
     level: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
     children: Vec<Node>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct TreeQuery {
     /// Only this county (its 12-digit code); all counties when absent.
     county: Option<String>,
@@ -46,6 +48,16 @@ fn build(
         .unwrap_or_default()
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/divisions",
+    operation_id = "divisions_tree",
+    tag = "divisions",
+    summary = "The county → township → village tree",
+    params(TreeQuery),
+    responses((status = 200, description = "Counties with their townships and villages", body = [Node]), answers::BadRequest, answers::Unavailable),
+    security(()),
+)]
 pub async fn tree(
     state: web::Data<AppState>,
     query: web::Query<TreeQuery>,

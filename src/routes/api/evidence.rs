@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use uuid::Uuid;
 
+use super::answers;
 use crate::auth::Principal;
 use crate::casework::attach::{self, EvidenceView};
 use crate::error::{AppError, AppResult};
@@ -16,6 +17,30 @@ use crate::evidence::sniff::extension;
 use crate::evidence::upload::{Limits, receive};
 use crate::routes::AppState;
 
+/// The multipart form of an upload as the document shows it; the handler streams the parts
+/// itself and never builds this.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct EvidenceUpload {
+    /// The file (25 MB at most); its type is read from its first bytes, whatever its name says.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// What it shows, at most 1 000 characters.
+    description: Option<String>,
+    /// Whether the other side may see it (default true).
+    visible_to_other_parties: Option<bool>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/evidence",
+    operation_id = "evidence_upload",
+    tag = "evidence",
+    summary = "Attach evidence (streamed; type from the bytes; 25 MB per file, 200 MB per case)",
+    params(("id" = Uuid, Path, description = "The case")),
+    request_body(content = inline(EvidenceUpload), content_type = "multipart/form-data"),
+    responses((status = 201, description = "The recorded item with its SHA-256", body = crate::casework::attach::EvidenceView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::TooLarge, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn upload(
     principal: Principal,
     state: web::Data<AppState>,
@@ -55,6 +80,15 @@ pub async fn upload(
     Ok(HttpResponse::Created().json(view))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/evidence",
+    operation_id = "evidence_list",
+    tag = "evidence",
+    summary = "The evidence of a case the caller may see",
+    params(("id" = Uuid, Path, description = "The case")),
+    responses((status = 200, description = "Items, oldest first", body = [crate::casework::attach::EvidenceView]), answers::Unauthorized, answers::NotFound, answers::Unavailable),
+)]
 pub async fn list(
     principal: Principal,
     state: web::Data<AppState>,
@@ -64,6 +98,15 @@ pub async fn list(
     Ok(web::Json(attach::list(&mut conn, &principal, *id).await?))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/evidence/{id}",
+    operation_id = "evidence_download",
+    tag = "evidence",
+    summary = "Download an evidence file (attachment; its hash is checked first; 500 integrity_error when the stored file no longer matches)",
+    params(("id" = Uuid, Path, description = "The evidence item")),
+    responses((status = 200, description = "The bytes", content_type = "application/octet-stream", body = Vec<u8>), answers::Unauthorized, answers::NotFound, answers::Unavailable),
+)]
 pub async fn download(
     principal: Principal,
     state: web::Data<AppState>,

@@ -4,17 +4,19 @@ use actix_web::web;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::answers;
 use crate::auth::Principal;
 use crate::workflow::Level;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = MyCommittee)]
 pub struct CommitteeView {
     id: Uuid,
     level: Level,
     division_code: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     id: Uuid,
     email: Option<String>,
@@ -26,6 +28,14 @@ pub struct Me {
     county_code: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    operation_id = "me_me",
+    tag = "auth",
+    summary = "Who the caller is",
+    responses((status = 200, description = "The caller", body = Me), answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn me(principal: Principal) -> web::Json<Me> {
     web::Json(Me {
         id: principal.id,

@@ -1,6 +1,7 @@
 //! JSON handlers under `/api/v1`, one file per resource.
 
 pub mod account;
+pub mod answers;
 pub mod auth;
 pub mod cases;
 pub mod committee;

@@ -6,6 +6,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::answers;
 use super::request_lang;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -17,7 +18,7 @@ const MAX_LIMIT: i64 = 200;
 /// Ids marked in one request; a client with more sends `all` or several requests.
 const MAX_IDS: usize = 500;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     limit: Option<i64>,
@@ -26,12 +27,21 @@ pub struct ListQuery {
     unread: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Inbox {
     unread: i64,
     items: Vec<View>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/notifications",
+    operation_id = "notifications_list",
+    tag = "notifications",
+    summary = "The caller's in-app notifications, newest first, with the unread count",
+    params(ListQuery),
+    responses((status = 200, description = "Notifications", body = Inbox), answers::BadRequest, answers::Unauthorized, answers::Unavailable),
+)]
 pub async fn list(
     req: HttpRequest,
     principal: Principal,
@@ -57,19 +67,28 @@ pub async fn list(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadBody {
     ids: Option<Vec<Uuid>>,
     all: Option<bool>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Marked {
     marked: usize,
     unread: i64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/notifications/read",
+    operation_id = "notifications_mark_read",
+    tag = "notifications",
+    summary = "Mark notifications read",
+    request_body = ReadBody,
+    responses((status = 200, description = "The unread count after", body = Marked), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn mark_read(
     principal: Principal,
     state: web::Data<AppState>,

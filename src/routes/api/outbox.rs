@@ -4,6 +4,7 @@
 use actix_web::web;
 use serde::{Deserialize, Serialize};
 
+use super::answers;
 use crate::auth::Principal;
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
@@ -12,17 +13,26 @@ use crate::routes::AppState;
 
 const MAX_LIMIT: i64 = 500;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct FailedQuery {
     limit: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Failed {
     items: Vec<FailedMail>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/outbox/failed",
+    operation_id = "outbox_list_failed",
+    tag = "staff",
+    summary = "Mail and texts that could not be delivered (county admin)",
+    params(FailedQuery),
+    responses((status = 200, description = "Failed messages", body = Failed), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::Unavailable),
+)]
 pub async fn list_failed(
     principal: Principal,
     state: web::Data<AppState>,

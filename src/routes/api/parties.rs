@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use uuid::Uuid;
 
+use super::answers;
 use super::request_lang;
 use crate::auth::Principal;
 use crate::casework::filing::{AssistedFilingInput, file_assisted};
@@ -14,6 +15,15 @@ use crate::error::AppResult;
 use crate::routes::AppState;
 
 /// `POST /api/v1/cases/assisted`: a mediator files for a resident.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/assisted",
+    operation_id = "parties_assisted",
+    tag = "cases",
+    summary = "A mediator files for a resident who cannot use the web",
+    request_body = crate::casework::filing::AssistedFilingInput,
+    responses((status = 201, description = "The new case, with its access code", body = crate::casework::view::CaseView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::TooLarge, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn assisted(
     req: HttpRequest,
     principal: Principal,
@@ -27,6 +37,15 @@ pub async fn assisted(
 }
 
 /// `POST /api/v1/cases/claim`: a resident takes over a case filed for them.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/claim",
+    operation_id = "parties_claim",
+    tag = "cases",
+    summary = "A resident takes over a case filed for them",
+    request_body = crate::casework::parties::CaseKey,
+    responses((status = 200, description = "The case", body = crate::casework::view::CaseView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::TooMany, answers::Unavailable),
+)]
 pub async fn claim(
     req: HttpRequest,
     principal: Principal,
@@ -49,6 +68,16 @@ pub async fn claim(
 }
 
 /// `POST /api/v1/lookup`: where a case stands, by number and access code, without an account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/lookup",
+    operation_id = "parties_lookup",
+    tag = "cases",
+    summary = "Where a case stands, by number and access code (no account)",
+    request_body = crate::casework::parties::CaseKey,
+    responses((status = 200, description = "Status and the next step", body = crate::casework::parties::PublicStatus), answers::BadRequest, answers::NotFound, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn lookup(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -72,6 +101,16 @@ pub async fn lookup(
 }
 
 /// `GET /api/v1/invitations/{token}`: the case in brief for an invited respondent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invitations/{token}",
+    operation_id = "parties_invitation",
+    tag = "invitations",
+    summary = "The case in brief for an invited respondent",
+    params(("token" = String, Path, description = "The invitation token from the link")),
+    responses((status = 200, description = "Summary", body = crate::casework::invitation::InvitationView), answers::NotFound, answers::Conflict, answers::Unavailable),
+    security(()),
+)]
 pub async fn invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -84,6 +123,17 @@ pub async fn invitation(
 }
 
 /// `POST /api/v1/invitations/{token}`: consent or refuse, once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{token}",
+    operation_id = "parties_answer",
+    tag = "invitations",
+    summary = "Consent or refuse through the link (once); optionally set a password",
+    params(("token" = String, Path, description = "The invitation token from the link")),
+    request_body = crate::casework::invitation::Answer,
+    responses((status = 200, description = "Summary after the answer", body = crate::casework::invitation::InvitationView), answers::BadRequest, answers::Forbidden, answers::NotFound, answers::Conflict, answers::Unprocessable, answers::Unavailable),
+    security(()),
+)]
 pub async fn answer(
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -103,6 +153,16 @@ pub async fn answer(
 }
 
 /// `POST /api/v1/cases/{id}/parties`: the mediator adds an agent or a third party.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/parties",
+    operation_id = "parties_add",
+    tag = "cases",
+    summary = "The mediator adds an agent or a third party",
+    params(("id" = Uuid, Path, description = "The case")),
+    request_body = crate::casework::parties::NewPartyInput,
+    responses((status = 201, description = "The case", body = crate::casework::view::CaseView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn add(
     req: HttpRequest,
     principal: Principal,

@@ -4,13 +4,14 @@ use actix_web::web;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
+use super::answers;
 use super::cases::{Page, page, page_limit, parse_cursor, parse_status};
 use crate::auth::Principal;
 use crate::casework::lists::{self, Cursor, ListFilter};
 use crate::error::{AppError, AppResult};
 use crate::routes::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct QueueQuery {
     status: Option<String>,
     /// Only my cases.
@@ -25,6 +26,15 @@ pub struct QueueQuery {
     limit: Option<i64>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/queue",
+    operation_id = "queue_queue",
+    tag = "committee",
+    summary = "The committee's queue, soonest deadline first",
+    params(QueueQuery),
+    responses((status = 200, description = "A page of cases", body = super::cases::Page), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::Unavailable),
+)]
 pub async fn queue(
     principal: Principal,
     state: web::Data<AppState>,

@@ -6,6 +6,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::answers;
 use crate::accounts::second_factor;
 use crate::accounts::session;
 use crate::auth::{Principal, login};
@@ -28,7 +29,7 @@ fn session(
         .json(body)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketCode {
     ticket: String,
@@ -36,6 +37,16 @@ pub struct TicketCode {
 }
 
 /// `POST /api/v1/auth/second-factor`: the app's code (or a recovery code) after the password.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/second-factor",
+    operation_id = "second_factor_verify",
+    tag = "auth",
+    summary = "After a right password for an account with a second factor: the authenticator app's code or a recovery code",
+    request_body = TicketCode,
+    responses((status = 200, description = "Signed in", body = Object), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn verify(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -57,13 +68,23 @@ pub async fn verify(
     Ok(session(&state, token, &claims, json!({})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ticket {
     ticket: String,
 }
 
 /// `POST /api/v1/auth/second-factor/enrol`: at a first login that must enrol.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/second-factor/enrol",
+    operation_id = "second_factor_enrol_with_ticket",
+    tag = "auth",
+    summary = "A judge or county admin who must have a second factor and has none starts enrolling",
+    request_body = Ticket,
+    responses((status = 200, description = "The secret, the otpauth link and its QR code (SVG)", body = crate::accounts::second_factor::Enrolment), answers::BadRequest, answers::Conflict, answers::NotJson, answers::Unprocessable, answers::Unavailable),
+    security(()),
+)]
 pub async fn enrol_with_ticket(
     state: web::Data<AppState>,
     body: web::Json<Ticket>,
@@ -75,6 +96,16 @@ pub async fn enrol_with_ticket(
 }
 
 /// `POST /api/v1/auth/second-factor/confirm`: the first code turns it on and signs in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/second-factor/confirm",
+    operation_id = "second_factor_confirm_with_ticket",
+    tag = "auth",
+    summary = "The first code turns the second factor on and signs in; the answer carries 10 recovery codes, shown once",
+    request_body = TicketCode,
+    responses((status = 200, description = "Signed in, with recovery_codes", body = Object), answers::BadRequest, answers::Unauthorized, answers::Conflict, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn confirm_with_ticket(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -102,19 +133,37 @@ pub async fn confirm_with_ticket(
 }
 
 /// `POST /api/v1/me/second-factor`: start enrolling an authenticator app.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/second-factor",
+    operation_id = "second_factor_enrol",
+    tag = "auth",
+    summary = "Start enrolling an authenticator app (staff)",
+    responses((status = 200, description = "The secret, the otpauth link and its QR code (SVG)", body = crate::accounts::second_factor::Enrolment), answers::Unauthorized, answers::Conflict, answers::Unprocessable, answers::Unavailable),
+)]
 pub async fn enrol(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let user = crate::accounts::account_of(&mut conn, &principal).await?;
     Ok(HttpResponse::Ok().json(second_factor::begin(&mut conn, &state, &user).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = SecondFactorCode)]
 pub struct Code {
     code: String,
 }
 
 /// `POST /api/v1/me/second-factor/confirm`: the first code turns it on.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/second-factor/confirm",
+    operation_id = "second_factor_confirm",
+    tag = "auth",
+    summary = "The first code turns the second factor on",
+    request_body = Code,
+    responses((status = 200, description = "{recovery_codes}, shown once", body = Object), answers::BadRequest, answers::Unauthorized, answers::Conflict, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+)]
 pub async fn confirm(
     principal: Principal,
     state: web::Data<AppState>,
@@ -127,6 +176,15 @@ pub async fn confirm(
 }
 
 /// `DELETE /api/v1/me/second-factor` with `{code}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/second-factor",
+    operation_id = "second_factor_turn_off",
+    tag = "auth",
+    summary = "Turn the second factor off with a current code (not for judges and county admins in production)",
+    request_body = Code,
+    responses((status = 204, description = "Off"), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+)]
 pub async fn turn_off(
     principal: Principal,
     state: web::Data<AppState>,

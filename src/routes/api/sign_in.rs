@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use super::answers;
 use crate::accounts::session;
 use crate::accounts::sign_in;
 use crate::auth::login;
@@ -12,14 +13,14 @@ use crate::error::AppResult;
 use crate::routes::AppState;
 
 /// The language a code's text is written in: the caller's `Accept-Language`, else Chinese.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     phone: Option<String>,
     email: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CodeSent {
     /// Where the code went, masked (`138****5678`).
     sent_to: String,
@@ -27,6 +28,16 @@ pub struct CodeSent {
 }
 
 /// `202` whether or not an account exists; `429` with `Retry-After` beyond the limits.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/code",
+    operation_id = "sign_in_send",
+    tag = "auth",
+    summary = "Send a six-digit sign-in code by SMS or mail; 202 whether or not an account exists",
+    request_body = CodeRequest,
+    responses((status = 202, description = "The code was handed to the gateway", body = CodeSent), answers::BadRequest, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn send(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -58,7 +69,7 @@ pub async fn send_to(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     phone: Option<String>,
@@ -68,13 +79,23 @@ pub struct VerifyRequest {
     name: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Verified {
     token: String,
     expires_at: chrono::DateTime<Utc>,
     new_account: bool,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/code/verify",
+    operation_id = "sign_in_verify",
+    tag = "auth",
+    summary = "Check the code and start a session; the first success makes the resident account (name asked then)",
+    request_body = VerifyRequest,
+    responses((status = 200, description = "Signed in", body = Verified), answers::BadRequest, answers::Unauthorized, answers::NotJson, answers::Unprocessable, answers::TooMany, answers::Unavailable),
+    security(()),
+)]
 pub async fn verify(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::answers;
 use crate::auth::Principal;
 use crate::casework::public_stats::{self, PublicQuery};
 use crate::casework::stats::{self, Report, StatsQuery};
@@ -20,6 +21,15 @@ async fn load(
     stats::report(&mut conn, &state.stats, principal, query).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats",
+    operation_id = "stats_json",
+    tag = "statistics",
+    summary = "The Fengqiao indicators of the caller's reach (judges and county admins: the county; committee heads: their committee's area); CSV with Accept: text/csv",
+    params(StatsQuery),
+    responses((status = 200, description = "The indicators per unit, with the whole and the previous period", body = Object), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Unavailable),
+)]
 pub async fn json(
     req: HttpRequest,
     principal: Principal,
@@ -40,6 +50,15 @@ pub async fn json(
         .json(&*report))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats.csv",
+    operation_id = "stats_csv",
+    tag = "statistics",
+    summary = "The same as CSV (UTF-8 with a byte-order mark; the first row is the whole)",
+    params(StatsQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv", body = String), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Unavailable),
+)]
 pub async fn csv(
     principal: Principal,
     state: web::Data<AppState>,
@@ -49,6 +68,15 @@ pub async fn csv(
     Ok(csv_response(&report))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats.xlsx",
+    operation_id = "stats_xlsx",
+    tag = "statistics",
+    summary = "The same as an Excel workbook (sheets: indicators, definitions)",
+    params(StatsQuery),
+    responses((status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Unavailable),
+)]
 pub async fn xlsx(
     principal: Principal,
     state: web::Data<AppState>,
@@ -65,6 +93,16 @@ pub async fn xlsx(
         .body(bytes))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/public/stats",
+    operation_id = "stats_public",
+    tag = "statistics",
+    summary = "A county's public figures: county and townships, counts under 5 shown as \"<5\" with complementary suppression; ETag and Cache-Control",
+    params(PublicQuery),
+    responses((status = 200, description = "The anonymised figures", body = Object), (status = 304, description = "Not modified since the ETag given"), answers::BadRequest, answers::NotFound, answers::Unavailable),
+    security(()),
+)]
 pub async fn public(
     req: HttpRequest,
     state: web::Data<AppState>,

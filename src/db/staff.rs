@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{case_sessions, cases, users};
+use crate::domain::Role;
 
 /// (id, name, role, open cases) of every mediator and head of a committee.
 pub async fn mediators_with_load(
@@ -131,7 +132,7 @@ pub async fn staff_of_county(
 ) -> QueryResult<Vec<StaffMember>> {
     users::table
         .filter(users::county_id.eq(county_id))
-        .filter(users::role.ne("resident"))
+        .filter(users::role.ne(Role::Resident.as_str()))
         .order((users::role, users::name))
         .select((
             users::id,
@@ -154,7 +155,7 @@ pub async fn member_of_county(
 ) -> QueryResult<Option<StaffMember>> {
     users::table
         .filter(users::county_id.eq(county_id))
-        .filter(users::role.ne("resident"))
+        .filter(users::role.ne(Role::Resident.as_str()))
         .filter(users::id.eq(id))
         .select((
             users::id,
@@ -177,7 +178,7 @@ pub async fn committee_of_mediator(
 ) -> QueryResult<Option<Uuid>> {
     Ok(users::table
         .find(id)
-        .filter(users::role.eq_any(["mediator", "committee_head"]))
+        .filter(users::role.eq_any([Role::Mediator.as_str(), Role::CommitteeHead.as_str()]))
         .select(users::committee_id)
         .first::<Option<Uuid>>(conn)
         .await

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::db;
 use crate::db::anchors::Anchor;
+use crate::domain::Role;
 use crate::domain::china_time;
 use crate::notify::outbox::enqueue_to_county_staff;
 use crate::notify::render::ANCHOR_KIND;
@@ -68,7 +69,7 @@ pub async fn anchor_at(
                 enqueue_to_county_staff(
                     conn,
                     county_id,
-                    &["judge", "county_admin"],
+                    &[Role::Judge.as_str(), Role::CountyAdmin.as_str()],
                     ANCHOR_KIND,
                     payload,
                     now,

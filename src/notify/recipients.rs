@@ -8,6 +8,7 @@ use uuid::Uuid;
 use std::collections::HashMap;
 
 use crate::db::schema::{case_parties, cases as db_cases, users};
+use crate::domain::Role;
 use crate::workflow::{CaseState, Notice, Recipient};
 
 /// One person to tell. A party filed for by a mediator may have neither an address nor an
@@ -249,7 +250,7 @@ impl Book {
         );
         let committee_staff: Vec<StaffRow> = users::table
             .filter(users::committee_id.eq_any(&committee_ids))
-            .filter(users::role.eq_any(["mediator", "committee_head"]))
+            .filter(users::role.eq_any([Role::Mediator.as_str(), Role::CommitteeHead.as_str()]))
             .order(users::email)
             .select(columns)
             .load(conn)
@@ -282,7 +283,7 @@ impl Book {
         }
         if wants_judges {
             let judges: Vec<StaffRow> = users::table
-                .filter(users::role.eq("judge"))
+                .filter(users::role.eq(Role::Judge.as_str()))
                 .filter(users::county_id.eq_any(&counties))
                 .order(users::email)
                 .select(columns)

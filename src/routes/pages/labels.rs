@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::Category;
+use crate::domain::Role;
 use crate::workflow::Lang;
 
 fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -53,13 +54,14 @@ pub fn category(lang: Lang, s: &str) -> &'static str {
     }
 }
 
+/// A role as stored (`Role::as_str`); anything unknown reads as a resident.
 pub fn role(lang: Lang, r: &str) -> &'static str {
-    match r {
-        "mediator" => pick(lang, "调解员", "mediator"),
-        "committee_head" => pick(lang, "调委会主任", "committee head"),
-        "judge" => pick(lang, "法官", "judge"),
-        "county_admin" => pick(lang, "县管理员", "county administrator"),
-        _ => pick(lang, "居民", "resident"),
+    match Role::parse(r) {
+        Some(Role::Mediator) => pick(lang, "调解员", "mediator"),
+        Some(Role::CommitteeHead) => pick(lang, "调委会主任", "committee head"),
+        Some(Role::Judge) => pick(lang, "法官", "judge"),
+        Some(Role::CountyAdmin) => pick(lang, "县管理员", "county administrator"),
+        Some(Role::Resident) | None => pick(lang, "居民", "resident"),
     }
 }
 

@@ -113,7 +113,7 @@ async fn render_with(
             sent_to,
             to,
             error,
-            staff: row.role != "resident",
+            staff: row.role != crate::domain::Role::Resident.as_str(),
             second_factor_on: row.totp_enabled_at.is_some(),
             enrolling: enrolment.is_some() || !recovery_codes.is_empty(),
             enrolment,

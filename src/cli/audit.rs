@@ -5,28 +5,15 @@
 
 use std::collections::HashMap;
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use crate::db;
-use crate::db::schema::{case_history_heads, cases};
 
 /// One line per case whose history does not verify.
 pub async fn verify_all(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<String>> {
-    let ids: Vec<(Uuid, Uuid, String)> = cases::table
-        .select((cases::county_id, cases::id, cases::number))
-        .order((cases::county_id, cases::id))
-        .load(conn)
-        .await?;
-    let heads: HashMap<(Uuid, Uuid), (i32, String)> = case_history_heads::table
-        .select((
-            case_history_heads::county_id,
-            case_history_heads::case_id,
-            case_history_heads::seq,
-            case_history_heads::hash,
-        ))
-        .load::<(Uuid, Uuid, i32, String)>(conn)
+    let ids = db::events::all_cases(conn).await?;
+    let heads: HashMap<(Uuid, Uuid), (i32, String)> = db::events::all_heads(conn)
         .await?
         .into_iter()
         .map(|(county, case, seq, hash)| ((county, case), (seq, hash)))

@@ -275,3 +275,24 @@ pub fn verify_chain(rows: &[EventRow]) -> Option<String> {
     }
     None
 }
+
+/// Every case's key and number, in key order (for `verify-audit`).
+pub async fn all_cases(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid, Uuid, String)>> {
+    use super::schema::cases;
+    cases::table
+        .select((cases::county_id, cases::id, cases::number))
+        .order((cases::county_id, cases::id))
+        .load(conn)
+        .await
+}
+
+/// Every case's newest link as recorded: county, case, seq, hash.
+pub async fn all_heads(
+    conn: &mut AsyncPgConnection,
+) -> QueryResult<Vec<(Uuid, Uuid, i32, String)>> {
+    use super::schema::case_history_heads as h;
+    h::table
+        .select((h::county_id, h::case_id, h::seq, h::hash))
+        .load(conn)
+        .await
+}

@@ -200,3 +200,19 @@ pub async fn committee_by_code(
         .await
         .optional()
 }
+
+/// Active staff of the county in these roles who have an address: id, address, language.
+pub async fn reachable_by_mail(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    roles: &[&str],
+) -> QueryResult<Vec<(Uuid, Option<String>, String)>> {
+    users::table
+        .filter(users::county_id.eq(county_id))
+        .filter(users::role.eq_any(roles))
+        .filter(users::deactivated_at.is_null())
+        .filter(users::email.is_not_null())
+        .select((users::id, users::email, users::language))
+        .load(conn)
+        .await
+}

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::db::{self, Pool};
@@ -134,22 +134,10 @@ pub async fn run_forever(pool: Pool, interval: Duration) {
 
 /// One run under the job's lock; `None` when another node holds it.
 async fn locked(conn: &mut AsyncPgConnection) -> anyhow::Result<Option<Report>> {
-    #[derive(diesel::QueryableByName)]
-    struct Got {
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        got: bool,
-    }
-    let got: Got = diesel::sql_query("SELECT pg_try_advisory_lock($1) AS got")
-        .bind::<diesel::sql_types::BigInt, _>(LOCK_KEY)
-        .get_result(conn)
-        .await?;
-    if !got.got {
+    if !db::locks::try_lock(conn, LOCK_KEY).await? {
         return Ok(None);
     }
     let result = run_once(conn).await;
-    diesel::sql_query("SELECT pg_advisory_unlock($1)")
-        .bind::<diesel::sql_types::BigInt, _>(LOCK_KEY)
-        .execute(conn)
-        .await?;
+    db::locks::unlock(conn, LOCK_KEY).await?;
     result.map(Some)
 }

@@ -8,15 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::outbox::{Enqueued, enqueue_many};
 use crate::db;
-use crate::db::schema::notice_queue;
 use crate::workflow::{CaseState, NOTICE_KINDS, Notice, Recipient, reminders};
 
 /// Queue rows expanded per transaction (each holds one county's part of a sweep batch).
@@ -41,14 +39,6 @@ struct Stored {
     notices: Vec<StoredNotice>,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = notice_queue)]
-struct NewRow {
-    county_id: Uuid,
-    changes: Value,
-    created_at: DateTime<Utc>,
-}
-
 /// Records the notices of many changes, grouped by county, in the caller's transaction.
 pub async fn defer_many(
     conn: &mut AsyncPgConnection,
@@ -64,19 +54,10 @@ pub async fn defer_many(
     }
     let rows = by_county
         .into_iter()
-        .map(|(county_id, told)| {
-            Ok(NewRow {
-                county_id,
-                changes: serde_json::to_value(told)?,
-                created_at: now,
-            })
-        })
+        .map(|(county_id, told)| Ok((county_id, serde_json::to_value(told)?)))
         .collect::<Result<Vec<_>, serde_json::Error>>()
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    diesel::insert_into(notice_queue::table)
-        .values(&rows)
-        .execute(conn)
-        .await
+    db::notice_queue::insert(conn, &rows, now).await
 }
 
 fn kind_of(name: &str) -> Option<&'static str> {
@@ -100,18 +81,7 @@ pub struct Expanded {
 /// person added in between hears too.
 pub async fn expand(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResult<Expanded> {
     conn.transaction::<Expanded, diesel::result::Error, _>(async |conn| {
-        let queued: Vec<(Uuid, i64, Value)> = notice_queue::table
-            .order(notice_queue::id)
-            .limit(ROWS_PER_EXPANSION)
-            .select((
-                notice_queue::county_id,
-                notice_queue::id,
-                notice_queue::changes,
-            ))
-            .for_update()
-            .skip_locked()
-            .load(conn)
-            .await?;
+        let queued = db::notice_queue::claim(conn, ROWS_PER_EXPANSION).await?;
         let mut done = Expanded {
             rows: queued.len(),
             ..Expanded::default()
@@ -164,9 +134,7 @@ pub async fn expand(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryRe
         done.cases = changes.len();
         done.told = enqueue_many(conn, &changes, now).await?;
         let ids: Vec<i64> = queued.iter().map(|(_, id, _)| *id).collect();
-        diesel::delete(notice_queue::table.filter(notice_queue::id.eq_any(ids)))
-            .execute(conn)
-            .await?;
+        db::notice_queue::delete(conn, &ids).await?;
         Ok(done)
     })
     .await

@@ -6,49 +6,20 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::recipients::{Book, Reach};
-use crate::db::schema::{cases, notifications, outbox};
+use crate::db;
+use crate::db::outbox::{NewMail, NewNotification};
 use crate::workflow::{CaseState, Notice};
 
 /// The in-app notice that asks the mediator to reach a party who has no address by phone or
 /// on paper (assisted filing).
 pub const NEEDS_PHONE_CALL: &str = "needs_phone_call";
-
-#[derive(Insertable)]
-#[diesel(table_name = outbox)]
-struct NewMail {
-    county_id: Uuid,
-    id: Uuid,
-    case_id: Option<Uuid>,
-    kind: String,
-    user_id: Option<Uuid>,
-    email: Option<String>,
-    channel: &'static str,
-    phone_enc: Option<Vec<u8>>,
-    party_id: Option<Uuid>,
-    language: &'static str,
-    payload: Value,
-    next_attempt_at: DateTime<Utc>,
-    created_at: DateTime<Utc>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = notifications)]
-struct NewNotification {
-    county_id: Uuid,
-    id: Uuid,
-    user_id: Uuid,
-    case_id: Uuid,
-    kind: String,
-    data: Value,
-    created_at: DateTime<Utc>,
-}
 
 /// What one change put in the outbox and the bells.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -157,19 +128,8 @@ pub async fn enqueue_many(
         notifications: bells.len(),
         phone_calls,
     };
-    // Chunks keep the bind parameters of one statement well under PostgreSQL's 65 535.
-    for chunk in mails.chunks(2000) {
-        diesel::insert_into(outbox::table)
-            .values(chunk)
-            .execute(conn)
-            .await?;
-    }
-    for chunk in bells.chunks(4000) {
-        diesel::insert_into(notifications::table)
-            .values(chunk)
-            .execute(conn)
-            .await?;
-    }
+    db::outbox::insert_mails(conn, &mails).await?;
+    db::outbox::insert_notifications(conn, &bells).await?;
     Ok(done)
 }
 
@@ -201,15 +161,7 @@ pub async fn enqueue_to_county_staff(
     payload: Value,
     now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    use crate::db::schema::users;
-    let staff: Vec<(Uuid, Option<String>, String)> = users::table
-        .filter(users::county_id.eq(county_id))
-        .filter(users::role.eq_any(roles))
-        .filter(users::deactivated_at.is_null())
-        .filter(users::email.is_not_null())
-        .select((users::id, users::email, users::language))
-        .load(conn)
-        .await?;
+    let staff = db::staff::reachable_by_mail(conn, county_id, roles).await?;
     let mails: Vec<NewMail> = staff
         .into_iter()
         .map(|(user_id, email, lang)| NewMail {
@@ -228,53 +180,8 @@ pub async fn enqueue_to_county_staff(
             created_at: now,
         })
         .collect();
-    diesel::insert_into(outbox::table)
-        .values(&mails)
-        .execute(conn)
-        .await
+    db::outbox::insert_mails(conn, &mails).await?;
+    Ok(mails.len())
 }
 
-/// A mail the worker gave up on, as the county admin sees it.
-#[derive(Debug, Serialize, Queryable, utoipa::ToSchema)]
-pub struct FailedMail {
-    pub id: Uuid,
-    pub case_id: Option<Uuid>,
-    pub case_number: Option<String>,
-    pub kind: String,
-    pub channel: String,
-    pub email: Option<String>,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-/// The county's undeliverable mail, newest first.
-pub async fn failed(
-    conn: &mut AsyncPgConnection,
-    county_id: Uuid,
-    limit: i64,
-) -> QueryResult<Vec<FailedMail>> {
-    outbox::table
-        .left_join(
-            cases::table.on(cases::county_id
-                .eq(outbox::county_id)
-                .and(cases::id.nullable().eq(outbox::case_id))),
-        )
-        .filter(outbox::county_id.eq(county_id))
-        .filter(outbox::status.eq("failed"))
-        .order((outbox::created_at.desc(), outbox::id.desc()))
-        .limit(limit)
-        .select((
-            outbox::id,
-            outbox::case_id,
-            cases::number.nullable(),
-            outbox::kind,
-            outbox::channel,
-            outbox::email,
-            outbox::attempts,
-            outbox::last_error,
-            outbox::created_at,
-        ))
-        .load(conn)
-        .await
-}
+pub use crate::db::outbox::{FailedMail, failed};

@@ -1,14 +1,14 @@
 //! Who the engine's `Recipient`s are: people with an address, an account, or neither.
 //! The engine names roles ("all parties", "the committee"); this turns them into rows.
 
-use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
-
 use std::collections::HashMap;
 
-use crate::db::schema::{case_parties, cases as db_cases, users};
-use crate::domain::Role;
+use diesel::QueryResult;
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::recipients::StaffRow;
 use crate::workflow::{CaseState, Notice, Recipient};
 
 /// One person to tell. A party filed for by a mediator may have neither an address nor an
@@ -91,30 +91,6 @@ pub struct Book {
 }
 
 /// A party as the notices need it: where to write, in which language.
-type PartyRow = (
-    Uuid,
-    Uuid,
-    String,
-    Option<String>,
-    Option<Vec<u8>>,
-    Option<Uuid>,
-    Option<String>,
-    Option<Vec<u8>>,
-    Option<String>,
-    Option<String>,
-);
-
-type StaffRow = (
-    Uuid,
-    Option<String>,
-    String,
-    Option<Uuid>,
-    Option<Uuid>,
-    String,
-    Option<Vec<u8>>,
-    Option<String>,
-);
-
 fn staff_person(row: &StaffRow) -> Person {
     Person {
         user_id: Some(row.0),
@@ -143,55 +119,9 @@ impl Book {
         for (case, _) in cases {
             by_county.entry(case.county_id).or_default().push(case.id);
         }
-        // One case (every person's action) binds its id alone: PostgreSQL keeps a generic plan
-        // for that, while `= ANY` of an array is planned again on every call.
-        macro_rules! numbers_where {
-            ($county:expr, $case:expr) => {
-                db_cases::table
-                    .filter(db_cases::county_id.eq($county))
-                    .filter($case)
-                    .select((db_cases::id, db_cases::number))
-            };
-        }
-        macro_rules! parties_where {
-            ($county:expr, $case:expr) => {
-                case_parties::table
-                    .left_join(users::table.on(case_parties::user_id.eq(users::id.nullable())))
-                    .filter(case_parties::county_id.eq($county))
-                    .filter($case)
-                    .order((case_parties::case_id, case_parties::position))
-                    .select((
-                        case_parties::case_id,
-                        case_parties::id,
-                        case_parties::side,
-                        case_parties::email,
-                        case_parties::phone_enc,
-                        case_parties::user_id,
-                        users::email.nullable(),
-                        users::phone_enc.nullable(),
-                        users::channel.nullable(),
-                        users::language.nullable(),
-                    ))
-            };
-        }
         for (county_id, ids) in &by_county {
-            // The numbers and the parties of the county's cases, with `$op` on the case id.
-            macro_rules! read {
-                ($op:ident, $ids:expr) => {
-                    (
-                        numbers_where!(county_id, db_cases::id.$op($ids))
-                            .load(conn)
-                            .await?,
-                        parties_where!(county_id, case_parties::case_id.$op($ids))
-                            .load(conn)
-                            .await?,
-                    )
-                };
-            }
-            let (numbers, parties): (Vec<(Uuid, String)>, Vec<PartyRow>) = match ids.as_slice() {
-                [one] => read!(eq, one),
-                many => read!(eq_any, many),
-            };
+            let (numbers, parties) =
+                db::recipients::numbers_and_parties(conn, *county_id, ids).await?;
             self.numbers.extend(numbers);
             for row in parties {
                 let (case_id, id, side, email, phone_enc, user_id) =
@@ -238,23 +168,7 @@ impl Book {
         let wants_judges = cases
             .iter()
             .any(|(_, n)| n.iter().any(|x| matches!(x.to, Recipient::Judges)));
-        let columns = (
-            users::id,
-            users::email,
-            users::language,
-            users::committee_id,
-            users::county_id,
-            users::role,
-            users::phone_enc,
-            users::channel,
-        );
-        let committee_staff: Vec<StaffRow> = users::table
-            .filter(users::committee_id.eq_any(&committee_ids))
-            .filter(users::role.eq_any([Role::Mediator.as_str(), Role::CommitteeHead.as_str()]))
-            .order(users::email)
-            .select(columns)
-            .load(conn)
-            .await?;
+        let committee_staff = db::recipients::committee_staff(conn, &committee_ids).await?;
         for row in &committee_staff {
             if let Some(c) = row.3 {
                 book.committees
@@ -272,23 +186,13 @@ impl Book {
             .filter(|m| !book.mediators.contains_key(m))
             .collect();
         if !missing.is_empty() {
-            let rows: Vec<StaffRow> = users::table
-                .filter(users::id.eq_any(&missing))
-                .select(columns)
-                .load(conn)
-                .await?;
+            let rows = db::recipients::staff_by_id(conn, &missing).await?;
             for row in &rows {
                 book.mediators.insert(row.0, staff_person(row));
             }
         }
         if wants_judges {
-            let judges: Vec<StaffRow> = users::table
-                .filter(users::role.eq(Role::Judge.as_str()))
-                .filter(users::county_id.eq_any(&counties))
-                .order(users::email)
-                .select(columns)
-                .load(conn)
-                .await?;
+            let judges = db::recipients::judges_of(conn, &counties).await?;
             for row in &judges {
                 if let Some(county) = row.4 {
                     book.judges

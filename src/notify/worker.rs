@@ -10,18 +10,16 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use diesel::prelude::*;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Serialize;
-use serde_json::Value;
-use uuid::Uuid;
 
 use super::Notifier;
 use super::render::{Links, MailInput, link_days, message, number_and_code, render, target};
 use super::sms::Text;
 use super::{short_links, sms_text};
 use crate::db;
-use crate::db::schema::outbox;
+use crate::db::outbox::DueMail;
 
 /// Rows claimed per transaction: small, because they stay locked while they are sent.
 pub const BATCH: i64 = 10;
@@ -33,21 +31,6 @@ pub const MAX_BACKOFF_SECS: i64 = 3600;
 /// Whatever the backend, one mail gets this long before it counts as a failed attempt.
 /// lettre's own timeout covers only the connect, not a server that connects and then stalls.
 pub const SEND_DEADLINE: Duration = Duration::from_secs(30);
-
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = outbox)]
-struct DueMail {
-    county_id: Uuid,
-    id: Uuid,
-    kind: String,
-    channel: String,
-    email: Option<String>,
-    phone_enc: Option<Vec<u8>>,
-    party_id: Option<Uuid>,
-    language: String,
-    payload: Value,
-    attempts: i32,
-}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DrainReport {
@@ -195,59 +178,27 @@ async fn batch(
     now: DateTime<Utc>,
 ) -> QueryResult<(usize, DrainReport)> {
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
-        let due: Vec<DueMail> = outbox::table
-            .filter(outbox::status.eq("pending"))
-            .filter(outbox::next_attempt_at.le(now))
-            .order(outbox::next_attempt_at)
-            .limit(BATCH)
-            .select(DueMail::as_select())
-            .for_update()
-            .skip_locked()
-            .load(conn)
-            .await?;
+        let due = db::outbox::claim_due(conn, now, BATCH).await?;
         let mut report = DrainReport::default();
         for mail in &due {
-            let row = outbox::table.find((mail.county_id, mail.id));
+            let key = (mail.county_id, mail.id);
             let attempts = mail.attempts.saturating_add(1);
             match deliver(conn, notifier, mail, now).await? {
                 Outcome::Sent => {
                     // The access code was needed for this one mail; it is not kept in clear.
-                    diesel::update(row)
-                        .set((
-                            outbox::status.eq("sent"),
-                            outbox::sent_at.eq(Some(now)),
-                            outbox::attempts.eq(attempts),
-                            outbox::last_error.eq(None::<String>),
-                            outbox::payload.eq(outbox::payload.remove("access_code")),
-                        ))
-                        .execute(conn)
-                        .await?;
+                    db::outbox::mark_sent(conn, key, attempts, now).await?;
                     report.sent += 1;
                 }
                 Outcome::Retry(error) if attempts < MAX_ATTEMPTS => {
                     tracing::warn!(outbox_id = %mail.id, attempts, %error, "mail not sent; will retry");
-                    diesel::update(row)
-                        .set((
-                            outbox::attempts.eq(attempts),
-                            outbox::next_attempt_at.eq(now + backoff(attempts)),
-                            outbox::last_error.eq(Some(short(&error))),
-                        ))
-                        .execute(conn)
-                        .await?;
+                    let next = now + backoff(attempts);
+                    db::outbox::retry_later(conn, key, attempts, next, &short(&error)).await?;
                     report.retrying += 1;
                 }
                 Outcome::Retry(error) | Outcome::GiveUp(error) => {
                     tracing::error!(outbox_id = %mail.id, attempts, %error, "mail given up");
                     // A given-up receipt must not keep the access code lying around either.
-                    diesel::update(row)
-                        .set((
-                            outbox::status.eq("failed"),
-                            outbox::attempts.eq(attempts),
-                            outbox::last_error.eq(Some(short(&error))),
-                            outbox::payload.eq(outbox::payload.remove("access_code")),
-                        ))
-                        .execute(conn)
-                        .await?;
+                    db::outbox::give_up(conn, key, attempts, &short(&error)).await?;
                     report.failed += 1;
                 }
             }

@@ -103,10 +103,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
 /// The only files of `routes` that may name `crate::db`.
 const WEB_TO_DB: &[&str] = &["src/routes/health.rs", "src/routes/state.rs"];
 
-/// Modules that leave every query to `db` (no diesel query DSL, no schema, no raw SQL).
-const NO_QUERIES: &[&str] = &[
-    "routes", "casework", "accounts", "auth", "evidence", "stats", "workflow", "domain",
-];
+/// Modules that may write a query: `db`, and `seed`, which makes the demo county and the
+/// benchmarks' synthetic province in bulk SQL of its own. Every other module asks `db`.
+const MAY_QUERY: &[&str] = &["db", "seed"];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -229,7 +228,7 @@ fn no_module_uses_one_above_it() {
                 ));
             }
         }
-        if NO_QUERIES.contains(&first.as_str())
+        if !MAY_QUERY.contains(&first.as_str())
             && ["RunQueryDsl", "db::schema", "sql_query"]
                 .iter()
                 .any(|q| code.contains(q))

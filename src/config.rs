@@ -9,6 +9,9 @@ use anyhow::{Context, bail};
 /// Used when `JWT_SECRET` is unset; refused in production.
 pub const DEV_JWT_SECRET: &str = "fengqiao-local-development-secret-do-not-use-in-production";
 pub const MIN_SECRET_BYTES: usize = 32;
+/// Used when `BUNDLE_SIGNING_KEY` is unset; refused in production.
+pub const DEV_BUNDLE_KEY: [u8; 32] = *b"fengqiao-dev-bundle-key-public!!";
+
 /// Used when `HISTORY_KEY` is unset; refused in production.
 pub const DEV_HISTORY_KEY: [u8; 32] = *b"fengqiao-dev-history-key-public!";
 
@@ -35,6 +38,9 @@ pub struct Config {
     /// Links the case history (HMAC-SHA256); with its id and the older keys of a rotation.
     pub history_key: [u8; 32],
     pub history_key_id: String,
+    /// The Ed25519 seed that signs court bundles, and the id a court knows it by.
+    pub bundle_key: [u8; 32],
+    pub bundle_key_id: String,
     pub history_old_keys: Vec<(String, [u8; 32])>,
     pub smtp_url: Option<String>,
     /// The SMS gateway (`notify::gateway`); texts go to files under `DATA_DIR/sms` without it.
@@ -119,6 +125,13 @@ impl Config {
                 Some(k) => key32(&k).context("HISTORY_KEY must be 64 hex digits (32 bytes)")?,
             },
             history_key_id: var("HISTORY_KEY_ID").unwrap_or_else(|| "k1".to_owned()),
+            bundle_key: match var("BUNDLE_SIGNING_KEY") {
+                None => DEV_BUNDLE_KEY,
+                Some(k) => {
+                    key32(&k).context("BUNDLE_SIGNING_KEY must be 64 hex digits (32 bytes)")?
+                }
+            },
+            bundle_key_id: var("BUNDLE_KEY_ID").unwrap_or_else(|| "b1".to_owned()),
             history_old_keys: match var("HISTORY_OLD_KEYS") {
                 None => Vec::new(),
                 Some(list) => list
@@ -182,6 +195,11 @@ impl Config {
             }
             if self.history_key == DEV_HISTORY_KEY {
                 bail!("HISTORY_KEY is not set: production refuses the development key");
+            }
+            if self.bundle_key == DEV_BUNDLE_KEY {
+                bail!(
+                    "BUNDLE_SIGNING_KEY is not set: production refuses the development key (make one with `fengqiao bundle-key --new`)"
+                );
             }
             if !self.public_url.starts_with("https://") {
                 bail!("PUBLIC_URL must be an https:// address in production");

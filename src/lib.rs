@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod bundle;
 pub mod casework;
 pub mod cli;
 pub mod config;

@@ -1,11 +1,12 @@
 //! What the account and case rules reach beside the database: the pool, the token keys, the
 //! sealer for personal data, the notifier for what cannot wait for the outbox, the evidence
-//! store and the configuration. The web layer's `AppState` holds one and adds what only it
+//! store, the key that signs court bundles and the configuration. The web layer's `AppState` holds one and adds what only it
 //! needs (request limits, metrics, the indicators' memory).
 
 use std::sync::Arc;
 
 use crate::auth::Keys;
+use crate::bundle::BundleKey;
 use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::db::Pool;
@@ -19,5 +20,7 @@ pub struct Services {
     /// Sends what cannot wait for the outbox: sign-in codes and account links.
     pub notifier: Notifier,
     pub store: Store,
+    /// Signs court bundles (`BUNDLE_SIGNING_KEY`).
+    pub bundle_key: BundleKey,
     pub config: Arc<Config>,
 }

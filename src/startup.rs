@@ -61,6 +61,7 @@ impl Application {
                 sealer: Sealer::new(&config.data_key),
                 notifier: crate::notify::Notifier::from_config(&config)?,
                 store,
+                bundle_key: crate::bundle::BundleKey::new(&config.bundle_key_id, config.bundle_key),
                 config: Arc::new(config.clone()),
             },
             metrics: Arc::new(Metrics::default()),

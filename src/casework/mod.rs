@@ -5,6 +5,7 @@
 pub mod access_log;
 pub mod acting;
 pub mod attach;
+pub mod bundle;
 pub mod change;
 pub mod filing;
 pub mod history;

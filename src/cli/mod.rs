@@ -1,5 +1,5 @@
 //! Subcommands: serve, migrate, seed-demo, seed-load, create-user, import-divisions, sweep,
-//! send-mail, verify-audit.
+//! send-mail, rollup, verify-audit, anchor, purge, bundle-key, verify-bundle.
 
 /// A line on standard output. A reader that stops early (`fengqiao sweep | head -1`) closes
 /// the pipe: what was done stays done, and the rest of the report is dropped without a panic.
@@ -11,6 +11,7 @@ macro_rules! say {
 }
 
 mod audit;
+mod bundle;
 mod load;
 mod users;
 
@@ -88,6 +89,22 @@ enum Command {
     ImportDivisions {
         /// The CSV file.
         file: PathBuf,
+    },
+    /// Print the public key that signs court bundles, to give to the court; --new makes a key.
+    BundleKey {
+        /// Make a new signing key and print the BUNDLE_SIGNING_KEY line for the environment.
+        #[arg(long)]
+        new: bool,
+    },
+    /// Check a court bundle offline: every file against the signed manifest. Exits non-zero
+    /// naming each file that was changed, removed or added, or a signature that fails.
+    VerifyBundle {
+        /// The bundle (ZIP) as downloaded.
+        file: PathBuf,
+        /// The service's public key (hex, from `fengqiao bundle-key`); default: this
+        /// installation's own.
+        #[arg(long)]
+        key: Option<String>,
     },
 }
 
@@ -187,6 +204,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let report = notify::drain(&mut conn, &notifier, chrono::Utc::now()).await?;
             say!("send-mail ({:?}): {report}", notifier.mailer);
         }
+        Command::BundleKey { new } => bundle::key(&config, new)?,
+        Command::VerifyBundle { file, key } => bundle::verify(&config, &file, key.as_deref())?,
         Command::VerifyAudit => {
             let pool = db::pool(&config.database_url, 1)?;
             let mut conn = pool.get().await.context("connecting to the database")?;

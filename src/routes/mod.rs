@@ -168,6 +168,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/cases/{id}/access-log",
                 web::get().to(api::cases::access_log),
             )
+            .route("/cases/{id}/bundle", web::get().to(api::bundle::download))
             .route(
                 "/cases/{id}/evidence",
                 web::post().to(api::evidence::upload),

@@ -79,7 +79,8 @@ use crate::error::AppError;
         api::stats::json,
         api::stats::csv,
         api::stats::xlsx,
-        api::stats::public
+        api::stats::public,
+        api::bundle::download
     ),
     components(schemas(api::answers::ErrorBody)),
     modifiers(&Credentials),

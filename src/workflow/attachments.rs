@@ -110,6 +110,18 @@ pub fn audiences(case: &CaseState, actor: &Actor) -> Vec<Audience> {
         .collect()
 }
 
+/// May this actor take the court bundle away? The county's judges, and the mediators of the
+/// committee holding the case (SPEC §7).
+pub fn may_export_bundle(case: &CaseState, actor: &Actor) -> Result<(), Refusal> {
+    match *actor {
+        Actor::Judge { .. } => Ok(()),
+        Actor::Mediator { committee_id, .. } if committee_id == case.committee_id => Ok(()),
+        _ => Err(Refusal::WrongActor(
+            "only the county's judges and the mediators holding the case export its bundle".into(),
+        )),
+    }
+}
+
 /// Who is reading, for message visibility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {

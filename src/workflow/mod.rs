@@ -23,8 +23,8 @@ mod tests;
 
 pub use allowed::allowed_actions;
 pub use attachments::{
-    Audience, Reader, audiences, claimable, may_attach, may_post, may_rate, may_read,
-    may_see_evidence,
+    Audience, Reader, audiences, claimable, may_attach, may_export_bundle, may_post, may_rate,
+    may_read, may_see_evidence,
 };
 pub use contract::*;
 pub use decide::{NOTICE_KINDS, decide};

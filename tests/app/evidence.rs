@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::cases_support::id;
 use crate::harness::{TestApp, error_of};
 
-fn jpeg(len: usize) -> Vec<u8> {
+pub(crate) fn jpeg(len: usize) -> Vec<u8> {
     let mut b = vec![
         0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1,
     ];
@@ -18,7 +18,7 @@ fn jpeg(len: usize) -> Vec<u8> {
 }
 
 impl TestApp {
-    async fn upload(
+    pub(crate) async fn upload(
         &self,
         token: &str,
         case: &str,

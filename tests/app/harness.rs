@@ -165,6 +165,8 @@ pub fn test_config(database_url: String) -> Config {
         data_key: [42u8; 32],
         history_key: fengqiao::config::DEV_HISTORY_KEY,
         history_key_id: "k1".to_owned(),
+        bundle_key: fengqiao::config::DEV_BUNDLE_KEY,
+        bundle_key_id: "b1".to_owned(),
         history_old_keys: Vec::new(),
         data_dir: std::env::temp_dir().join(format!("fq-test-{}", Uuid::new_v4())),
         smtp_url: None,

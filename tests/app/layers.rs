@@ -8,6 +8,7 @@ use std::path::Path;
 /// Module → the modules it may use. Anything not named here is above it or beside it.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &[]),
+    ("bundle", &[]),
     ("workflow", &[]),
     ("stats", &["workflow", "domain"]),
     ("crypto", &["domain"]),
@@ -27,13 +28,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "services",
-        &["auth", "config", "crypto", "db", "evidence", "notify"],
+        &[
+            "auth", "bundle", "config", "crypto", "db", "evidence", "notify",
+        ],
     ),
     (
         "casework",
         &[
             "db", "auth", "workflow", "notify", "evidence", "stats", "domain", "error", "crypto",
-            "config",
+            "config", "bundle",
         ],
     ),
     (
@@ -82,6 +85,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "evidence",
             "notify",
             "telemetry",
+            "bundle",
         ],
     ),
     (
@@ -95,7 +99,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "accounts", "config", "crypto", "db", "evidence", "jobs", "notify", "seed", "startup",
-            "stats", "casework", "workflow",
+            "stats", "casework", "workflow", "bundle",
         ],
     ),
 ];

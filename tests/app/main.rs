@@ -8,6 +8,7 @@ mod browser;
 mod browser_journeys;
 mod browser_privacy;
 mod browser_sign_in;
+mod bundle;
 mod case_errors;
 mod cases_support;
 mod evidence;

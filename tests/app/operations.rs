@@ -166,6 +166,7 @@ fn production_refuses_to_text_into_files_or_over_plain_http() {
             .env("JWT_SECRET", "a-production-secret-of-more-than-32-bytes")
             .env("SMTP_URL", "smtps://relay.example.gov.cn:465")
             .env("HISTORY_KEY", "cd".repeat(32))
+            .env("BUNDLE_SIGNING_KEY", "ef".repeat(32))
             .env("SMS_SECRET", "a-gateway-secret-0123");
         match sms {
             Some(s) => cmd.env("SMS_URL", s),
@@ -188,6 +189,19 @@ fn production_refuses_to_text_into_files_or_over_plain_http() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("HISTORY_KEY is not set"));
+    // And without a key of its own to sign court bundles.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .arg("serve")
+        .env("FENGQIAO_ENV", "production")
+        .env("PUBLIC_URL", "https://mediation.example.gov.cn")
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("DATA_KEY", "ab".repeat(32))
+        .env("JWT_SECRET", "a-production-secret-of-more-than-32-bytes")
+        .env("HISTORY_KEY", "cd".repeat(32))
+        .env_remove("BUNDLE_SIGNING_KEY")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("BUNDLE_SIGNING_KEY is not set"));
     assert!(run(Some("http://gw.example.cn/send")).contains("over TLS"));
     // With a proper gateway the configuration passes and the start fails only on the database.
     assert!(!run(Some("https://gw.example.cn/send")).contains("SMS_URL"));

@@ -72,6 +72,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/api/v1/cases/{id}/actions", Case),
     ("get", "/api/v1/cases/{id}/events", Case),
     ("get", "/api/v1/cases/{id}/access-log", Case),
+    ("get", "/api/v1/cases/{id}/bundle", Case),
     ("post", "/api/v1/cases/{id}/evidence", Case),
     ("get", "/api/v1/cases/{id}/evidence", Case),
     ("get", "/api/v1/evidence/{id}", Evidence),

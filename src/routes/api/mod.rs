@@ -3,6 +3,7 @@
 pub mod account;
 pub mod answers;
 pub mod auth;
+pub mod bundle;
 pub mod cases;
 pub mod committee;
 pub mod divisions;

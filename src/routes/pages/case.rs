@@ -39,6 +39,8 @@ struct CasePage<'a> {
     messages: Vec<MessageView>,
     can_attach: bool,
     can_write: bool,
+    /// The county's judges and the mediators holding the case take the court bundle.
+    can_bundle: bool,
     audiences: Vec<(String, String)>,
     mediators: Vec<(Uuid, String)>,
     respondents: Vec<(Uuid, String)>,
@@ -222,6 +224,9 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         messages,
         can_attach,
         can_write,
+        can_bundle: actor
+            .as_ref()
+            .is_some_and(|a| crate::workflow::may_export_bundle(&case_state, a).is_ok()),
         audiences,
         mediators,
         staff,

@@ -241,6 +241,14 @@ async fn the_judge_sees_a_case_escalated_to_the_county() {
     b.submit(&format!("a[href='/cases/{case_id}']")).await;
     assert!(b.source().await.contains(case["number"].as_str().unwrap()));
     b.keep("judge-sees-escalated-case").await;
+    // The judge takes the court bundle from the case page, a plain link.
+    assert!(
+        b.source()
+            .await
+            .contains(&format!("href=\"/api/v1/cases/{case_id}/bundle\""))
+    );
+    b.go(&format!("/cases/{case_id}#bundle-h")).await;
+    b.keep("judge-case-bundle-link").await;
     b.close().await;
 }
 

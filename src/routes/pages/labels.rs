@@ -148,6 +148,12 @@ pub fn event(lang: Lang, kind: &str) -> &'static str {
         "closed" => pick(lang, "结案", "Closed"),
         "evidence_added" => pick(lang, "上传证据", "Evidence added"),
         "claimed" => pick(lang, "本人认领案件", "Claimed by the resident"),
+        "bundle_exported" => pick(
+            lang,
+            "导出卷宗包（交法院）",
+            "Case bundle exported for the court",
+        ),
+        "rated" => pick(lang, "当事人评价了服务", "A party rated the service"),
         "overdue" => pick(lang, "已超期，已告知法院", "Overdue; the court is told"),
         "unmediable" => pick(lang, "无法调解", "Cannot be mediated"),
         "agreement_lapsed" => pick(lang, "协议未按时签字，失效", "Agreement lapsed unsigned"),

@@ -74,7 +74,8 @@ pub async fn export(
 
     let mut parts = vec![Part::Bytes {
         path: "record.json".into(),
-        bytes: serde_json::to_vec_pretty(&view).map_err(AppError::internal)?,
+        bytes: serde_json::to_vec_pretty(&super::record::Record::of_view(view))
+            .map_err(AppError::internal)?,
     }];
     let mut history = Vec::new();
     for e in &events {

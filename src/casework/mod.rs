@@ -16,6 +16,7 @@ pub mod parties;
 pub mod policy;
 pub mod public_stats;
 pub mod rating;
+pub mod record;
 pub mod stats;
 pub mod stats_memory;
 pub mod view;

@@ -11,7 +11,7 @@ use crate::crypto::Sealer;
 use crate::db::cases::{CaseRecord, Labels};
 use crate::domain::{IdNumber, Phone};
 use crate::workflow::{
-    Actor, Agreement, CaseState, Lang, Policy, allowed_actions, may_mediate, next_step,
+    Actor, Agreement, CaseState, Lang, Policy, Viewer, allowed_actions, may_mediate, next_step,
 };
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -111,7 +111,9 @@ pub struct ViewInput<'a> {
     pub record: &'a CaseRecord,
     pub state: &'a CaseState,
     pub labels: Labels,
-    pub principal: &'a Principal,
+    /// The caller; `None` for the service's own record (an export), which masks every
+    /// personal detail and offers no action.
+    pub principal: Option<&'a Principal>,
     pub lang: Lang,
     pub policy: &'a Policy,
     pub sealer: &'a Sealer,
@@ -130,13 +132,13 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
         now,
     } = input;
     let row = &record.row;
-    let actor = actor_for(principal, state);
+    let actor = principal.and_then(|p| actor_for(p, state));
     let full = sees_details(actor.as_ref(), state);
     let parties = record
         .parties
         .iter()
         .map(|p| {
-            let is_you = p.user_id == Some(principal.id);
+            let is_you = principal.is_some_and(|me| p.user_id == Some(me.id));
             let phone = p
                 .phone_enc
                 .as_deref()
@@ -224,7 +226,11 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
         performance: row.performance.clone(),
         followed_up: row.followed_up,
         filed_at: row.filed_at,
-        next_step: next_step(state, viewer_for(principal, state), lang),
+        next_step: next_step(
+            state,
+            principal.map_or(Viewer::Public, |p| viewer_for(p, state)),
+            lang,
+        ),
         allowed_actions: actor
             .map(|a| allowed_actions(state, &a, now, policy))
             .unwrap_or_default(),
@@ -248,7 +254,7 @@ pub async fn load_view(
         record: &record,
         state: &state,
         labels,
-        principal,
+        principal: Some(principal),
         lang,
         policy: &policy,
         sealer,

@@ -90,6 +90,16 @@ enum Command {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Write every case of a county as one JSON line on standard output, in the record format
+    /// (docs/record-format.md): personal details masked, the whole history with its links.
+    Export {
+        /// The county: its 12-digit division code or the 6-digit prefix of its case numbers.
+        #[arg(long)]
+        county: String,
+        /// Only cases changed at or after this time, RFC 3339.
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    },
     /// Print the public key that signs court bundles, to give to the court; --new makes a key.
     BundleKey {
         /// Make a new signing key and print the BUNDLE_SIGNING_KEY line for the environment.
@@ -203,6 +213,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = pool.get().await.context("connecting to the database")?;
             let report = notify::drain(&mut conn, &notifier, chrono::Utc::now()).await?;
             say!("send-mail ({:?}): {report}", notifier.mailer);
+        }
+        Command::Export { county, since } => {
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let county_id = db::stats::county_by_code(&mut conn, &county)
+                .await?
+                .with_context(|| format!("no county with the code {county}"))?;
+            let sealer = crate::crypto::Sealer::new(&config.data_key);
+            let out = std::io::stdout();
+            let mut out = std::io::BufWriter::new(out.lock());
+            let written = crate::casework::record::export_county(
+                &mut conn,
+                county_id,
+                since,
+                &sealer,
+                |record| {
+                    use std::io::Write as _;
+                    serde_json::to_writer(&mut out, record)?;
+                    out.write_all(b"\n")?;
+                    Ok(())
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            {
+                use std::io::Write as _;
+                out.flush()?;
+            }
+            eprintln!("{written} case(s) exported");
         }
         Command::BundleKey { new } => bundle::key(&config, new)?,
         Command::VerifyBundle { file, key } => bundle::verify(&config, &file, key.as_deref())?,

@@ -86,7 +86,8 @@ async fn the_mediator_takes_a_signed_bundle_that_the_court_can_check() {
 
     // What it holds: the record, the history with its hashes, the photo byte for byte.
     let record: serde_json::Value = serde_json::from_slice(&entry(&good, "record.json")).unwrap();
-    assert_eq!(record["id"], case_id.as_str());
+    assert_eq!(record["format"], "fengqiao-record/1");
+    assert_eq!(record["case"]["id"], case_id.as_str());
     let history = String::from_utf8(entry(&good, "history.jsonl")).unwrap();
     assert!(history.lines().count() >= 2, "{history}");
     assert!(history.lines().all(|l| l.contains("\"hash\"")), "{history}");
@@ -157,4 +158,86 @@ async fn the_mediator_takes_a_signed_bundle_that_the_court_can_check() {
         "{log}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn export_writes_every_case_of_the_county_in_the_record_format() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(["export", "--county", "330681"])
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("DATA_KEY", hex::encode(app.config.data_key))
+        .env_remove("FENGQIAO_ENV")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The demo county's cases and the one just filed, each once, oldest filing first.
+    let total: i64 = app
+        .sql()
+        .await
+        .query_one(
+            "SELECT count(*) FROM cases c JOIN divisions d ON d.id = c.county_id WHERE d.code = '330681000000'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(lines.len() as i64, total);
+    assert!(lines.iter().all(|l| l["format"] == "fengqiao-record/1"));
+    let filed: Vec<&str> = lines
+        .iter()
+        .map(|l| l["case"]["filed_at"].as_str().unwrap())
+        .collect();
+    assert!(filed.windows(2).all(|w| w[0] <= w[1]), "{filed:?}");
+    let mine = lines
+        .iter()
+        .find(|l| l["case"]["id"] == case_id.as_str())
+        .unwrap();
+    // Personal details are masked and nothing is offered to act on.
+    let respondent = &mine["case"]["parties"][1];
+    assert!(
+        respondent["phone"].as_str().is_none_or(|p| p.contains('*')),
+        "{respondent}"
+    );
+    assert!(
+        mine["case"]["allowed_actions"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The history is the chain the API shows, link for link.
+    let events = app
+        .get(&format!("/api/v1/cases/{case_id}/events"), Some(&resident))
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let hashes = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["hash"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(hashes(&mine["history"]), hashes(&events));
+    // An unknown county is refused with its name.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(["export", "--county", "999999"])
+        .env("DATABASE_URL", &app.config.database_url)
+        .env_remove("FENGQIAO_ENV")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no county with the code 999999"));
 }

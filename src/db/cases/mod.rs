@@ -256,6 +256,24 @@ pub async fn find_visible(
     record_of(conn, row).await
 }
 
+/// The keys of a county's cases changed since `since` (all with `None`), oldest filing first.
+pub async fn keys_of_county(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    since: Option<DateTime<Utc>>,
+) -> QueryResult<Vec<(Uuid, Uuid)>> {
+    let mut q = cases::table
+        .filter(cases::county_id.eq(county_id))
+        .into_boxed();
+    if let Some(t) = since {
+        q = q.filter(cases::updated_at.ge(t));
+    }
+    q.order((cases::filed_at, cases::id))
+        .select((cases::county_id, cases::id))
+        .load(conn)
+        .await
+}
+
 /// Names a case page shows next to the ids.
 #[derive(Debug, Clone)]
 pub struct Labels {

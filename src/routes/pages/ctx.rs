@@ -147,6 +147,38 @@ impl Ctx {
         if self.en() { "en" } else { "zh-CN" }
     }
 
+    /// A moment as a person reads it: China time, in the page's language.
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        super::labels::date(self.lang, at)
+    }
+
+    /// A day (a deadline to perform by) in China time.
+    pub fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = at.with_timezone(&crate::domain::china_time());
+        match self.lang {
+            Lang::En => local.format("%-d %b %Y").to_string(),
+            Lang::Zh => local.format("%Y年%-m月%-d日").to_string(),
+        }
+    }
+
+    /// A party's place in the case, in plain words.
+    pub fn side(&self, side: &str) -> &'static str {
+        super::labels::side(self.lang, side)
+    }
+
+    /// Where a request for the court's confirmation stands.
+    pub fn confirmation(&self, c: &str) -> &'static str {
+        super::labels::confirmation(self.lang, c)
+    }
+
+    /// How a session meets, in plain words.
+    pub fn session_mode(&self, mode: &str) -> &'static str {
+        match crate::workflow::SessionMode::parse(mode) {
+            Some(crate::workflow::SessionMode::Online) => self.t("线上", "Online"),
+            _ => self.t("当面", "In person"),
+        }
+    }
+
     /// Sets the CSRF cookie when this request made a new token.
     pub fn finish(&self, mut response: HttpResponse) -> HttpResponse {
         if self.new_csrf {

@@ -74,6 +74,20 @@ pub fn side(lang: Lang, s: &str) -> &'static str {
     }
 }
 
+/// Where a request for the court's confirmation stands.
+pub fn confirmation(lang: Lang, c: &str) -> &'static str {
+    match c {
+        "requested" => pick(
+            lang,
+            "已申请，等待法院确认",
+            "requested, waiting for the court",
+        ),
+        "confirmed" => pick(lang, "法院已确认", "confirmed by the court"),
+        "rejected" => pick(lang, "法院未予确认", "not confirmed by the court"),
+        _ => pick(lang, "—", "—"),
+    }
+}
+
 pub fn action(lang: Lang, a: &str) -> &'static str {
     match a {
         "accept" => pick(lang, "受理", "Accept"),

@@ -150,11 +150,7 @@ pub async fn calendar(req: HttpRequest, state: web::Data<AppState>) -> PageResul
         .into_iter()
         .map(|e| Slot {
             when: labels::date(ctx.lang, &e.at),
-            mode: if e.mode == crate::workflow::SessionMode::Online.as_str() {
-                ctx.t("线上", "Online")
-            } else {
-                ctx.t("当面", "In person")
-            },
+            mode: ctx.session_mode(&e.mode),
             location: e.location,
             case_id: e.case_id.to_string(),
             number: e.number,

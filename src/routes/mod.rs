@@ -63,7 +63,7 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
     if req.path().starts_with("/api/") {
         actix_web::ResponseError::error_response(&AppError::NotFound)
     } else {
-        pages::error_page(&req, &AppError::NotFound)
+        pages::not_found_page(&req).await
     }
 }
 

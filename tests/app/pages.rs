@@ -308,3 +308,31 @@ async fn the_county_admin_invites_a_mediator_who_sets_a_password_and_can_be_deac
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_unknown_address_answers_in_the_visitors_language_with_their_own_header() {
+    let app = TestApp::spawn().await;
+    let resident = app.login("resident@demo.test").await;
+    let (status, html, _) = app.page("/no-such-page", Some(&resident), "zh").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("找不到这个页面"), "{html}");
+    assert!(html.contains("这个地址下没有内容"), "{html}");
+    assert!(!html.contains("Nothing was found"), "{html}");
+    assert!(
+        html.contains("退出"),
+        "the header knows who is signed in: {html}"
+    );
+    let (status, html, _) = app.page("/no-such-page", None, "en").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("Nothing was found at this address."),
+        "{html}"
+    );
+    // The API keeps its JSON answer.
+    let res = app.get("/api/v1/no-such-thing", None).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        res.json::<serde_json::Value>().await.unwrap()["error"],
+        "not_found"
+    );
+}

@@ -137,13 +137,42 @@ fn title_of(error: &AppError, lang: Lang) -> &'static str {
     }
 }
 
+/// The sentence of an error in the page's language. The errors whose words are fixed are said
+/// here in Chinese; those that carry a sentence of the rule that refused (a wrong field, a wrong
+/// state) keep it as the rule wrote it.
+fn message_of(error: &AppError, lang: Lang) -> String {
+    if lang == Lang::En {
+        return error.to_string();
+    }
+    match error {
+        AppError::Unauthorized => "请先登录。".into(),
+        AppError::BadCredentials => "邮箱或密码不对。".into(),
+        AppError::InvalidCode => "验证码不对或已失效，请重新获取。".into(),
+        AppError::NotFound => "这个地址下没有内容。请检查链接，或回到首页重新查找。".into(),
+        AppError::TooManyRequests { retry_after_secs } => {
+            format!("尝试次数太多，请等 {retry_after_secs} 秒后再试。")
+        }
+        AppError::Locked => "多次输错后账号已锁定。如果账号存在，解锁链接已发到它的邮箱。".into(),
+        AppError::Unavailable => "系统繁忙或暂时连不上数据库，请稍后再试。".into(),
+        AppError::NotSent => "验证码暂时发不出去，请一分钟后再试。".into(),
+        AppError::Integrity => "存档的文件与登记的校验码不符，已暂停提供，并已通知管理员。".into(),
+        AppError::Internal(_) => "系统出了问题，已记录下来。请稍后再试。".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Renders an error as a page (used for pages and for unknown paths).
 pub fn render_error(lang: Lang, error: &AppError, back: Option<&str>) -> HttpResponse {
-    let ctx = Ctx::bare(lang);
+    render_error_in(&Ctx::bare(lang), error, back)
+}
+
+/// The same, with the page's whole context (the caller in the header).
+pub fn render_error_in(ctx: &Ctx, error: &AppError, back: Option<&str>) -> HttpResponse {
+    let lang = ctx.lang;
     let page = ErrorPage {
-        ctx: &ctx,
+        ctx,
         title: title_of(error, lang),
-        message: error.to_string(),
+        message: message_of(error, lang),
         back,
     };
     let body = page.render().unwrap_or_else(|_| error.to_string());
@@ -187,13 +216,33 @@ fn percent(s: &str) -> String {
         .collect()
 }
 
-/// An error page for a request outside the page handlers (e.g. an unknown path).
+/// An error page for a request outside the page handlers (a malformed form, a refused
+/// character, too many requests): the language of the cookie, else of the browser.
 pub fn error_page(req: &HttpRequest, error: &AppError) -> HttpResponse {
-    let lang = match req.cookie(ctx::LANG_COOKIE).as_ref().map(|c| c.value()) {
-        Some("en") => Lang::En,
-        _ => Lang::Zh,
+    let lang = match req.cookie(ctx::LANG_COOKIE) {
+        Some(chosen) => Lang::from_code(chosen.value()),
+        None => Lang::choose(
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+            None,
+        ),
     };
     render_error(lang, error, None)
+}
+
+/// The page for an unknown path, with the caller's whole context: their language and their
+/// own header (not "log in" for someone who is).
+pub async fn not_found_page(req: &HttpRequest) -> HttpResponse {
+    let state = req.app_data::<actix_web::web::Data<crate::routes::AppState>>();
+    match state {
+        Some(state) => match Ctx::load(req, state).await {
+            Ok(ctx) => ctx.finish(render_error_in(&ctx, &AppError::NotFound, None)),
+            // Without the caller (the database is away), still the page of an unknown path.
+            Err(_) => error_page(req, &AppError::NotFound),
+        },
+        None => error_page(req, &AppError::NotFound),
+    }
 }
 
 pub type PageResult = Result<HttpResponse, PageError>;

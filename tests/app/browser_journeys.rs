@@ -241,6 +241,10 @@ async fn the_judge_sees_a_case_escalated_to_the_county() {
     b.submit(&format!("a[href='/cases/{case_id}']")).await;
     assert!(b.source().await.contains(case["number"].as_str().unwrap()));
     b.keep("judge-sees-escalated-case").await;
+    // The history names the level each move went to.
+    let page = b.source().await;
+    assert!(page.contains("交到上一级：镇（街道）"), "{page}");
+    assert!(page.contains("交到上一级：县（市）"), "{page}");
     // The judge takes the court bundle from the case page, a plain link.
     assert!(
         b.source()

@@ -20,7 +20,7 @@ use crate::workflow::{Actor, Audience, may_attach, may_post};
 
 pub struct Entry {
     pub when: String,
-    pub what: &'static str,
+    pub what: String,
     pub who: String,
 }
 
@@ -166,7 +166,8 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
                         "evidence" => ctx.t("查看了证据", "opened evidence"),
                         "document" => ctx.t("查看了文书", "opened a document"),
                         _ => ctx.t("查看了案件", "opened the case"),
-                    },
+                    }
+                    .to_owned(),
                     who: format!("{}（{}）", v.name, labels::role(ctx.lang, &v.role)),
                 })
                 .collect(),
@@ -178,7 +179,15 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         .iter()
         .map(|e| Entry {
             when: labels::date(ctx.lang, &e.at),
-            what: labels::event(ctx.lang, &e.kind),
+            // A move up names the level it went to: the road village → township → county.
+            what: match (e.kind.as_str(), e.data.get("to").and_then(|v| v.as_str())) {
+                ("escalated", Some(to)) => format!(
+                    "{}{}",
+                    ctx.t("交到上一级：", "Passed up to the "),
+                    labels::level(ctx.lang, to)
+                ),
+                (kind, _) => labels::event(ctx.lang, kind).to_owned(),
+            },
             who: match e.actor_role.as_str() {
                 "system" => ctx.t("系统（期限到）", "System (deadline)").to_owned(),
                 "party" => e

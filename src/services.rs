@@ -24,3 +24,23 @@ pub struct Services {
     pub bundle_key: BundleKey,
     pub config: Arc<Config>,
 }
+
+/// Whether this node can serve: the database answers and has every migration this binary
+/// expects; the reason when not.
+pub enum Readiness {
+    Ready,
+    NotReady(&'static str),
+}
+
+impl Services {
+    pub async fn readiness(&self) -> Readiness {
+        let Ok(mut conn) = self.pool.get().await else {
+            return Readiness::NotReady("database unreachable");
+        };
+        match crate::db::migrations_applied(&mut conn).await {
+            Ok(true) => Readiness::Ready,
+            Ok(false) => Readiness::NotReady("migrations pending"),
+            Err(_) => Readiness::NotReady("database unreachable"),
+        }
+    }
+}

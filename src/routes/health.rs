@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::db;
 use crate::routes::AppState;
+use crate::services::Readiness;
 
 /// The process is alive; says nothing about the database.
 pub async fn healthz() -> HttpResponse {
@@ -13,20 +13,11 @@ pub async fn healthz() -> HttpResponse {
 
 /// Ready to serve: the database answers and has every migration this binary expects.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let (ready, reason) = match state.pool.get().await {
-        Err(_) => (false, "database unreachable"),
-        Ok(mut conn) => match db::migrations_applied(&mut conn).await {
-            Ok(true) => (true, "ok"),
-            Ok(false) => (false, "migrations pending"),
-            Err(_) => (false, "database unreachable"),
-        },
-    };
-    if ready {
-        HttpResponse::Ok().json(json!({"status": "ready"}))
-    } else {
-        HttpResponse::ServiceUnavailable()
+    match state.readiness().await {
+        Readiness::Ready => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Readiness::NotReady(reason) => HttpResponse::ServiceUnavailable()
             .insert_header(("Retry-After", "5"))
-            .json(json!({"status": "not_ready", "reason": reason}))
+            .json(json!({"status": "not_ready", "reason": reason})),
     }
 }
 

@@ -107,24 +107,13 @@ pub async fn record(
         visible_to_other_parties: received.visible_to_other_parties,
         created_at: now,
     };
-    let event = crate::workflow::Event {
-        kind: "evidence_added".into(),
-        data: json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
-    };
     let recorded = conn
         .transaction::<(), AppError, _>(async |conn| {
             // The history first: it locks the case row (FOR UPDATE) before the evidence row's
             // foreign key takes a share lock on it. In the other order two concurrent uploads to
             // one case each held the share lock and waited for the other: a deadlock (the
             // SIGTERM drill found it, benchmarks.md).
-            db::events::append(
-                conn,
-                state.county_id,
-                state.id,
-                std::slice::from_ref(&event),
-                actor,
-                now,
-            )
+            db::events::note(conn, (state.county_id, state.id), "evidence_added", json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}), actor, now)
             .await?;
             db::evidence::insert(conn, &row).await?;
             // The file goes into place last, inside the transaction: a row never exists without

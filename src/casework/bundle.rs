@@ -110,17 +110,13 @@ pub async fn export(
         .map_err(AppError::internal)?;
 
     // Said in the history (that, not what) and in the access log, as any opening of the file.
-    let event = workflow::Event {
-        kind: "bundle_exported".into(),
-        data: json!({ "files": evidence.len() + 2 }),
-    };
     let written = conn
         .transaction::<(), AppError, _>(async |conn| {
-            db::events::append(
+            db::events::note(
                 conn,
-                state.county_id,
-                state.id,
-                std::slice::from_ref(&event),
+                (state.county_id, state.id),
+                "bundle_exported",
+                json!({ "files": evidence.len() + 2 }),
                 &actor,
                 now,
             )

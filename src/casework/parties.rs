@@ -200,19 +200,15 @@ pub async fn claim(
                 "This case already belongs to an account.",
             ));
         }
-        let event = workflow::Event {
-            kind: "claimed".into(),
-            data: json!({"party_id": party_id}),
-        };
         let actor = workflow::Actor::Party {
             user_id: Some(principal.id),
             party_id,
         };
-        db::events::append(
+        db::events::note(
             conn,
-            county_id,
-            id,
-            std::slice::from_ref(&event),
+            (county_id, id),
+            "claimed",
+            json!({"party_id": party_id}),
             &actor,
             now,
         )

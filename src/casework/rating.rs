@@ -52,10 +52,6 @@ pub async fn rate(
         .ok_or_else(|| AppError::Forbidden("Only the parties rate the service.".into()))?;
     let party_id = may_rate(&state, &actor).map_err(|e| refused(e, None))?;
     // The history says that (not what) the party rated: the indicators' job counts from it.
-    let event = crate::workflow::Event {
-        kind: "rated".into(),
-        data: serde_json::json!({}),
-    };
     conn.transaction::<Rated, AppError, _>(async |conn| {
         let inserted = db::ratings::insert(
             conn,
@@ -76,11 +72,11 @@ pub async fn rate(
                 "You have already rated this case. Thank you.",
             ));
         }
-        db::events::append(
+        db::events::note(
             conn,
-            state.county_id,
-            state.id,
-            std::slice::from_ref(&event),
+            (state.county_id, state.id),
+            "rated",
+            serde_json::json!({}),
             &actor,
             now,
         )

@@ -120,6 +120,31 @@ pub fn link(row: &EventRow) -> Option<String> {
     Some(hex::encode(hmac_sha256(key, &text)))
 }
 
+/// Appends one entry that changes no status (an upload, a rating, a claim, an export): what
+/// happened, said in the case's history beside the engine's decisions.
+pub async fn note(
+    conn: &mut AsyncPgConnection,
+    (county_id, case_id): (Uuid, Uuid),
+    kind: &str,
+    data: serde_json::Value,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let event = Event {
+        kind: kind.to_owned(),
+        data,
+    };
+    append(
+        conn,
+        county_id,
+        case_id,
+        std::slice::from_ref(&event),
+        actor,
+        now,
+    )
+    .await
+}
+
 /// Appends events after the case's last one. The caller holds the case row (its version
 /// update), so no other writer can interleave events of the same case.
 pub async fn append(

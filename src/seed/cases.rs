@@ -369,22 +369,11 @@ async fn attach_pdf(
         visible_to_other_parties: true,
         created_at: at,
     };
-    let event = workflow::Event {
-        kind: "evidence_added".into(),
-        data: serde_json::json!({"evidence_id": row.id, "sha256": sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
-    };
     let actor = Actor::Party {
         user_id: row.uploaded_by,
         party_id: row.uploader_party_id.unwrap_or_default(),
     };
-    db::events::append(
-        conn,
-        case.county_id,
-        case.id,
-        std::slice::from_ref(&event),
-        &actor,
-        at,
-    )
+    db::events::note(conn, (case.county_id, case.id), "evidence_added", serde_json::json!({"evidence_id": row.id, "sha256": sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}), &actor, at)
     .await?;
     db::evidence::insert(conn, &row).await?;
     Ok(())

@@ -476,19 +476,15 @@ impl Past<'_> {
                 },
             )
             .await?;
-            let event = workflow::Event {
-                kind: "rated".into(),
-                data: serde_json::json!({}),
-            };
             let actor = Actor::Party {
                 user_id: None,
                 party_id: p.id,
             };
-            db::events::append(
+            db::events::note(
                 conn,
-                case.county_id,
-                case.id,
-                std::slice::from_ref(&event),
+                (case.county_id, case.id),
+                "rated",
+                serde_json::json!({}),
                 &actor,
                 at,
             )

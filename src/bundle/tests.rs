@@ -1,17 +1,12 @@
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test fails loudly on the first thing that goes wrong"
-)]
-
 use super::*;
 
 fn key(seed: u8) -> BundleKey {
     BundleKey::new("test", [seed; 32])
 }
 
-fn bundle(dir: &Path, evidence: &[u8]) -> PathBuf {
+fn bundle(dir: &Path, evidence: &[u8]) -> anyhow::Result<PathBuf> {
     let file = dir.join("evidence.bin");
-    std::fs::write(&file, evidence).unwrap();
+    std::fs::write(&file, evidence)?;
     let out = dir.join("bundle.zip");
     write(
         &out,
@@ -28,16 +23,15 @@ fn bundle(dir: &Path, evidence: &[u8]) -> PathBuf {
         "330681-2026-000001",
         "2026-11-29T00:00:00Z",
         &key(1),
-    )
-    .unwrap();
-    out
+    )?;
+    Ok(out)
 }
 
 #[test]
-fn a_whole_bundle_verifies_against_its_key_only() {
+fn a_whole_bundle_verifies_against_its_key_only() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("fq-bundle-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let good = bundle(&dir, b"the photo's bytes");
+    std::fs::create_dir_all(&dir)?;
+    let good = bundle(&dir, b"the photo's bytes")?;
     assert_eq!(verify(&good, &key(1).public()), vec![]);
 
     // Each tampering is named by the app's test, through the real binary (tests/app/bundle.rs).
@@ -46,4 +40,5 @@ fn a_whole_bundle_verifies_against_its_key_only() {
         [Failure::WrongKey { .. }]
     ));
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }

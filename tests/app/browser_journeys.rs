@@ -278,3 +278,61 @@ async fn switching_to_english_and_large_text_is_remembered() {
     b.keep("english-large-text").await;
     b.close().await;
 }
+
+/// The pages this work touched, at 360 px in zh-CN with large text: the mediator's case page
+/// (times, parties' sides, the court bundle), the county admin's staff page (the roles to
+/// invite) and an unknown address. None may scroll sideways; each is kept as a screenshot.
+#[tokio::test]
+async fn changed_pages_fit_a_phone_in_large_text() {
+    let app = TestApp::spawn().await;
+    let (_, case) = app.file().await;
+    let case_id = id(&case);
+    let wide = |b: &Browser| {
+        let client = b.client.clone();
+        async move {
+            client
+                .execute("return document.documentElement.scrollWidth", vec![])
+                .await
+                .unwrap()
+                .as_u64()
+                .unwrap()
+        }
+    };
+    let b = Browser::open(&app, Options { width: 360 }).await;
+    b.login("village.mediator@demo.test").await;
+    b.go(&format!("/cases/{case_id}")).await;
+    b.submit("a[href^='/text/big']").await;
+    b.client
+        .find(fantoccini::Locator::Css("body.big"))
+        .await
+        .expect("large text is on");
+    let page = b.source().await;
+    assert!(
+        page.contains("申请人") && page.contains("下载卷宗包"),
+        "{page}"
+    );
+    assert!(!page.contains(" UTC"), "{page}");
+    assert!(wide(&b).await <= 360, "case page wider than the phone");
+    b.keep("case-page-360-large-text").await;
+    b.go(&format!("/cases/{case_id}#bundle-h")).await;
+    b.keep("case-page-bundle-360-large-text").await;
+    b.go("/no-such-page").await;
+    assert!(b.source().await.contains("这个地址下没有内容"));
+    assert!(wide(&b).await <= 360, "404 page wider than the phone");
+    b.keep("not-found-360-large-text").await;
+    b.close().await;
+
+    let b = Browser::open(&app, Options { width: 360 }).await;
+    b.login("admin@demo.test").await;
+    b.go("/admin/staff").await;
+    b.submit("a[href^='/text/big']").await;
+    assert!(b.source().await.contains("<option value=\"judge\">"));
+    assert!(wide(&b).await <= 360, "staff page wider than the phone");
+    b.keep("admin-staff-360-large-text").await;
+    b.client
+        .execute("document.getElementById('role').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    b.keep("admin-staff-roles-360-large-text").await;
+    b.close().await;
+}

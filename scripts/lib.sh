@@ -92,6 +92,23 @@ prepare_database() {
   export DATABASE_URL="postgres://$DB_ROLE:$DB_PASSWORD@$PG_HOST:$PG_PORT/$DB_NAME"
 }
 
+# The documents' PDFs embed a CJK TrueType font (src/documents/font.rs looks for this
+# package's file); the tests read the PDFs back with poppler's pdftotext.
+ensure_documents() {
+  local missing=()
+  [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || [ -n "${DOCUMENT_FONT:-}" ] \
+    || missing+=(fonts-wqy-microhei)
+  if [ "${1:-}" = "--with-poppler" ]; then
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} for the documents"
+    as_root apt-get update -qq || fail "apt-get update"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null \
+      || fail "apt-get install ${missing[*]}"
+  fi
+}
+
 # The browser tests drive Debian's Chromium through chromedriver; a CJK font makes the kept
 # screenshots readable.
 ensure_browser() {

@@ -41,6 +41,9 @@ pub struct Config {
     /// The Ed25519 seed that signs court bundles, and the id a court knows it by.
     pub bundle_key: [u8; 32],
     pub bundle_key_id: String,
+    /// The CJK font the document PDFs embed (`DOCUMENT_FONT`); the Debian packages' usual
+    /// paths are tried without it.
+    pub document_font: Option<PathBuf>,
     pub history_old_keys: Vec<(String, [u8; 32])>,
     pub smtp_url: Option<String>,
     /// The SMS gateway (`notify::gateway`); texts go to files under `DATA_DIR/sms` without it.
@@ -132,6 +135,7 @@ impl Config {
                 }
             },
             bundle_key_id: var("BUNDLE_KEY_ID").unwrap_or_else(|| "b1".to_owned()),
+            document_font: var("DOCUMENT_FONT").map(PathBuf::from),
             history_old_keys: match var("HISTORY_OLD_KEYS") {
                 None => Vec::new(),
                 Some(list) => list

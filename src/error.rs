@@ -24,6 +24,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("Nothing was found at this address.")]
     NotFound,
+    /// A document the record does not yield yet, with why (in both languages of the pages).
+    #[error("{en}")]
+    NoDocument { zh: &'static str, en: &'static str },
     /// A wrong state or a stale version; carries the current case so the caller can refresh.
     #[error("{message}")]
     Conflict {
@@ -107,7 +110,7 @@ impl AppError {
             AppError::BadCredentials => "invalid_credentials",
             AppError::InvalidCode => "invalid_code",
             AppError::Forbidden(_) => "forbidden",
-            AppError::NotFound => "not_found",
+            AppError::NotFound | AppError::NoDocument { .. } => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Unprocessable(_) => "invalid",
             AppError::PayloadTooLarge(_) => "payload_too_large",
@@ -138,7 +141,7 @@ impl ResponseError for AppError {
                 StatusCode::UNAUTHORIZED
             }
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NoDocument { .. } => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod evidence;

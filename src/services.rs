@@ -10,6 +10,7 @@ use crate::bundle::BundleKey;
 use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::db::Pool;
+use crate::documents::DocumentFont;
 use crate::evidence::Store;
 use crate::notify::Notifier;
 
@@ -22,6 +23,8 @@ pub struct Services {
     pub store: Store,
     /// Signs court bundles (`BUNDLE_SIGNING_KEY`).
     pub bundle_key: BundleKey,
+    /// The CJK font of the document PDFs; `None` when none is installed (outside production).
+    pub document_font: Option<Arc<DocumentFont>>,
     pub config: Arc<Config>,
 }
 

@@ -54,6 +54,17 @@ impl Application {
                 "removed temporary uploads left by an earlier crash"
             );
         }
+        // Documents need a CJK font: production refuses to start without one; elsewhere the
+        // pages work and the PDFs answer that the font is missing.
+        let document_font =
+            match crate::documents::DocumentFont::load(config.document_font.as_deref()) {
+                Ok(font) => Some(Arc::new(font)),
+                Err(e) if config.is_production() => return Err(e.into()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "document PDFs are unavailable");
+                    None
+                }
+            };
         let state = web::Data::new(AppState {
             services: Services {
                 pool,
@@ -62,6 +73,7 @@ impl Application {
                 notifier: crate::notify::Notifier::from_config(&config)?,
                 store,
                 bundle_key: crate::bundle::BundleKey::new(&config.bundle_key_id, config.bundle_key),
+                document_font,
                 config: Arc::new(config.clone()),
             },
             metrics: Arc::new(Metrics::default()),

@@ -6,6 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::agreement_input::{self, ObligationInput};
 use super::view::{CaseView, load_view};
 use super::{actor_for, refused};
 use crate::auth::Principal;
@@ -56,8 +57,17 @@ pub enum ActionInput {
         attended: Vec<Uuid>,
     },
     Extend,
+    /// The statutory contents (SPEC §7 *Documents*); `terms` is anything else agreed.
     ProposeAgreement {
-        terms: String,
+        #[serde(default)]
+        facts: String,
+        #[serde(default)]
+        issues: String,
+        #[serde(default)]
+        responsibilities: String,
+        #[serde(default)]
+        obligations: Vec<ObligationInput>,
+        terms: Option<String>,
         performance_due: Option<DateTime<Utc>>,
     },
     Sign,
@@ -170,15 +180,22 @@ async fn to_engine(conn: &mut AsyncPgConnection, input: ActionInput) -> Result<A
         }
         I::Extend => Action::Extend,
         I::ProposeAgreement {
+            facts,
+            issues,
+            responsibilities,
+            obligations,
             terms,
             performance_due,
-        } => {
-            limit("terms", &terms, 20_000)?;
-            Action::ProposeAgreement {
+        } => Action::ProposeAgreement {
+            contents: agreement_input::contents(
+                facts,
+                issues,
+                responsibilities,
+                obligations,
                 terms,
-                performance_due,
-            }
-        }
+            )?,
+            performance_due,
+        },
         I::Sign => Action::Sign,
         I::RejectAgreement { reason } => {
             opt_limit("reason", &reason, 2000)?;

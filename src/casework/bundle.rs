@@ -50,6 +50,8 @@ pub struct Keys<'a> {
     pub sealer: &'a Sealer,
     pub store: &'a Store,
     pub key: &'a BundleKey,
+    /// Draws the documents the bundle carries as PDF.
+    pub press: &'a super::documents::Press<'a>,
 }
 
 pub async fn export(
@@ -70,6 +72,7 @@ pub async fn export(
     let case_number = record.row.number.clone();
     let events = super::history::visible_events(conn, principal, &state).await?;
     let evidence = super::attach::list(conn, principal, case_id).await?;
+    let documents = super::documents::all_for(conn, keys.press, principal, case_id, now).await?;
     let view = super::view::load_view(conn, principal, record, Lang::Zh, keys.sealer, now).await?;
 
     let mut parts = vec![Part::Bytes {
@@ -91,6 +94,13 @@ pub async fn export(
         path: "history.jsonl".into(),
         bytes: history,
     });
+    for (i, d) in documents.into_iter().enumerate() {
+        let kind = d.document.kind.as_str();
+        parts.push(Part::Bytes {
+            path: format!("documents/{:02}-{kind}.pdf", i + 1),
+            bytes: d.pdf,
+        });
+    }
     for (i, item) in evidence.iter().enumerate() {
         parts.push(Part::File {
             path: format!("evidence/{:02}-{}", i + 1, safe_name(&item.filename)),
@@ -98,6 +108,7 @@ pub async fn export(
         });
     }
 
+    let files = parts.len();
     let out = keys.store.temp_path();
     let (path, key) = (out.clone(), keys.key.clone());
     let (number, at) = (
@@ -116,7 +127,7 @@ pub async fn export(
                 conn,
                 (state.county_id, state.id),
                 "bundle_exported",
-                json!({ "files": evidence.len() + 2 }),
+                json!({ "files": files }),
                 &actor,
                 now,
             )

@@ -123,18 +123,11 @@ fn check(input: &FilingInput) -> Result<Checked, AppError> {
     let respondents = check_people(&input.respondents, "respondent")?;
     let amount_fen = match input.amount {
         None => None,
-        Some(a)
-            if a.is_finite()
-                && (0.0..=1e11).contains(&a)
-                && ((a * 100.0).round() - a * 100.0).abs() < 1e-6 =>
-        {
-            Some((a * 100.0).round() as i64)
-        }
-        Some(_) => {
-            return Err(AppError::Unprocessable(
+        Some(a) => Some(crate::domain::fen_of_yuan(a).ok_or_else(|| {
+            AppError::Unprocessable(
                 "amount must be a number of yuan, not negative, with at most two decimals.".into(),
-            ));
-        }
+            )
+        })?),
     };
     Ok(Checked {
         category,

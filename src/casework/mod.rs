@@ -4,9 +4,11 @@
 
 pub mod access_log;
 pub mod acting;
+pub mod agreement_input;
 pub mod attach;
 pub mod bundle;
 pub mod change;
+pub mod documents;
 pub mod filing;
 pub mod history;
 pub mod invitation;

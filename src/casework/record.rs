@@ -8,12 +8,11 @@ use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::view::{CaseView, ViewInput, build};
+use super::view::CaseView;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::db::events::EventRow;
 use crate::error::AppError;
-use crate::workflow::Lang;
 
 /// The format's name and version; a reader refuses a version it does not know.
 pub const FORMAT: &str = "fengqiao-record/1";
@@ -82,19 +81,8 @@ pub async fn export_county(
         records.sort_by_key(|r| (r.row.filed_at, r.row.id));
         for record in records {
             let state = record.state().map_err(AppError::internal)?;
-            let labels = db::cases::labels(conn, &record.row).await?;
-            let policy = db::policy::of_county(conn, state.county_id).await?;
             let events = db::events::of_case(conn, state.county_id, state.id).await?;
-            let case = build(ViewInput {
-                record: &record,
-                state: &state,
-                labels,
-                principal: None,
-                lang: Lang::Zh,
-                policy: &policy,
-                sealer,
-                now,
-            });
+            let case = super::view::system_view(conn, &record, &state, sealer, now).await?;
             let out = Record {
                 format: FORMAT,
                 case,

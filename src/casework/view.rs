@@ -261,3 +261,26 @@ pub async fn load_view(
         now,
     }))
 }
+
+/// The case as the service itself reads it (an export, a verify code): every personal detail
+/// masked, no action offered.
+pub async fn system_view(
+    conn: &mut diesel_async::AsyncPgConnection,
+    record: &CaseRecord,
+    state: &CaseState,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<CaseView, crate::error::AppError> {
+    let labels = crate::db::cases::labels(conn, &record.row).await?;
+    let policy = crate::db::policy::of_county(conn, state.county_id).await?;
+    Ok(build(ViewInput {
+        record,
+        state,
+        labels,
+        principal: None,
+        lang: Lang::Zh,
+        policy: &policy,
+        sealer,
+        now,
+    }))
+}

@@ -7,6 +7,7 @@ pub mod anchors;
 pub mod cases;
 pub mod deletions;
 pub mod divisions;
+pub mod documents;
 pub mod events;
 pub mod evidence;
 pub mod idempotency;

@@ -505,3 +505,30 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_sessions,
     users,
 );
+
+diesel::table! {
+    document_issues (code) {
+        code -> Text,
+        county_id -> Uuid,
+        case_id -> Uuid,
+        kind -> Text,
+        part -> Text,
+        content -> Text,
+        substance -> Text,
+        sha256 -> Text,
+        dated -> Text,
+        committee -> Text,
+        issued_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    document_fetches (county_id, case_id, party_id, kind, part) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        party_id -> Uuid,
+        kind -> Text,
+        part -> Text,
+        at -> Timestamptz,
+    }
+}

@@ -6,6 +6,7 @@ mod destination;
 mod division_code;
 mod email;
 mod id_number;
+mod money;
 mod phone;
 mod role;
 
@@ -14,6 +15,7 @@ pub use destination::{Destination, mask_email};
 pub use division_code::DivisionCode;
 pub use email::Email;
 pub use id_number::IdNumber;
+pub use money::{fen_of_yuan, yuan_of_fen};
 pub use phone::Phone;
 pub use role::Role;
 

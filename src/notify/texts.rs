@@ -72,6 +72,10 @@ fn zh(kind: &str) -> Option<Words> {
             "调解协议被拒绝",
             "一方当事人拒绝了调解协议草案，案件回到调解阶段。",
         ),
+        "parties_signed" => w(
+            "各方已签署调解协议，请调解员签字",
+            "各方当事人都已在线签署调解协议，请调解员核对后签字，协议即生效。",
+        ),
         "agreement_lapsed" => w(
             "调解协议签署期限已过",
             "调解协议未在期限内由各方签署，草案已失效，案件回到调解阶段。",
@@ -181,6 +185,10 @@ fn en(kind: &str) -> Option<Words> {
         "agreement_rejected" => w(
             "the draft agreement was rejected",
             "A party rejected the draft agreement; the case is back in mediation.",
+        ),
+        "parties_signed" => w(
+            "every party has signed: the mediator signs next",
+            "Every party has signed the mediation agreement online. Please check it and sign as mediator; it then takes effect.",
         ),
         "agreement_lapsed" => w(
             "the agreement was not signed in time",

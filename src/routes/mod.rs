@@ -169,6 +169,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::get().to(api::cases::access_log),
             )
             .route("/cases/{id}/bundle", web::get().to(api::bundle::download))
+            .route("/cases/{id}/documents", web::get().to(api::documents::list))
+            .route(
+                "/cases/{id}/documents/{kind}",
+                web::get().to(api::documents::fetch),
+            )
+            .route("/verify/{code}", web::get().to(api::documents::verify))
             .route(
                 "/cases/{id}/evidence",
                 web::post().to(api::evidence::upload),
@@ -255,6 +261,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/logout", web::post().to(pages::account::logout))
     .route("/lang/{choice}", web::get().to(pages::account::language))
     .route("/text/{choice}", web::get().to(pages::account::text_size))
+    .route(
+        "/cases/{id}/documents/{kind}",
+        web::get().to(pages::documents::show),
+    )
+    .route("/verify/{code}", web::get().to(pages::documents::verify))
+    .route(
+        "/verify/{code}/qr.svg",
+        web::get().to(pages::documents::qr_svg),
+    )
     .route("/lookup", web::get().to(pages::account::lookup_form))
     .route("/lookup", web::post().to(pages::account::lookup_submit))
     .route("/privacy", web::get().to(pages::account::privacy))

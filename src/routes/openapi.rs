@@ -80,7 +80,10 @@ use crate::error::AppError;
         api::stats::csv,
         api::stats::xlsx,
         api::stats::public,
-        api::bundle::download
+        api::bundle::download,
+        api::documents::list,
+        api::documents::fetch,
+        api::documents::verify
     ),
     components(schemas(api::answers::ErrorBody)),
     modifiers(&Credentials),

@@ -17,6 +17,17 @@ pub struct AppState {
     pub stats: crate::casework::stats_memory::Memory,
 }
 
+impl AppState {
+    /// What the case work needs to draw documents.
+    pub fn press(&self) -> crate::casework::documents::Press<'_> {
+        crate::casework::documents::Press {
+            font: self.document_font.clone(),
+            public_url: &self.config.public_url,
+            sealer: &self.sealer,
+        }
+    }
+}
+
 impl Deref for AppState {
     type Target = Services;
 

@@ -5,11 +5,18 @@ use actix_web::{HttpResponse, http::header, web};
 
 use crate::error::AppError;
 
-const FILES: &[(&str, &str, &str)] = &[(
-    "site.css",
-    "text/css; charset=utf-8",
-    include_str!("../../static/site.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "site.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/site.css"),
+    ),
+    (
+        "document.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/document.css"),
+    ),
+];
 
 pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
     let (_, content_type, body) = FILES

@@ -35,7 +35,7 @@ async fn user(conn: &mut AsyncPgConnection, email: &str) -> anyhow::Result<Uuid>
         .await?)
 }
 
-fn action(step: Step, at: DateTime<Utc>) -> Action {
+fn action(step: Step, at: DateTime<Utc>, case: &workflow::CaseState) -> Action {
     match step {
         Accept => Action::Accept,
         Decline => Action::Decline {
@@ -52,8 +52,8 @@ fn action(step: Step, at: DateTime<Utc>) -> Action {
             location: "线上调解室".into(),
         },
         Propose => Action::ProposeAgreement {
-            terms: "双方自愿达成如下协议：……".into(),
-            performance_due: Some(at + Duration::days(20)),
+            contents: super::agreement::contents(case, at, 20),
+            performance_due: None,
         },
         Sign => Action::Sign,
         Escalate => Action::Escalate {
@@ -285,8 +285,14 @@ async fn tell(
     for (who, step) in story.steps {
         at += Duration::hours(7);
         let who_acts = actor(*who, cast, &t.case);
-        let next = workflow::decide(&t.case, &action(*step, at), &who_acts, at, tale.policy)
-            .map_err(|r| anyhow::anyhow!("demo story {number}: {r}"))?;
+        let next = workflow::decide(
+            &t.case,
+            &action(*step, at, &t.case),
+            &who_acts,
+            at,
+            tale.policy,
+        )
+        .map_err(|r| anyhow::anyhow!("demo story {number}: {r}"))?;
         crate::casework::change::write(conn, &t.case, &next, &who_acts, at).await?;
         t = next;
     }

@@ -330,6 +330,7 @@ impl Past<'_> {
                 (by, propose()),
                 (Applicant, Action::Sign),
                 (Respondent, Action::Sign),
+                (by, Action::Sign),
             ]
         };
         let aftercare = |by: Who| {
@@ -440,9 +441,9 @@ impl Past<'_> {
                     },
                 }
             }
-            Action::ProposeAgreement { terms, .. } => Action::ProposeAgreement {
-                terms,
-                performance_due: Some(at + Duration::days(15)),
+            Action::ProposeAgreement { .. } => Action::ProposeAgreement {
+                contents: super::agreement::contents(case, at, 15),
+                performance_due: None,
             },
             other => other,
         }
@@ -532,9 +533,10 @@ fn record() -> Action {
     }
 }
 
+/// A placeholder: `fill` writes the contents once the case's parties are known.
 fn propose() -> Action {
     Action::ProposeAgreement {
-        terms: "双方自愿达成如下协议：……".into(),
+        contents: Default::default(),
         performance_due: None,
     }
 }

@@ -67,7 +67,7 @@ fn representative_actions(case: &CaseState, actor: &Actor, now: DateTime<Utc>) -
     actions.extend([
         Action::Extend,
         Action::ProposeAgreement {
-            terms: text(),
+            contents: Default::default(),
             performance_due: None,
         },
         Action::Sign,

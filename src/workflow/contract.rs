@@ -88,8 +88,9 @@ pub enum Action {
         attended: Vec<Uuid>,
     },
     Extend,
+    /// `performance_due`, when not given, is the end of the last obligation's day.
     ProposeAgreement {
-        terms: String,
+        contents: super::types::AgreementContents,
         performance_due: Option<DateTime<Utc>>,
     },
     Sign,

@@ -21,6 +21,7 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use agreement::MAX_OBLIGATIONS;
 pub use allowed::allowed_actions;
 pub use attachments::{
     Audience, Reader, audiences, claimable, may_attach, may_export_bundle, may_post, may_rate,

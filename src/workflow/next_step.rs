@@ -244,6 +244,26 @@ fn in_mediation(w: &Words, viewer: Viewer) -> Both {
 }
 
 fn agreement_pending(w: &Words, viewer: Viewer) -> Both {
+    let parties_signed = w
+        .case
+        .parties
+        .iter()
+        .filter(|p| p.side.is_principal())
+        .all(|p| p.signed_at.is_some());
+    if parties_signed {
+        return match viewer {
+            Viewer::Staff => say(
+                w,
+                "各方已签字：请核对调解协议并签字，协议即生效{by}",
+                "Every party has signed: check the agreement and sign it as mediator to make it take effect{by}",
+            ),
+            _ => say(
+                w,
+                "各方已签字，等待调解员签字后生效{by}",
+                "Every party has signed; the agreement takes effect when the mediator signs{by}",
+            ),
+        };
+    }
     if is_principal(viewer) {
         say(
             w,

@@ -1,7 +1,7 @@
 //! The vocabulary of the engine: levels, statuses, parties, actors and the state of one case.
 //! Nothing here knows about HTTP or SQL; the database layer converts rows to and from these.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -282,12 +282,54 @@ pub struct Session {
     pub record: Option<String>,
 }
 
+/// The statutory contents of a mediation agreement (People's Mediation Law art. 29), as the
+/// mediator drafts them. Drafts from before these fields existed read as empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AgreementContents {
+    /// The main facts of the dispute.
+    #[serde(default)]
+    pub facts: String,
+    /// The disputed matters.
+    #[serde(default)]
+    pub issues: String,
+    /// Each side's responsibility.
+    #[serde(default)]
+    pub responsibilities: String,
+    /// What each party will do, one by one.
+    #[serde(default)]
+    pub obligations: Vec<Obligation>,
+    /// Anything else agreed, in the mediator's words (may be empty).
+    #[serde(default)]
+    pub terms: String,
+}
+
+/// One thing one party undertakes to do: who, what, how much, how, where and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Obligation {
+    pub party_id: Uuid,
+    pub what: String,
+    /// In fen (1/100 yuan), when money is owed.
+    pub amount_fen: Option<i64>,
+    pub how: String,
+    #[serde(rename = "where")]
+    pub place: Option<String>,
+    /// The last day to perform.
+    #[schema(value_type = String, format = Date)]
+    pub due: NaiveDate,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Agreement {
-    pub terms: String,
+    #[serde(flatten)]
+    pub contents: AgreementContents,
     pub performance_due: Option<DateTime<Utc>>,
     pub proposed_at: DateTime<Utc>,
     pub proposed_by: Uuid,
+    /// The mediator signs last, after every party: the agreement then takes effect.
+    #[serde(default)]
+    pub mediator_signed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub mediator_signed_by: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -184,20 +184,28 @@ async fn the_mediator_accepts_schedules_proposes_and_both_sides_sign() {
     m.choose("#mode", "in_person").await;
     m.fill("#location", "枫源村村委会调解室").await;
     m.act("schedule_session").await;
+    // The statutory contents, and one obligation (the respondent is offered first).
     m.fill(
-        "#terms",
-        "李建国于十日内把排水管改到自家一侧，王秀英不再追究。",
+        "#facts",
+        "李建国家的排水管通到王秀英家院墙下，雨天积水泡坏了墙根。",
     )
     .await;
+    m.fill("#issues", "排水管是否改道，墙根由谁修。").await;
+    m.fill("#responsibilities", "李建国负主要责任。").await;
+    m.fill("#o1_what", "把排水管改到自家一侧，并修好墙根").await;
+    m.fill("#o1_amount", "800").await;
+    m.fill("#o1_how", "自行施工，费用自理").await;
     m.client
         .execute(
-            "document.getElementById('performance_due').value = '2030-05-20';",
+            "document.getElementById('o1_due').value = '2030-05-20';",
             vec![],
         )
         .await
         .unwrap();
     m.act("propose_agreement").await;
-    assert!(m.source().await.contains("人民调解协议书"));
+    let page = m.source().await;
+    assert!(page.contains("人民调解协议书"));
+    assert!(page.contains("800.00"), "the obligation is shown");
     m.close().await;
     for who in ["resident@demo.test", "respondent@demo.test"] {
         let p = Browser::open(&app, Options::default()).await;
@@ -208,9 +216,32 @@ async fn the_mediator_accepts_schedules_proposes_and_both_sides_sign() {
             .await;
         p.close().await;
     }
+    // The mediator signs last; the agreement then takes effect.
+    let m = Browser::open(&app, Options::default()).await;
+    m.login("village.mediator@demo.test").await;
+    m.go(&path).await;
+    m.act("sign").await;
     let after = app.case(&resident, &id(&case)).await;
     assert_eq!(after["status"], "resolved");
     assert_eq!(after["sessions"][0]["mode"], "in_person");
+    // The agreement as a printable page, printed by Chromium at A4 and kept for a person to
+    // look at; its words are the document's.
+    m.go(&format!("/cases/{}/documents/agreement", id(&case)))
+        .await;
+    let page = m.source().await;
+    assert!(page.contains("把排水管改到自家一侧"), "{page}");
+    m.keep("agreement-page").await;
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .size(fantoccini::wd::PrintSize::A4)
+        .background(true)
+        .build()
+        .unwrap();
+    let pdf = m.client.print(config).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("agreement-printed-a4.pdf"), &pdf).unwrap();
+    m.close().await;
 }
 
 #[tokio::test]

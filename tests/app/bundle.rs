@@ -92,6 +92,9 @@ async fn the_mediator_takes_a_signed_bundle_that_the_court_can_check() {
     assert!(history.lines().count() >= 2, "{history}");
     assert!(history.lines().all(|l| l.contains("\"hash\"")), "{history}");
     assert_eq!(entry(&good, "evidence/01-院墙.jpg"), photo);
+    // The documents the record yields, as PDF: a new case has its application and its file.
+    assert!(entry(&good, "documents/01-application.pdf").starts_with(b"%PDF-"));
+    assert!(entry(&good, "documents/02-case_file.pdf").starts_with(b"%PDF-"));
     // Nothing of the bundle stays on the server's disk.
     assert_eq!(
         std::fs::read_dir(app.config.data_dir.join("evidence-tmp"))

@@ -79,6 +79,53 @@ pub fn future(days: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
 }
 
+/// A date `days` ahead, as `YYYY-MM-DD` (an obligation's due date).
+pub fn future_day(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// A complete agreement (SPEC §7 *Documents*) for the case as last seen: the respondent moves
+/// the drain pipe and pays for the repair.
+pub fn agreement(case: &Value) -> Value {
+    let respondent = case["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["side"] == "respondent")
+        .unwrap()["id"]
+        .clone();
+    json!({
+        "action": "propose_agreement",
+        "facts": "李建国家的排水管通到王秀英家院墙下，雨天积水，墙根已经泡坏。",
+        "issues": "排水管是否改道，泡坏的墙根由谁修、花多少钱。",
+        "responsibilities": "李建国对积水泡墙负主要责任；王秀英此前未提出，负次要责任。",
+        "obligations": [{
+            "party_id": respondent,
+            "what": "把排水管改到自家一侧，并赔偿墙根修缮费",
+            "amount": 800.5,
+            "how": "自行施工；修缮费微信转账",
+            "where": "两家院墙之间",
+            "due": future_day(10),
+        }],
+        "terms": "王秀英不再追究其他责任。",
+    })
+}
+
+/// Both parties sign, then the mediator: the agreement takes effect.
+pub async fn sign_all(app: &TestApp, resident: &str, mediator: &str, case: &str) -> Value {
+    let respondent = app.login("respondent@demo.test").await;
+    app.act_ok(resident, case, json!({"action": "sign"})).await;
+    let c = app
+        .act_ok(&respondent, case, json!({"action": "sign"}))
+        .await;
+    assert_eq!(c["status"], "agreement_pending");
+    let c = app.act_ok(mediator, case, json!({"action": "sign"})).await;
+    assert_eq!(c["status"], "resolved");
+    c
+}
+
 /// Accepts, gets the respondent's consent, mediates and has both sides sign.
 pub async fn mediate_to_resolution(
     app: &TestApp,
@@ -109,14 +156,7 @@ pub async fn mediate_to_resolution(
         json!({"action": "record_session", "session_id": session, "record": "双方同意改管。"}),
     )
     .await;
-    let c = app
-        .act_ok(mediator, case, json!({"action": "propose_agreement", "terms": "李建国于十日内把排水管改到自家一侧。", "performance_due": future(10)}))
-        .await;
+    let c = app.act_ok(mediator, case, agreement(&c)).await;
     assert_eq!(c["status"], "agreement_pending");
-    app.act_ok(resident, case, json!({"action": "sign"})).await;
-    let c = app
-        .act_ok(&respondent, case, json!({"action": "sign"}))
-        .await;
-    assert_eq!(c["status"], "resolved");
-    c
+    sign_all(app, resident, mediator, case).await
 }

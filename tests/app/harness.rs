@@ -167,6 +167,7 @@ pub fn test_config(database_url: String) -> Config {
         history_key_id: "k1".to_owned(),
         bundle_key: fengqiao::config::DEV_BUNDLE_KEY,
         bundle_key_id: "b1".to_owned(),
+        document_font: None,
         history_old_keys: Vec::new(),
         data_dir: std::env::temp_dir().join(format!("fq-test-{}", Uuid::new_v4())),
         smtp_url: None,

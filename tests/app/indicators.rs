@@ -57,11 +57,10 @@ async fn four_cases(app: &TestApp) {
     error_of(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     app.act_ok(&mediator, &a, json!({"action": "record_session", "session_id": session, "record": "双方到场，同意改管。", "attended": parties}))
         .await;
-    app.act_ok(&mediator, &a, json!({"action": "propose_agreement", "terms": "李建国于十日内把排水管改到自家一侧。", "performance_due": future(10)}))
+    let c = app.case(&mediator, &a).await;
+    app.act_ok(&mediator, &a, crate::cases_support::agreement(&c))
         .await;
-    app.act_ok(&resident, &a, json!({"action": "sign"})).await;
-    let c = app.act_ok(&respondent, &a, json!({"action": "sign"})).await;
-    assert_eq!(c["status"], "resolved");
+    crate::cases_support::sign_all(app, &resident, &mediator, &a).await;
     for (who, score) in [(&resident, 5), (&respondent, 3)] {
         let res = app
             .post_json(

@@ -10,6 +10,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("bundle", &[]),
     ("workflow", &[]),
+    ("documents", &["workflow", "domain"]),
     ("stats", &["workflow", "domain"]),
     ("crypto", &["domain"]),
     ("config", &["crypto", "domain"]),
@@ -29,14 +30,31 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "services",
         &[
-            "auth", "bundle", "config", "crypto", "db", "evidence", "notify",
+            "auth",
+            "bundle",
+            "config",
+            "crypto",
+            "db",
+            "documents",
+            "evidence",
+            "notify",
         ],
     ),
     (
         "casework",
         &[
-            "db", "auth", "workflow", "notify", "evidence", "stats", "domain", "error", "crypto",
-            "config", "bundle",
+            "db",
+            "auth",
+            "workflow",
+            "notify",
+            "evidence",
+            "stats",
+            "domain",
+            "error",
+            "crypto",
+            "config",
+            "bundle",
+            "documents",
         ],
     ),
     (
@@ -71,6 +89,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "crypto",
             "telemetry",
             "db",
+            "documents",
         ],
     ),
     (
@@ -86,6 +105,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "notify",
             "telemetry",
             "bundle",
+            "documents",
         ],
     ),
     (

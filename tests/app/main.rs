@@ -11,6 +11,7 @@ mod browser_sign_in;
 mod bundle;
 mod case_errors;
 mod cases_support;
+mod documents;
 mod evidence;
 mod hardening;
 mod harness;

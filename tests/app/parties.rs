@@ -258,16 +258,10 @@ async fn phone_and_id_numbers_are_masked_for_all_but_the_person_and_the_mediator
         json!({"action": "respondent_consents"}),
     )
     .await;
-    app.act_ok(
-        &mediator,
-        &case_id,
-        json!({"action": "propose_agreement", "terms": "按约改管", "performance_due": future(9)}),
-    )
-    .await;
-    app.act_ok(&resident, &case_id, json!({"action": "sign"}))
+    let c = app.case(&mediator, &case_id).await;
+    app.act_ok(&mediator, &case_id, crate::cases_support::agreement(&c))
         .await;
-    app.act_ok(&respondent, &case_id, json!({"action": "sign"}))
-        .await;
+    crate::cases_support::sign_all(&app, &resident, &mediator, &case_id).await;
     let bad = app
         .act(
             &resident,

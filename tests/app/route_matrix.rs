@@ -73,6 +73,9 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/api/v1/cases/{id}/events", Case),
     ("get", "/api/v1/cases/{id}/access-log", Case),
     ("get", "/api/v1/cases/{id}/bundle", Case),
+    ("get", "/api/v1/cases/{id}/documents", Case),
+    ("get", "/api/v1/cases/{id}/documents/{kind}", Case),
+    ("get", "/api/v1/verify/{code}", Public),
     ("post", "/api/v1/cases/{id}/evidence", Case),
     ("get", "/api/v1/cases/{id}/evidence", Case),
     ("get", "/api/v1/evidence/{id}", Evidence),
@@ -133,6 +136,9 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/file-for", Staff),
     ("post", "/file-for", Staff),
     ("get", "/cases/{id}", Case),
+    ("get", "/cases/{id}/documents/{kind}", Case),
+    ("get", "/verify/{code}", Public),
+    ("get", "/verify/{code}/qr.svg", Public),
     ("post", "/cases/{id}/act", Case),
     ("post", "/cases/{id}/message", Case),
     ("post", "/cases/{id}/evidence", Case),
@@ -271,6 +277,8 @@ async fn foreign_cases_and_evidence_are_indistinguishable_from_missing_ones() {
                 Evidence => evidence.as_str(),
                 _ => continue,
             };
+            // A document route is tried with a kind every case has.
+            let path = path.replace("{kind}", "application");
             let foreign = send(&app, method, &path.replace("{id}", target), Some(&token)).await;
             let absent = send(&app, method, &path.replace("{id}", &missing), Some(&token)).await;
             assert!(!foreign.is_success(), "{who} {method} {path}: {foreign}");
@@ -309,7 +317,9 @@ async fn routes_refuse_callers_without_the_right_role() {
     let resident = app.login("neighbour@demo.test").await;
     let mediator = app.login("village.mediator@demo.test").await;
     for (method, path, kind) in TABLE {
-        let path = path.replace("{id}", &victim);
+        let path = path
+            .replace("{id}", &victim)
+            .replace("{kind}", "application");
         if *kind != Public {
             let status = send(&app, method, &path, None).await;
             let expected_api = [

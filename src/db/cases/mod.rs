@@ -331,6 +331,22 @@ pub async fn record_consent_to_notice(
         .map(|_| ())
 }
 
+/// When the applicant consented to the privacy notice, and how, when a mediator filed for them.
+pub async fn consent_to_notice(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    case_id: Uuid,
+) -> QueryResult<Option<(DateTime<Utc>, Option<String>)>> {
+    use super::schema::case_filings as f;
+    f::table
+        .filter(f::county_id.eq(county_id))
+        .filter(f::case_id.eq(case_id))
+        .select((f::privacy_consented_at, f::assisted_consent))
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// Stores a party's (encrypted) ID number, given when applying for judicial confirmation.
 pub async fn set_id_number(
     conn: &mut AsyncPgConnection,

@@ -17,7 +17,7 @@ use crate::routes::AppState;
     path = "/api/v1/cases/{id}/bundle",
     operation_id = "bundle_download",
     tag = "cases",
-    summary = "The court bundle (the county's judges and the mediators holding the case): a ZIP of record.json, history.jsonl, the evidence files, manifest.json and its Ed25519 signature manifest.sig; check it with `fengqiao verify-bundle`",
+    summary = "The court bundle (the county's judges and the mediators holding the case): a ZIP of record.json, history.jsonl, the documents as PDF, the evidence files, manifest.json and its Ed25519 signature manifest.sig; check it with `fengqiao verify-bundle`",
     params(("id" = Uuid, Path, description = "The case")),
     responses((status = 200, description = "The ZIP", content_type = "application/zip", body = Vec<u8>), answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Unavailable),
 )]
@@ -28,10 +28,12 @@ pub async fn download(
 ) -> AppResult<HttpResponse> {
     let written = {
         let mut conn = state.pool.get().await?;
+        let press = state.press();
         let keys = Keys {
             sealer: &state.sealer,
             store: &state.store,
             key: &state.bundle_key,
+            press: &press,
         };
         bundle::export(&mut conn, &principal, *id, keys, Utc::now()).await?
     };

@@ -7,6 +7,7 @@ pub mod bundle;
 pub mod cases;
 pub mod committee;
 pub mod divisions;
+pub mod documents;
 pub mod evidence;
 pub mod me;
 pub mod messages;

@@ -51,6 +51,19 @@ struct CasePage<'a> {
     rated: Option<i16>,
     /// For a party: who of the staff and the court opened the case, newest first.
     viewers: Option<Vec<Entry>>,
+    /// The agreement's obligations, one sentence each, as the document words them.
+    obligations: Vec<String>,
+    /// The documents the record yields now.
+    documents: Vec<DocLink>,
+    /// Who may take on an obligation of the agreement (not agents), and the form's rows.
+    obligation_parties: Vec<(Uuid, String)>,
+    obligation_rows: Vec<usize>,
+}
+
+pub struct DocLink {
+    pub title: String,
+    pub page: String,
+    pub pdf: String,
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uuid>) -> PageResult {
@@ -202,7 +215,58 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
             },
         })
         .collect();
+    let obligations = c
+        .agreement
+        .as_ref()
+        .map(|a| {
+            a.contents
+                .obligations
+                .iter()
+                .map(|o| crate::documents::obligation_line(o, &name_of(o.party_id)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let sessions_recorded: Vec<(Uuid, bool)> = c
+        .sessions
+        .iter()
+        .map(|s| (s.id, s.record.is_some()))
+        .collect();
+    let documents = crate::documents::available(
+        |kind| events.iter().any(|e| e.kind == kind),
+        &sessions_recorded,
+        c.agreement.is_some(),
+    )
+    .into_iter()
+    .map(|(kind, session)| {
+        let query = session.map_or(String::new(), |s| format!("session_id={s}"));
+        let title = match session.and_then(|s| c.sessions.iter().find(|x| x.id == s)) {
+            Some(s) => format!("{}（{}）", kind.title(), labels::date(ctx.lang, &s.at)),
+            None => kind.title().to_owned(),
+        };
+        DocLink {
+            title,
+            page: format!("/cases/{}/documents/{}?{query}", c.id, kind.as_str()),
+            pdf: format!(
+                "/api/v1/cases/{}/documents/{}?format=pdf&{query}",
+                c.id,
+                kind.as_str()
+            ),
+        }
+    })
+    .collect();
     let page_data = CasePage {
+        // Respondents first: they most often undertake what the agreement says.
+        obligation_parties: ["respondent", "applicant", "third_party"]
+            .iter()
+            .flat_map(|side| c.parties.iter().filter(move |p| p.side == *side))
+            .map(|p| {
+                let side = labels::side(ctx.lang, &p.side);
+                (p.id, format!("{}（{side}）", p.name))
+            })
+            .collect(),
+        obligation_rows: (1..=super::case_forms::OBLIGATION_ROWS).collect(),
+        obligations,
+        documents,
         ctx: &ctx,
         status: labels::status(ctx.lang, &c.status),
         level: labels::level(ctx.lang, &c.level),

@@ -40,12 +40,55 @@ fn local_day_end(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Rows of the agreement form without JavaScript: a fixed number of obligation rows.
+pub const OBLIGATION_ROWS: usize = 3;
+
+/// The obligation rows of the agreement form (`o1_what`, `o1_party`, …) as the API's
+/// `obligations`; a row whose `what` is empty is left out.
+fn obligations(form: &HashMap<String, String>) -> Result<Vec<Value>, AppError> {
+    let mut out = Vec::new();
+    for n in 1..=OBLIGATION_ROWS {
+        let field = |name: &str| {
+            form.get(&format!("o{n}_{name}"))
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+        };
+        let Some(what) = field("what") else {
+            continue;
+        };
+        let mut row = Map::new();
+        row.insert("what".into(), Value::from(what));
+        row.insert("party_id".into(), Value::from(field("party").unwrap_or("")));
+        row.insert("how".into(), Value::from(field("how").unwrap_or("")));
+        row.insert("due".into(), Value::from(field("due").unwrap_or("")));
+        if let Some(place) = field("where") {
+            row.insert("where".into(), Value::from(place));
+        }
+        if let Some(amount) = field("amount") {
+            let yuan = amount.parse::<f64>().map_err(|_| {
+                AppError::Unprocessable(format!(
+                    "obligation {n}: the amount must be a number of yuan."
+                ))
+            })?;
+            row.insert("amount".into(), json!(yuan));
+        }
+        out.push(Value::Object(row));
+    }
+    Ok(out)
+}
+
 /// The form of an action as the API's JSON body, so that both go through the same parsing.
 fn action_body(form: &HashMap<String, String>) -> Result<ActionBody, AppError> {
     let mut body = Map::new();
+    if form.get("action").map(String::as_str) == Some("propose_agreement") {
+        body.insert("obligations".into(), Value::Array(obligations(form)?));
+    }
     for (k, v) in form {
         let v = v.trim();
-        if k == "csrf" || v.is_empty() {
+        let row_field = k.starts_with('o')
+            && k.get(1..2)
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()));
+        if k == "csrf" || v.is_empty() || row_field {
             continue;
         }
         let value = match k.as_str() {

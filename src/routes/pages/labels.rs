@@ -171,6 +171,12 @@ pub fn event(lang: Lang, kind: &str) -> &'static str {
         "overdue" => pick(lang, "已超期，已告知法院", "Overdue; the court is told"),
         "unmediable" => pick(lang, "无法调解", "Cannot be mediated"),
         "agreement_lapsed" => pick(lang, "协议未按时签字，失效", "Agreement lapsed unsigned"),
+        "parties_signed" => pick(
+            lang,
+            "各方已签字，等调解员签字",
+            "Every party signed; the mediator signs next",
+        ),
+        "document_fetched" => pick(lang, "在线取得文书", "Document fetched online"),
         "confirmation_window_closed" => {
             pick(lang, "司法确认申请期已过", "Confirmation window closed")
         }

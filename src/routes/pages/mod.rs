@@ -11,6 +11,7 @@ pub mod case_forms;
 pub mod charts;
 pub mod ctx;
 pub mod dashboard;
+pub mod documents;
 pub mod filing;
 pub mod filing_sign_in;
 pub mod home;
@@ -92,6 +93,13 @@ fn title_of(error: &AppError, lang: Lang) -> &'static str {
                 "Page not found"
             }
         }
+        AppError::NoDocument { .. } => {
+            if zh {
+                "这份文书还没有"
+            } else {
+                "No such document yet"
+            }
+        }
         AppError::Unauthorized => {
             if zh {
                 "请先登录"
@@ -149,6 +157,7 @@ fn message_of(error: &AppError, lang: Lang) -> String {
         AppError::BadCredentials => "邮箱或密码不对。".into(),
         AppError::InvalidCode => "验证码不对或已失效，请重新获取。".into(),
         AppError::NotFound => "这个地址下没有内容。请检查链接，或回到首页重新查找。".into(),
+        AppError::NoDocument { zh, .. } => (*zh).into(),
         AppError::TooManyRequests { retry_after_secs } => {
             format!("尝试次数太多，请等 {retry_after_secs} 秒后再试。")
         }

@@ -232,13 +232,14 @@ fn the_confirmation_window_closes_and_the_follow_up_falls_due() {
 
 #[test]
 fn without_a_performance_date_the_visit_counts_from_resolution() {
-    let terms = Action::ProposeAgreement {
-        terms: "apology".into(),
-        performance_due: None,
-    };
-    let c = ok(&in_mediation(), terms, vm(), day(10)).case;
+    let mut c = ok(&in_mediation(), propose(None), vm(), day(10)).case;
+    // A draft from before obligations were recorded has no performance date.
+    if let Some(a) = c.agreement.as_mut() {
+        a.performance_due = None;
+    }
     let c = ok(&c, Action::Sign, party(APPLICANT), day(11)).case;
     let c = ok(&c, Action::Sign, party(RESPONDENT), day(11)).case;
+    let c = ok(&c, Action::Sign, vm(), day(11)).case;
     let t = sweep(&c, day(41));
     assert_eq!(t.case.deadline_at, Some(day(26)));
     // Already past, so the next sweep flags it at once.

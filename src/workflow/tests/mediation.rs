@@ -238,11 +238,7 @@ fn sessions_are_scheduled_in_the_future_and_recorded_once() {
     assert!(is_wrong_state(&again));
     // A session may still be written up while the agreement awaits signatures.
     let c = ok(&in_mediation(), session(1, day(4), "hall"), vm(), day(3)).case;
-    let terms = Action::ProposeAgreement {
-        terms: "pay 500".into(),
-        performance_due: None,
-    };
-    let c = ok(&c, terms, vm(), day(5)).case;
+    let c = ok(&c, propose(None), vm(), day(5)).case;
     ok(&c, record(1, "agreed on 500"), vm(), day(5));
 }
 
@@ -277,16 +273,52 @@ fn mediation_is_extended_once() {
 #[test]
 fn propose_sign_and_resolve() {
     let c = in_mediation();
-    let blank = Action::ProposeAgreement {
-        terms: " ".into(),
+    let free_text_only = Action::ProposeAgreement {
+        contents: AgreementContents {
+            terms: "pay 500".into(),
+            ..Default::default()
+        },
         performance_due: None,
     };
-    assert!(is_invalid(&refused(&c, blank, vm(), day(10))));
-    let past = Action::ProposeAgreement {
-        terms: "x".into(),
-        performance_due: Some(day(9)),
-    };
+    assert!(is_invalid(&refused(&c, free_text_only, vm(), day(10))));
+    let past = propose(Some(day(9)));
     assert!(is_invalid(&refused(&c, past, vm(), day(10))));
+    let due = day(40).date_naive();
+    let spoilt = [
+        |o: &mut Obligation| o.party_id = AGENT,
+        |o: &mut Obligation| o.party_id = Uuid::from_u128(999),
+        |o: &mut Obligation| o.what = " ".into(),
+        |o: &mut Obligation| o.how = String::new(),
+        |o: &mut Obligation| o.amount_fen = Some(0),
+        |o: &mut Obligation| o.due = day(9).date_naive(),
+    ];
+    for spoil in spoilt {
+        let mut contents = contents(due);
+        for o in &mut contents.obligations {
+            spoil(o);
+        }
+        let action = Action::ProposeAgreement {
+            contents,
+            performance_due: None,
+        };
+        assert!(is_invalid(&refused(&c, action, vm(), day(10))));
+    }
+    let mut no_facts = contents(due);
+    no_facts.facts = "  ".into();
+    let action = Action::ProposeAgreement {
+        contents: no_facts,
+        performance_due: None,
+    };
+    let refusal = refused(&c, action, vm(), day(10));
+    assert!(refusal.to_string().contains("facts"), "{refusal}");
+    // Without a date of its own, performance falls due at the end of the last obligation's day
+    // in China (15:59:59 UTC).
+    let t = ok(&c, propose(None), vm(), day(10));
+    let due_at = t.case.agreement.as_ref().and_then(|a| a.performance_due);
+    assert_eq!(
+        due_at.map(|d| d.format("%F %T").to_string()),
+        Some(format!("{} 15:59:59", due))
+    );
 
     let p = pending();
     assert_eq!(p.status, Status::AgreementPending);
@@ -301,7 +333,8 @@ fn propose_sign_and_resolve() {
         party(AGENT),
         day(11)
     )));
-    assert!(is_wrong_actor(&refused(&p, Action::Sign, vm(), day(11))));
+    // The mediator may not sign before the parties.
+    assert!(is_wrong_state(&refused(&p, Action::Sign, vm(), day(11))));
     let t = ok(&p, Action::Sign, party(APPLICANT), day(11));
     assert_eq!(t.case.status, Status::AgreementPending);
     assert!(t.notices.is_empty());
@@ -312,18 +345,31 @@ fn propose_sign_and_resolve() {
         day(11)
     )));
     let t = ok(&t.case, Action::Sign, party(RESPONDENT), day(12));
+    assert_eq!(t.case.status, Status::AgreementPending);
+    assert_eq!(event_kinds(&t), ["sign", "parties_signed"]);
+    assert!(notified(
+        &t,
+        "parties_signed",
+        Recipient::Mediator { user_id: VM }
+    ));
+    // The mediator signs last, and only the case's mediator.
+    let other = mediator(OM, OTHER_VILLAGE_C);
+    assert!(is_wrong_actor(&refused(
+        &t.case,
+        Action::Sign,
+        other,
+        day(12)
+    )));
+    let t = ok(&t.case, Action::Sign, vm(), day(12));
     assert_eq!(t.case.status, Status::Resolved);
+    let signed = t.case.agreement.as_ref().and_then(|a| a.mediator_signed_at);
+    assert_eq!(signed, Some(day(12)));
     assert_eq!(t.case.resolved_at, Some(day(12)));
     assert_eq!(t.case.deadline_at, Some(day(42)));
     assert_eq!(t.case.deadline_kind, Some(DeadlineKind::Confirmation));
     assert_eq!(t.case.mediation_due_at, None);
     assert_eq!(event_kinds(&t), ["sign", "resolved"]);
     assert!(notified(&t, "resolved", Recipient::AllParties));
-    assert!(notified(
-        &t,
-        "resolved",
-        Recipient::Mediator { user_id: VM }
-    ));
 }
 
 #[test]

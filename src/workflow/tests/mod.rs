@@ -182,23 +182,43 @@ pub fn in_mediation() -> CaseState {
     .case
 }
 
+/// Statutory contents with one obligation of the respondent due on `due`.
+pub fn contents(due: chrono::NaiveDate) -> AgreementContents {
+    AgreementContents {
+        facts: "the wall between the yards fell in the storm".into(),
+        issues: "who rebuilds the wall".into(),
+        responsibilities: "the respondent's wall; both share the cost of the new gate".into(),
+        obligations: vec![Obligation {
+            party_id: RESPONDENT,
+            what: "rebuild the wall".into(),
+            amount_fen: Some(50_000),
+            how: "by his own hands".into(),
+            place: Some("between the yards".into()),
+            due,
+        }],
+        terms: String::new(),
+    }
+}
+
+pub fn propose(due: Option<DateTime<Utc>>) -> Action {
+    Action::ProposeAgreement {
+        contents: contents(day(40).date_naive()),
+        performance_due: due,
+    }
+}
+
 pub fn pending() -> CaseState {
-    let terms = "the wall is rebuilt by 1 March".to_owned();
-    ok(
-        &in_mediation(),
-        Action::ProposeAgreement {
-            terms,
-            performance_due: Some(day(40)),
-        },
-        vm(),
-        day(10),
-    )
-    .case
+    ok(&in_mediation(), propose(Some(day(40))), vm(), day(10)).case
+}
+
+/// Both parties signed; the mediator has not yet.
+pub fn parties_signed() -> CaseState {
+    let c = ok(&pending(), Action::Sign, party(APPLICANT), day(11)).case;
+    ok(&c, Action::Sign, party(RESPONDENT), day(12)).case
 }
 
 pub fn resolved() -> CaseState {
-    let c = ok(&pending(), Action::Sign, party(APPLICANT), day(11)).case;
-    ok(&c, Action::Sign, party(RESPONDENT), day(12)).case
+    ok(&parties_signed(), Action::Sign, vm(), day(12)).case
 }
 
 pub fn unmediable() -> CaseState {

@@ -103,7 +103,25 @@ pub fn build(name: &str, v: u8, step: usize, case: &CaseState, now: DateTime<Utc
         },
         "extend" => Action::Extend,
         "propose_agreement" => Action::ProposeAgreement {
-            terms: text("pay 300 yuan"),
+            contents: AgreementContents {
+                facts: text("a fence"),
+                issues: text("who pays"),
+                responsibilities: text("shared"),
+                obligations: case
+                    .parties
+                    .iter()
+                    .filter(|_| !v.is_multiple_of(4))
+                    .map(|p| Obligation {
+                        party_id: p.id,
+                        what: text("pay 300 yuan"),
+                        amount_fen: Some(30_000),
+                        how: text("in cash"),
+                        place: None,
+                        due: days(i64::from(v % 5) * 10 - 5).date_naive(),
+                    })
+                    .collect(),
+                terms: String::new(),
+            },
             performance_due: match v % 3 {
                 0 => None,
                 1 => Some(days(20)),

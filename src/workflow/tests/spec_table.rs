@@ -168,9 +168,10 @@ pub fn wrong_actor_expected(case: &CaseState, action: &Action, actor: &Actor) ->
         Actor::Judge { county_id, .. } => {
             county_id != case.county_id || !JUDGE_ACTIONS.contains(&name)
         }
+        // The mediator signs the agreement too, last (SPEC §7 *Documents*).
         Actor::Mediator { committee_id, .. } => {
             committee_id != case.committee_id
-                || PARTY_ACTIONS.contains(&name)
+                || (PARTY_ACTIONS.contains(&name) && name != "sign")
                 || JUDGE_ACTIONS.contains(&name)
         }
         Actor::Party { party_id, .. } => {

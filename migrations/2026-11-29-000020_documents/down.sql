@@ -1,0 +1,2 @@
+DROP TABLE document_fetches;
+DROP TABLE document_issues;

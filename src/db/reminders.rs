@@ -31,18 +31,28 @@ pub async fn candidates(
             .load::<(Uuid, Uuid)>(conn)
             .await?,
     );
-    // Performance dates sit inside the agreement; resolved cases not yet performed are few.
+    // Performance dates sit inside the agreement (its last date, and each obligation's day);
+    // resolved cases not yet performed are few. The engine's rule then picks the exact moments.
     ids.extend(
         cases::table
             .filter(cases::status.eq(crate::workflow::Status::Resolved.as_str()))
             .filter(cases::performance.is_null())
             .filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "(agreement->>'performance_due')::timestamptz > ",
+                    "((agreement->>'performance_due')::timestamptz > ",
                 )
                 .bind::<diesel::sql_types::Timestamptz, _>(now)
                 .sql(" AND (agreement->>'performance_due')::timestamptz <= ")
-                .bind::<diesel::sql_types::Timestamptz, _>(now + Duration::days(2)),
+                .bind::<diesel::sql_types::Timestamptz, _>(now + Duration::days(2))
+                .sql(
+                    ") OR EXISTS (SELECT 1 FROM jsonb_array_elements(\
+                     coalesce(agreement->'obligations', '[]'::jsonb)) o \
+                     WHERE (o->>'due')::date BETWEEN (",
+                )
+                .bind::<diesel::sql_types::Timestamptz, _>(now)
+                .sql(" AT TIME ZONE 'Asia/Shanghai')::date AND (")
+                .bind::<diesel::sql_types::Timestamptz, _>(now + Duration::days(2))
+                .sql(" AT TIME ZONE 'Asia/Shanghai')::date)"),
             )
             .select((cases::county_id, cases::id))
             .load::<(Uuid, Uuid)>(conn)

@@ -122,11 +122,14 @@ fn checked_contents(cx: &Cx, c: &AgreementContents) -> Result<AgreementContents,
     })
 }
 
-/// The end of the last obligation's due day in China Standard Time (UTC+8), when performance
-/// reminders and the follow-up visit fall due.
+/// The end of the last obligation's due day, when the follow-up visit's clock starts.
 fn last_day(obligations: &[Obligation]) -> Option<DateTime<Utc>> {
-    let last = obligations.iter().map(|o| o.due).max()?;
-    let end = last.and_hms_opt(23, 59, 59)?.and_utc();
+    end_of_day(obligations.iter().map(|o| o.due).max()?)
+}
+
+/// The end of a due day in China Standard Time (UTC+8).
+pub(super) fn end_of_day(day: chrono::NaiveDate) -> Option<DateTime<Utc>> {
+    let end = day.and_hms_opt(23, 59, 59)?.and_utc();
     end.checked_sub_signed(chrono::Duration::hours(8))
 }
 

@@ -19,7 +19,7 @@ pub mod reminders;
 mod types;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use agreement::MAX_OBLIGATIONS;
 pub use allowed::allowed_actions;

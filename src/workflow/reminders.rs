@@ -67,20 +67,63 @@ pub fn due(case: &CaseState, now: DateTime<Utc>) -> Vec<Reminder> {
             ],
         });
     }
-    let performance_due = case
-        .agreement
-        .as_ref()
-        .and_then(|a| a.performance_due)
-        .filter(|at| within(*at, now, Duration::days(2)));
-    if let (Status::Resolved, None, Some(at)) = (case.status, case.performance, performance_due) {
-        out.push(Reminder {
-            kind: "performance_due",
-            about: at,
-            notices: vec![Notice {
+    // Each obligation's due day, and the agreement's last date: once per moment.
+    if let (Status::Resolved, None, Some(a)) = (case.status, case.performance, &case.agreement) {
+        let mut moments: Vec<DateTime<Utc>> = a
+            .contents
+            .obligations
+            .iter()
+            .filter_map(|o| super::agreement::end_of_day(o.due))
+            .chain(a.performance_due)
+            .filter(|at| within(*at, now, Duration::days(2)))
+            .collect();
+        moments.sort();
+        moments.dedup();
+        for at in moments {
+            out.push(Reminder {
                 kind: "performance_due",
-                to: Recipient::AllParties,
-            }],
-        });
+                about: at,
+                notices: vec![Notice {
+                    kind: "performance_due",
+                    to: Recipient::AllParties,
+                }],
+            });
+        }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::tests::{contents, day, resolved};
+
+    #[test]
+    fn each_obligation_is_reminded_before_its_day() {
+        let mut case = resolved();
+        let mut c = contents(day(20).date_naive());
+        let mut second = c.obligations[0].clone();
+        second.due = day(30).date_naive();
+        c.obligations.push(second);
+        if let Some(a) = case.agreement.as_mut() {
+            a.contents = c;
+            a.performance_due = super::super::agreement::end_of_day(day(30).date_naive());
+        }
+        let kinds = |case: &CaseState, now| {
+            due(case, now)
+                .into_iter()
+                .filter(|r| r.kind == "performance_due")
+                .count()
+        };
+        assert_eq!(kinds(&case, day(19)), 1, "the first obligation's day");
+        assert_eq!(kinds(&case, day(25)), 0);
+        // The last obligation's day is the agreement's date: one reminder, not two.
+        assert_eq!(kinds(&case, day(29)), 1);
+        case.performance = Some(crate::workflow::Performance::Full);
+        assert_eq!(
+            kinds(&case, day(19)),
+            0,
+            "nothing once performance is recorded"
+        );
+    }
 }

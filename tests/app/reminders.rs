@@ -50,3 +50,38 @@ async fn deadline_and_session_reminders_go_out_once_when_due() {
     assert!(out.contains("1 reminder(s)"), "{out}");
     assert!(outbox_kinds(&app, "session_reminder").await >= 2);
 }
+
+/// The parties are reminded before each obligation's day, not only the agreement's last date.
+#[tokio::test]
+async fn each_obligation_is_reminded_before_its_day() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let respondent = app.login("respondent@demo.test").await;
+    app.act_ok(&mediator, &case_id, json!({"action": "accept"}))
+        .await;
+    let c = app
+        .act_ok(
+            &respondent,
+            &case_id,
+            json!({"action": "respondent_consents"}),
+        )
+        .await;
+    // Two obligations: one due in 5 days, one in 20.
+    let mut body = crate::cases_support::agreement(&c);
+    let mut later = body["obligations"][0].clone();
+    later["due"] = json!(crate::cases_support::future_day(20));
+    body["obligations"][0]["due"] = json!(crate::cases_support::future_day(5));
+    body["obligations"].as_array_mut().unwrap().push(later);
+    app.act_ok(&mediator, &case_id, body).await;
+    crate::cases_support::sign_all(&app, &resident, &mediator, &case_id).await;
+    let before = outbox_kinds(&app, "performance_due").await;
+    let out = app.sweep_at(Utc::now() + Duration::days(4));
+    assert!(out.contains("1 reminder(s)"), "{out}");
+    assert!(outbox_kinds(&app, "performance_due").await > before);
+    let out = app.sweep_at(Utc::now() + Duration::days(10));
+    assert!(out.contains("0 reminder(s)"), "{out}");
+    let out = app.sweep_at(Utc::now() + Duration::days(19));
+    assert!(out.contains("1 reminder(s)"), "{out}");
+}

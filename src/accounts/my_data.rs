@@ -33,6 +33,8 @@ pub async fn export(
                 "you_as_recorded": {
                     "name": p.name, "email": p.email,
                     "phone": open(&p.phone_enc), "id_number": open(&p.id_number_enc),
+                    "particulars": open(&p.particulars_enc)
+                        .and_then(|json| serde_json::from_str::<Value>(&json).ok()),
                 },
             })
         })

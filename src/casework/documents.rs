@@ -171,6 +171,7 @@ async fn source_of(
             name: p.name.clone(),
             phone: p.phone.clone(),
             id_number: p.id_number.clone(),
+            particulars: p.particulars.clone(),
             signed_at: p.signed_at,
         })
         .collect();
@@ -221,8 +222,9 @@ async fn source_of(
     })
 }
 
-/// What every reader's copy of a document says alike: no contact details, no evidence (which
-/// each side may see differently). Its digest tells whether an issued document still stands.
+/// What every reader's copy of a document says alike: no contact details or particulars, no
+/// evidence (each side may see differently). Its digest tells whether an issued document still
+/// stands.
 fn substance(kind: Kind, session: Option<Uuid>, source: &Source) -> Option<String> {
     let neutral = Source {
         parties: source
@@ -231,6 +233,7 @@ fn substance(kind: Kind, session: Option<Uuid>, source: &Source) -> Option<Strin
             .map(|p| PartyLine {
                 phone: None,
                 id_number: None,
+                particulars: None,
                 ..p.clone()
             })
             .collect(),

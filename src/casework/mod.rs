@@ -14,6 +14,7 @@ pub mod history;
 pub mod invitation;
 pub mod lists;
 pub mod messages;
+pub mod particulars;
 pub mod parties;
 pub mod policy;
 pub mod public_stats;

@@ -44,6 +44,9 @@ pub struct PartyView {
     pub is_you: bool,
     pub consented: bool,
     pub signed_at: Option<DateTime<Utc>>,
+    /// Sex, year of birth, ethnicity, occupation, address, as recorded: in full for the case's
+    /// parties and mediators, masked for anyone else.
+    pub particulars: Option<crate::domain::Particulars>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -134,11 +137,20 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
     let row = &record.row;
     let actor = principal.and_then(|p| actor_for(p, state));
     let full = sees_details(actor.as_ref(), state);
+    // The parties of a case read each other's particulars in the documents they sign.
+    let a_party =
+        principal.is_some_and(|me| record.parties.iter().any(|q| q.user_id == Some(me.id)));
     let parties = record
         .parties
         .iter()
         .map(|p| {
             let is_you = principal.is_some_and(|me| p.user_id == Some(me.id));
+            let particulars = p
+                .particulars_enc
+                .as_deref()
+                .and_then(|sealed| sealer.open(sealed).ok())
+                .and_then(|json| serde_json::from_str::<crate::domain::Particulars>(&json).ok())
+                .map(|x| if full || a_party { x } else { x.masked() });
             let phone = p
                 .phone_enc
                 .as_deref()
@@ -179,6 +191,7 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
                 is_you,
                 consented: p.consented,
                 signed_at: p.signed_at,
+                particulars,
             }
         })
         .collect();

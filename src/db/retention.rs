@@ -105,6 +105,7 @@ pub async fn erase(
         case_parties::phone_enc.eq(None::<Vec<u8>>),
         case_parties::phone_key.eq(None::<String>),
         case_parties::id_number_enc.eq(None::<Vec<u8>>),
+        case_parties::particulars_enc.eq(None::<Vec<u8>>),
         case_parties::user_id.eq(None::<Uuid>),
     ))
     .execute(conn)

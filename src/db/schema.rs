@@ -139,6 +139,7 @@ diesel::table! {
         created_at -> Timestamptz,
         id_number_enc -> Nullable<Bytea>,
         phone_key -> Nullable<Text>,
+        particulars_enc -> Nullable<Bytea>,
     }
 }
 

@@ -90,6 +90,19 @@ fn particulars(s: &Source, side: Side) -> Vec<Block> {
         .filter(|p| p.side == side)
         .map(|p| {
             let mut v = p.name.clone();
+            if let Some(x) = &p.particulars {
+                let parts = [
+                    x.sex.map(|s| s.label_zh().to_owned()),
+                    x.birth_year.map(|y| format!("{y}年出生")),
+                    x.ethnicity.clone(),
+                    x.occupation.clone(),
+                    x.address.as_ref().map(|a| format!("住{a}")),
+                ];
+                for part in parts.into_iter().flatten() {
+                    v.push('，');
+                    v.push_str(&part);
+                }
+            }
             if let Some(phone) = &p.phone {
                 v.push_str(&format!("，联系电话 {phone}"));
             }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::domain::Particulars;
 use crate::workflow::{
     Agreement, ConfirmationStatus, Level, Performance, SessionMode, Side, Status,
 };
@@ -48,6 +49,8 @@ pub struct PartyLine {
     /// for everyone else.
     pub phone: Option<String>,
     pub id_number: Option<String>,
+    /// Sex, year of birth, ethnicity, occupation, address, as recorded (masked or not likewise).
+    pub particulars: Option<Particulars>,
     pub signed_at: Option<DateTime<Utc>>,
 }
 

@@ -112,6 +112,7 @@ pub fn event(kind: &str) -> &'static str {
         "rated" => "当事人评价服务",
         "bundle_exported" => "导出卷宗包",
         "document_fetched" => "在线取得文书",
+        "particulars_recorded" => "登记当事人基本情况",
         _ => "其他记录",
     }
 }

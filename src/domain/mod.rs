@@ -7,6 +7,7 @@ mod division_code;
 mod email;
 mod id_number;
 mod money;
+mod particulars;
 mod phone;
 mod role;
 
@@ -16,6 +17,7 @@ pub use division_code::DivisionCode;
 pub use email::Email;
 pub use id_number::IdNumber;
 pub use money::{fen_of_yuan, yuan_of_fen};
+pub use particulars::{Particulars, Sex};
 pub use phone::Phone;
 pub use role::Role;
 

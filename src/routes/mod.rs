@@ -184,6 +184,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{id}/messages", web::post().to(api::messages::post))
             .route("/cases/{id}/messages", web::get().to(api::messages::list))
             .route("/cases/{id}/parties", web::post().to(api::parties::add))
+            .route(
+                "/cases/{id}/parties/{party_id}/particulars",
+                web::put().to(api::parties::particulars),
+            )
             .route("/cases/{id}/rating", web::post().to(api::cases::rate))
             .route(
                 "/committee/mediators",
@@ -264,6 +268,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/cases/{id}/documents/{kind}",
         web::get().to(pages::documents::show),
+    )
+    .route(
+        "/cases/{id}/people/{party_id}/particulars",
+        web::post().to(pages::case_forms::particulars_form),
     )
     .route("/verify/{code}", web::get().to(pages::documents::verify))
     .route(

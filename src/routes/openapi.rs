@@ -83,7 +83,8 @@ use crate::error::AppError;
         api::bundle::download,
         api::documents::list,
         api::documents::fetch,
-        api::documents::verify
+        api::documents::verify,
+        api::parties::particulars
     ),
     components(schemas(api::answers::ErrorBody)),
     modifiers(&Credentials),

@@ -207,6 +207,28 @@ pub fn claimable(case: &CaseState) -> Option<Uuid> {
         .map(|p| p.id)
 }
 
+/// May this actor record a party's particulars (for the documents) now? The case's mediator
+/// for any party; a party for themself; while the case is open.
+pub fn may_record_particulars(case: &CaseState, actor: &Actor, party: Uuid) -> Result<(), Refusal> {
+    let known = case.parties.iter().any(|p| p.id == party);
+    match *actor {
+        Actor::Mediator { .. } if may_mediate(case, actor) => {}
+        Actor::Party { party_id, .. } if party_id == party => {}
+        _ => {
+            return Err(Refusal::WrongActor(
+                "only the case's mediator, or the party themself, records a party's particulars"
+                    .into(),
+            ));
+        }
+    }
+    if !known {
+        return Err(Refusal::Invalid(
+            "there is no such party in this case".into(),
+        ));
+    }
+    still_open(case)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

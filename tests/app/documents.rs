@@ -501,3 +501,142 @@ async fn the_verify_page_speaks_the_visitors_language() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().starts_with("<svg"));
 }
+
+#[tokio::test]
+async fn a_partys_particulars_are_recorded_for_the_documents() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let respondent = app.login("respondent@demo.test").await;
+    let c = app
+        .act_ok(&mediator, &case_id, json!({"action": "accept"}))
+        .await;
+    let party = |side: &str| {
+        c["parties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["side"] == side)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (applicant, other) = (party("applicant"), party("respondent"));
+    let path = |p: &str| format!("/api/v1/cases/{case_id}/parties/{p}/particulars");
+    let put = |token: String, p: String, body: Value| {
+        let app = &app;
+        let url = app.url(&path(&p));
+        async move {
+            app.client
+                .put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let good = json!({"sex": "female", "birth_year": 1962, "ethnicity": "汉族", "occupation": "农民", "address": "浙江省诸暨市枫桥镇枫源村12号"});
+    // Bad input is refused and nothing is written.
+    error_of(
+        put(
+            mediator.clone(),
+            applicant.clone(),
+            json!({"birth_year": 1850}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    error_of(
+        put(
+            mediator.clone(),
+            applicant.clone(),
+            json!({"address": "村".repeat(201)}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    error_of(
+        put(mediator.clone(), applicant.clone(), json!({"sex": "other"})).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    error_of(
+        put(
+            mediator.clone(),
+            uuid::Uuid::new_v4().to_string(),
+            good.clone(),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    // A party records only their own; an outsider does not learn the case exists.
+    error_of(
+        put(respondent.clone(), applicant.clone(), good.clone()).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let outsider = app.login("neighbour@demo.test").await;
+    error_of(
+        put(outsider, applicant.clone(), good.clone()).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let res = put(mediator.clone(), applicant.clone(), good.clone()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = put(
+        respondent.clone(),
+        other,
+        json!({"sex": "male", "birth_year": 1958}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The parties read each other's particulars in full; the history says only that they were recorded.
+    let seen = app.case(&respondent, &case_id).await;
+    let mine = seen["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["side"] == "applicant")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        mine["particulars"]["address"],
+        "浙江省诸暨市枫桥镇枫源村12号"
+    );
+    let events: Value = app
+        .get(&format!("/api/v1/cases/{case_id}/events"), Some(&resident))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = events.to_string();
+    assert!(
+        text.contains("particulars_recorded") && !text.contains("枫源村12号"),
+        "{text}"
+    );
+    // And the application says them.
+    let (pdf, _, _) = fetch(
+        &app,
+        &resident,
+        &format!("/api/v1/cases/{case_id}/documents/application"),
+    )
+    .await;
+    let text = squeeze(&pdf_text(&pdf));
+    for w in [
+        "女",
+        "1962年出生",
+        "汉族",
+        "农民",
+        "住浙江省诸暨市枫桥镇枫源村12号",
+        "男",
+        "1958年出生",
+    ] {
+        assert!(text.contains(w), "{w:?} missing from {text}");
+    }
+}

@@ -82,6 +82,11 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/api/v1/cases/{id}/messages", Case),
     ("get", "/api/v1/cases/{id}/messages", Case),
     ("post", "/api/v1/cases/{id}/parties", Case),
+    (
+        "put",
+        "/api/v1/cases/{id}/parties/{party_id}/particulars",
+        Case,
+    ),
     ("post", "/api/v1/cases/{id}/rating", Case),
     ("get", "/api/v1/committee/mediators", Staff),
     ("get", "/api/v1/calendar", Staff),
@@ -137,6 +142,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/file-for", Staff),
     ("get", "/cases/{id}", Case),
     ("get", "/cases/{id}/documents/{kind}", Case),
+    ("post", "/cases/{id}/people/{party_id}/particulars", Case),
     ("get", "/verify/{code}", Public),
     ("get", "/verify/{code}/qr.svg", Public),
     ("post", "/cases/{id}/act", Case),
@@ -278,7 +284,9 @@ async fn foreign_cases_and_evidence_are_indistinguishable_from_missing_ones() {
                 _ => continue,
             };
             // A document route is tried with a kind every case has.
-            let path = path.replace("{kind}", "application");
+            let path = path
+                .replace("{kind}", "application")
+                .replace("{party_id}", &missing);
             let foreign = send(&app, method, &path.replace("{id}", target), Some(&token)).await;
             let absent = send(&app, method, &path.replace("{id}", &missing), Some(&token)).await;
             assert!(!foreign.is_success(), "{who} {method} {path}: {foreign}");
@@ -319,7 +327,8 @@ async fn routes_refuse_callers_without_the_right_role() {
     for (method, path, kind) in TABLE {
         let path = path
             .replace("{id}", &victim)
-            .replace("{kind}", "application");
+            .replace("{kind}", "application")
+            .replace("{party_id}", &uuid::Uuid::new_v4().to_string());
         if *kind != Public {
             let status = send(&app, method, &path, None).await;
             let expected_api = [

@@ -41,6 +41,8 @@ struct PartyOf {
     signed_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Bool)]
     recusal_used: bool,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Bytea>)]
+    particulars_enc: Option<Vec<u8>>,
 }
 
 #[derive(QueryableByName)]
@@ -79,7 +81,7 @@ struct Claimed {
 
 const PARTIES: &str = "
 SELECT p.case_id, p.id, p.side, p.name, p.email, p.phone_enc, p.id_number_enc, p.user_id,
-       p.consented, p.signed_at, p.recusal_used
+       p.consented, p.signed_at, p.recusal_used, p.particulars_enc
 FROM unnest($1::uuid[], $2::uuid[]) AS k(county_id, case_id)
 JOIN case_parties p ON p.county_id = k.county_id AND p.case_id = k.case_id
 ORDER BY p.case_id, p.position";
@@ -223,6 +225,7 @@ async fn with_children(
             consented: p.consented,
             signed_at: p.signed_at,
             recusal_used: p.recusal_used,
+            particulars_enc: p.particulars_enc,
         });
     }
     let mut sessions: HashMap<Uuid, Vec<SessionRow>> = HashMap::new();

@@ -7,7 +7,7 @@ pub mod ways_in;
 mod write;
 
 pub use lists::{Cursor, ListFilter, list, queue};
-pub use parties::{AddedParty, insert_party, link_party};
+pub use parties::{AddedParty, insert_party, link_party, set_particulars};
 pub use write::{NewCase, NewParty, apply, insert_filed, next_number};
 
 use chrono::{DateTime, Utc};
@@ -87,6 +87,8 @@ pub struct PartyRow {
     pub consented: bool,
     pub signed_at: Option<DateTime<Utc>>,
     pub recusal_used: bool,
+    /// `domain::Particulars` as sealed JSON.
+    pub particulars_enc: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -61,3 +61,22 @@ pub async fn link_party(
     };
     Ok(changed == 1)
 }
+
+/// Stores a party's sealed particulars (or clears them); false when no such party of the case.
+pub async fn set_particulars(
+    conn: &mut AsyncPgConnection,
+    (county_id, case_id): (Uuid, Uuid),
+    party_id: Uuid,
+    sealed: Option<Vec<u8>>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        case_parties::table
+            .filter(case_parties::county_id.eq(county_id))
+            .filter(case_parties::case_id.eq(case_id))
+            .filter(case_parties::id.eq(party_id)),
+    )
+    .set(case_parties::particulars_enc.eq(sealed))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}

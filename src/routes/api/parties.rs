@@ -184,3 +184,39 @@ pub async fn add(
     .await?;
     Ok(HttpResponse::Created().json(case))
 }
+
+/// `PUT /api/v1/cases/{id}/parties/{party_id}/particulars`: a party's particulars for the
+/// documents.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cases/{id}/parties/{party_id}/particulars",
+    operation_id = "parties_particulars",
+    tag = "cases",
+    summary = "Records a party's particulars for the statutory documents (sex, year of birth, ethnicity, occupation or employer, address); the case's mediator for any party, or a party for themself; an empty body clears them",
+    params(
+        ("id" = Uuid, Path, description = "The case"),
+        ("party_id" = Uuid, Path, description = "The party"),
+    ),
+    request_body = crate::domain::Particulars,
+    responses((status = 200, description = "The case", body = crate::casework::view::CaseView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::Unprocessable, answers::Unavailable),
+)]
+pub async fn particulars(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<crate::domain::Particulars>,
+) -> AppResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let lang = request_lang(&req, Some(&principal));
+    let case = crate::casework::particulars::record(
+        &mut conn,
+        &principal,
+        path.into_inner(),
+        body.into_inner(),
+        (lang, &state.sealer),
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(case))
+}

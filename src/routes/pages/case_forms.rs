@@ -273,4 +273,60 @@ pub async fn rating_form(
     Ok(see_other(&back))
 }
 
-csrf_form!(MessageForm, PersonForm, RatingForm);
+#[derive(Deserialize)]
+pub struct ParticularsForm {
+    csrf: String,
+    sex: Option<String>,
+    birth_year: Option<String>,
+    ethnicity: Option<String>,
+    occupation: Option<String>,
+    address: Option<String>,
+}
+
+/// The mediator records a party's particulars for the documents.
+pub async fn particulars_form(
+    state: web::Data<AppState>,
+    path: web::Path<(Uuid, Uuid)>,
+    Submitted { ctx, form }: Submitted<ParticularsForm>,
+) -> PageResult {
+    let user = ctx.user()?;
+    let (case_id, party_id) = path.into_inner();
+    let back = format!("/cases/{case_id}#people");
+    let form = form.into_inner();
+    let refuse = |e: AppError| PageError::new(e, ctx.lang).back_to(back.clone());
+    let sex = match form.sex.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("female") => Some(crate::domain::Sex::Female),
+        Some("male") => Some(crate::domain::Sex::Male),
+        Some(_) => return Err(refuse(AppError::BadRequest("Choose 男 or 女.".into()))),
+    };
+    let birth_year = match form.birth_year.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(y) => Some(y.parse::<i32>().map_err(|_| {
+            refuse(AppError::Unprocessable(
+                "birth_year must be a year, like 1962.".into(),
+            ))
+        })?),
+    };
+    let input = crate::domain::Particulars {
+        sex,
+        birth_year,
+        ethnicity: form.ethnicity,
+        occupation: form.occupation,
+        address: form.address,
+    };
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    crate::casework::particulars::record(
+        &mut conn,
+        user,
+        (case_id, party_id),
+        input,
+        (ctx.lang, &state.sealer),
+        Utc::now(),
+    )
+    .await
+    .map_err(refuse)?;
+    Ok(see_other(&back))
+}
+
+csrf_form!(MessageForm, PersonForm, RatingForm, ParticularsForm);

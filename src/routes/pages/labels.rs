@@ -177,6 +177,11 @@ pub fn event(lang: Lang, kind: &str) -> &'static str {
             "Every party signed; the mediator signs next",
         ),
         "document_fetched" => pick(lang, "在线取得文书", "Document fetched online"),
+        "particulars_recorded" => pick(
+            lang,
+            "登记了当事人基本情况",
+            "A party's particulars were recorded",
+        ),
         "confirmation_window_closed" => {
             pick(lang, "司法确认申请期已过", "Confirmation window closed")
         }

@@ -1,0 +1,1 @@
+ALTER TABLE case_parties DROP COLUMN particulars_enc;

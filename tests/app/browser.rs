@@ -96,7 +96,7 @@ impl Browser {
     }
 
     /// Opens the `<details>` a field sits in by clicking its summary, as a person would.
-    async fn reveal(&self, css: &str) {
+    pub async fn reveal(&self, css: &str) {
         let id = css.trim_start_matches('#');
         let xpath = format!("//details[not(@open)][.//*[@id='{id}']]/summary");
         if let Ok(summary) = self.client.find(Locator::XPath(&xpath)).await {

@@ -347,6 +347,58 @@ async fn changed_pages_fit_a_phone_in_large_text() {
     b.keep("case-page-360-large-text").await;
     b.go(&format!("/cases/{case_id}#bundle-h")).await;
     b.keep("case-page-bundle-360-large-text").await;
+    // In mediation: the agreement's statutory form, the documents, a party's particulars.
+    let mediator = app.login("village.mediator@demo.test").await;
+    let respondent = app.login("respondent@demo.test").await;
+    app.act_ok(&mediator, &case_id, json!({"action": "accept"}))
+        .await;
+    app.act_ok(
+        &respondent,
+        &case_id,
+        json!({"action": "respondent_consents"}),
+    )
+    .await;
+    b.go(&format!("/cases/{case_id}")).await;
+    b.reveal("#o1_what").await;
+    assert!(
+        wide(&b).await <= 360,
+        "the agreement form is wider than the phone"
+    );
+    b.client
+        .execute("document.getElementById('facts').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    b.keep("case-page-agreement-form-360-large-text").await;
+    b.client
+        .execute(
+            "document.getElementById('o1_party').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.keep("case-page-obligation-360-large-text").await;
+    b.go(&format!("/cases/{case_id}#documents-h")).await;
+    b.keep("case-page-documents-360-large-text").await;
+    b.go(&format!("/cases/{case_id}/documents/acceptance"))
+        .await;
+    let page = b.source().await;
+    assert!(
+        page.contains("人民调解受理登记表") && page.contains("<svg"),
+        "{page}"
+    );
+    b.keep("document-acceptance-360-large-text").await;
+    let widest = b
+        .client
+        .execute(
+            "let w = null; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect(); if (r.right > 360 && (!w || r.right > w[1])) w = [e.tagName + '.' + e.className, r.right]; } return w;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        wide(&b).await <= 360,
+        "a document page is wider than the phone: {widest}"
+    );
     b.go("/no-such-page").await;
     assert!(b.source().await.contains("这个地址下没有内容"));
     assert!(wide(&b).await <= 360, "404 page wider than the phone");

@@ -320,12 +320,23 @@ fn agreement(s: &Source) -> Result<(String, Vec<Block>), Missing> {
         ));
     }
     b.extend(all_particulars(s));
+    // A draft from before the statutory fields were recorded says what the record has: the
+    // facts as filed, the request as the disputed matter.
+    let or = |given: &str, fallback: &str| {
+        if given.is_empty() {
+            fallback.to_owned()
+        } else {
+            given.to_owned()
+        }
+    };
     b.push(heading("纠纷的主要事实"));
-    b.push(para(&a.contents.facts));
+    b.push(para(or(&a.contents.facts, &s.narrative)));
     b.push(heading("争议事项"));
-    b.push(para(&a.contents.issues));
-    b.push(heading("各方责任"));
-    b.push(para(&a.contents.responsibilities));
+    b.push(para(or(&a.contents.issues, &s.request)));
+    if !a.contents.responsibilities.is_empty() {
+        b.push(heading("各方责任"));
+        b.push(para(&a.contents.responsibilities));
+    }
     b.push(heading("经调解，各方自愿达成如下协议"));
     let mut items: Vec<String> = a
         .contents

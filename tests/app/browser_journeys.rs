@@ -344,6 +344,8 @@ async fn changed_pages_fit_a_phone_in_large_text() {
     );
     assert!(!page.contains(" UTC"), "{page}");
     assert!(wide(&b).await <= 360, "case page wider than the phone");
+    // The road village → township → county, the village marked as where the case is.
+    assert!(page.contains("aria-current=\"step\""), "{page}");
     b.keep("case-page-360-large-text").await;
     b.go(&format!("/cases/{case_id}#bundle-h")).await;
     b.keep("case-page-bundle-360-large-text").await;

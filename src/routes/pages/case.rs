@@ -55,6 +55,9 @@ struct CasePage<'a> {
     obligations: Vec<String>,
     /// The documents the record yields now.
     documents: Vec<DocLink>,
+    /// The road village → township → county: each level's name, where the case stands on it
+    /// (`done`, `here`, `ahead`) and that in words.
+    road: Vec<(&'static str, &'static str, &'static str)>,
     /// Who may take on an obligation of the agreement (not agents), and the form's rows.
     obligation_parties: Vec<(Uuid, String)>,
     obligation_rows: Vec<usize>,
@@ -254,7 +257,34 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         }
     })
     .collect();
+    let here = crate::workflow::Level::parse(&c.level).unwrap_or(crate::workflow::Level::Village);
+    let ended = crate::workflow::Status::parse(&c.status).is_some_and(|s| s.is_final());
+    let road = crate::workflow::Level::ALL
+        .into_iter()
+        .map(|level| {
+            // Short plain names, so each step fits a third of a phone in large text.
+            let name = match level {
+                crate::workflow::Level::Village => ctx.t("村里", "Village"),
+                crate::workflow::Level::Township => ctx.t("镇里", "Township"),
+                crate::workflow::Level::County => ctx.t("县里", "County"),
+            };
+            match level.cmp(&here) {
+                std::cmp::Ordering::Less => (name, "done", ctx.t("已经过", "passed")),
+                std::cmp::Ordering::Equal if ended => {
+                    (name, "here", ctx.t("在这里办完", "ended here"))
+                }
+                std::cmp::Ordering::Equal => (name, "here", ctx.t("在这里", "here now")),
+                std::cmp::Ordering::Greater if ended => {
+                    (name, "ahead", ctx.t("不需要", "not needed"))
+                }
+                std::cmp::Ordering::Greater => {
+                    (name, "ahead", ctx.t("调不成才去", "only if not settled"))
+                }
+            }
+        })
+        .collect();
     let page_data = CasePage {
+        road,
         // Respondents first: they most often undertake what the agreement says.
         obligation_parties: ["respondent", "applicant", "third_party"]
             .iter()

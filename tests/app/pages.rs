@@ -336,3 +336,51 @@ async fn an_unknown_address_answers_in_the_visitors_language_with_their_own_head
         "not_found"
     );
 }
+
+/// The action the banner asks for comes first and open; withdrawing or asking for another
+/// mediator is there, closed and drawn as secondary.
+#[tokio::test]
+async fn the_banners_action_comes_first_and_the_dangerous_ones_last() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = crate::cases_support::id(&case);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let respondent = app.login("respondent@demo.test").await;
+    app.act_ok(&mediator, &case_id, serde_json::json!({"action": "accept"}))
+        .await;
+    let c = app
+        .act_ok(
+            &respondent,
+            &case_id,
+            serde_json::json!({"action": "respondent_consents"}),
+        )
+        .await;
+    app.act_ok(&mediator, &case_id, crate::cases_support::agreement(&c))
+        .await;
+    let (status, html, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let blocks: Vec<&str> = html.split("<details class=\"action").skip(1).collect();
+    assert!(blocks.len() >= 2, "{html}");
+    assert!(
+        blocks[0].starts_with("\" open") && blocks[0].contains("value=\"sign\""),
+        "{}",
+        blocks[0]
+    );
+    let withdraw = blocks
+        .iter()
+        .position(|b| b.contains("value=\"withdraw\""))
+        .unwrap();
+    let sign = blocks
+        .iter()
+        .position(|b| b.contains("value=\"sign\""))
+        .unwrap();
+    assert!(withdraw > sign);
+    assert!(
+        blocks[withdraw].starts_with(" danger\""),
+        "{}",
+        blocks[withdraw]
+    );
+    assert!(!blocks[withdraw].starts_with(" danger\" open"));
+}

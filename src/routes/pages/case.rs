@@ -33,7 +33,9 @@ struct CasePage<'a> {
     level: &'static str,
     category: &'static str,
     due: Option<(String, &'static str, String)>,
-    actions: Vec<(&'static str, &'static str)>,
+    /// The actions the engine allows this caller now: (name, label, whether it is one to think
+    /// twice about), the one the banner asks for first.
+    actions: Vec<(&'static str, &'static str, bool)>,
     timeline: Vec<Entry>,
     evidence: Vec<EvidenceView>,
     messages: Vec<MessageView>,
@@ -305,10 +307,9 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
             let (w, class) = labels::due(ctx.lang, &d, now);
             (w, class, labels::date(ctx.lang, &d))
         }),
-        actions: c
-            .allowed_actions
-            .iter()
-            .map(|a| (*a, labels::action(ctx.lang, a)))
+        actions: in_order(&c.allowed_actions)
+            .into_iter()
+            .map(|a| (a, labels::action(ctx.lang, a), DANGEROUS.contains(&a)))
             .collect(),
         respondents: c
             .parties
@@ -339,4 +340,41 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         c,
     };
     page(&ctx, &page_data)
+}
+
+/// Actions that end or turn back what the person came for: closed, and drawn as secondary.
+const DANGEROUS: &[&str] = &[
+    "withdraw",
+    "recuse",
+    "respondent_refuses",
+    "reject_agreement",
+    "decline",
+    "reject_confirmation",
+];
+
+/// What the banner most often asks for, in the order it asks: shown first and open.
+const FIRST: &[&str] = &[
+    "sign",
+    "respondent_consents",
+    "accept",
+    "confirm",
+    "apply_confirmation",
+    "record_session",
+    "propose_agreement",
+    "record_performance",
+    "record_follow_up",
+];
+
+/// The allowed actions with the banner's own first, the dangerous ones last.
+fn in_order(allowed: &[&'static str]) -> Vec<&'static str> {
+    let rank = |a: &str| {
+        if DANGEROUS.contains(&a) {
+            2 * FIRST.len() + 1
+        } else {
+            FIRST.iter().position(|f| *f == a).unwrap_or(FIRST.len())
+        }
+    };
+    let mut v = allowed.to_vec();
+    v.sort_by_key(|a| rank(a));
+    v
 }

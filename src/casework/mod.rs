@@ -7,6 +7,7 @@ pub mod acting;
 pub mod agreement_input;
 pub mod attach;
 pub mod bundle;
+pub mod card;
 pub mod change;
 pub mod documents;
 pub mod filing;

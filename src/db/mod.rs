@@ -4,6 +4,7 @@
 pub mod access;
 pub mod access_log;
 pub mod anchors;
+pub mod case_cards;
 pub mod cases;
 pub mod deletions;
 pub mod divisions;

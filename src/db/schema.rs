@@ -533,3 +533,13 @@ diesel::table! {
         at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    case_cards (code) {
+        code -> Text,
+        county_id -> Uuid,
+        case_id -> Uuid,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}

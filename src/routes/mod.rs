@@ -270,6 +270,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(pages::documents::show),
     )
     .route(
+        "/cases/{id}/card",
+        web::post().to(pages::case_forms::card_form),
+    )
+    .route("/c/{code}", web::get().to(pages::case::card_page))
+    .route(
         "/cases/{id}/people/{party_id}/particulars",
         web::post().to(pages::case_forms::particulars_form),
     )

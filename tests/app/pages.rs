@@ -384,3 +384,77 @@ async fn the_banners_action_comes_first_and_the_dangerous_ones_last() {
     );
     assert!(!blocks[withdraw].starts_with(" danger\" open"));
 }
+
+/// The 解纷码: the case page of a party shows its QR code and address; the address opens where
+/// the case stands without a login and names nobody; a new card makes the old one stop working.
+#[tokio::test]
+async fn a_case_card_opens_the_case_without_typing_and_can_be_replaced() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let card_of = |html: &str| {
+        let at = html.find("/c/").expect("the card's address is on the page");
+        html[at..at + 15].to_owned()
+    };
+    let (status, html, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("id=\"card\"") && html.contains("<svg"),
+        "{html}"
+    );
+    let first = card_of(&html);
+    // The same card each time the page is opened.
+    let (_, again, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    assert_eq!(card_of(&again), first);
+    let (status, public, _) = app.page(&first, None, "zh").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        public.contains(case["number"].as_str().unwrap()),
+        "{public}"
+    );
+    assert!(
+        public.contains("aria-current=\"step\""),
+        "the road is shown"
+    );
+    assert!(
+        !public.contains("王秀英") && !public.contains("李建国"),
+        "{public}"
+    );
+    // A lost card is replaced: the old address stops working, the new one works.
+    let token = "dddddddddddddddddddddddddddddddd";
+    let res = app
+        .client
+        .post(app.url(&format!("/cases/{case_id}/card")))
+        .header("cookie", format!("fq_session={resident}; fq_csrf={token}"))
+        .form(&[("csrf", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    let second = card_of(&html);
+    assert_ne!(second, first);
+    assert_eq!(app.page(&first, None, "zh").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.page(&second, None, "zh").await.0, StatusCode::OK);
+    assert_eq!(
+        app.page("/c/not-a-card", None, "en").await.0,
+        StatusCode::NOT_FOUND
+    );
+    // Someone else's case: no card to make.
+    let outsider = app.login("neighbour@demo.test").await;
+    let res = app
+        .client
+        .post(app.url(&format!("/cases/{case_id}/card")))
+        .header("cookie", format!("fq_session={outsider}; fq_csrf={token}"))
+        .form(&[("csrf", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

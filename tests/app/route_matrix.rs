@@ -143,6 +143,8 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/cases/{id}", Case),
     ("get", "/cases/{id}/documents/{kind}", Case),
     ("post", "/cases/{id}/people/{party_id}/particulars", Case),
+    ("post", "/cases/{id}/card", Case),
+    ("get", "/c/{code}", Public),
     ("get", "/verify/{code}", Public),
     ("get", "/verify/{code}/qr.svg", Public),
     ("post", "/cases/{id}/act", Case),

@@ -59,7 +59,10 @@ struct CasePage<'a> {
     documents: Vec<DocLink>,
     /// The road village → township → county: each level's name, where the case stands on it
     /// (`done`, `here`, `ahead`) and that in words.
-    road: Vec<(&'static str, &'static str, &'static str)>,
+    road: Vec<super::road::Step>,
+    /// The 解纷码's QR code (SVG) and its address, for the parties and the case's mediator.
+    card: Option<String>,
+    card_link: String,
     /// Who may take on an obligation of the agreement (not agents), and the form's rows.
     obligation_parties: Vec<(Uuid, String)>,
     obligation_rows: Vec<usize>,
@@ -259,33 +262,18 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         }
     })
     .collect();
-    let here = crate::workflow::Level::parse(&c.level).unwrap_or(crate::workflow::Level::Village);
-    let ended = crate::workflow::Status::parse(&c.status).is_some_and(|s| s.is_final());
-    let road = crate::workflow::Level::ALL
-        .into_iter()
-        .map(|level| {
-            // Short plain names, so each step fits a third of a phone in large text.
-            let name = match level {
-                crate::workflow::Level::Village => ctx.t("村里", "Village"),
-                crate::workflow::Level::Township => ctx.t("镇里", "Township"),
-                crate::workflow::Level::County => ctx.t("县里", "County"),
-            };
-            match level.cmp(&here) {
-                std::cmp::Ordering::Less => (name, "done", ctx.t("已经过", "passed")),
-                std::cmp::Ordering::Equal if ended => {
-                    (name, "here", ctx.t("在这里办完", "ended here"))
-                }
-                std::cmp::Ordering::Equal => (name, "here", ctx.t("在这里", "here now")),
-                std::cmp::Ordering::Greater if ended => {
-                    (name, "ahead", ctx.t("不需要", "not needed"))
-                }
-                std::cmp::Ordering::Greater => {
-                    (name, "ahead", ctx.t("调不成才去", "only if not settled"))
-                }
-            }
-        })
-        .collect();
+    let road = super::road::steps(&ctx, &c.level, &c.status);
+    let card_link = crate::casework::card::of_case(&mut conn, user, *id, now)
+        .await
+        .or_page(&ctx)?
+        .map(|code| card_url(&state, &code))
+        .unwrap_or_default();
+    let card = Some(&card_link)
+        .filter(|l| !l.is_empty())
+        .and_then(|l| crate::documents::qr::svg(l));
     let page_data = CasePage {
+        card,
+        card_link,
         road,
         // Respondents first: they most often undertake what the agreement says.
         obligation_parties: ["respondent", "applicant", "third_party"]
@@ -377,4 +365,33 @@ fn in_order(allowed: &[&'static str]) -> Vec<&'static str> {
     let mut v = allowed.to_vec();
     v.sort_by_key(|a| rank(a));
     v
+}
+
+/// Where a 解纷码 leads.
+pub fn card_url(state: &AppState, code: &str) -> String {
+    format!("{}/c/{code}", state.config.public_url.trim_end_matches('/'))
+}
+
+/// `GET /c/{code}`: where the case of a 解纷码 stands (public, what the lookup shows).
+pub async fn card_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> PageResult {
+    let ctx = Ctx::load(&req, &state).await?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let s = crate::casework::card::status(&mut conn, &code, ctx.lang)
+        .await
+        .or_page(&ctx)?
+        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+    let road = super::road::steps(&ctx, &s.level, &s.status);
+    page(&ctx, &CardPage { ctx: &ctx, s, road })
+}
+
+#[derive(Template)]
+#[template(path = "pages/card.html")]
+struct CardPage<'a> {
+    ctx: &'a Ctx,
+    s: crate::casework::parties::PublicStatus,
+    road: Vec<super::road::Step>,
 }

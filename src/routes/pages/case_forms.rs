@@ -274,6 +274,26 @@ pub async fn rating_form(
 }
 
 #[derive(Deserialize)]
+pub struct CardForm {
+    csrf: String,
+}
+
+/// A new 解纷码 for a lost card.
+pub async fn card_form(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    Submitted { ctx, form: _ }: Submitted<CardForm>,
+) -> PageResult {
+    let user = ctx.user()?;
+    let back = format!("/cases/{}#card", *id);
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    crate::casework::card::renew(&mut conn, user, *id, Utc::now())
+        .await
+        .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+    Ok(see_other(&back))
+}
+
+#[derive(Deserialize)]
 pub struct ParticularsForm {
     csrf: String,
     sex: Option<String>,
@@ -329,4 +349,10 @@ pub async fn particulars_form(
     Ok(see_other(&back))
 }
 
-csrf_form!(MessageForm, PersonForm, RatingForm, ParticularsForm);
+csrf_form!(
+    MessageForm,
+    PersonForm,
+    RatingForm,
+    ParticularsForm,
+    CardForm
+);

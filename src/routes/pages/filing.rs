@@ -92,6 +92,8 @@ struct Filed<'a> {
     number: String,
     code: String,
     next_step: String,
+    /// The 解纷码 as a QR code (SVG), to screenshot or print.
+    card: Option<String>,
 }
 
 fn categories(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
@@ -279,7 +281,17 @@ pub(super) async fn file_as(
     let mut conn = state.pool.get().await.or_page(ctx)?;
     let key = Some(format!("page-{}", d.key)).filter(|_| !d.key.is_empty());
     match file(&mut conn, user, input, key, &state.sealer, now).await {
-        Ok(filed) => confirmation(ctx, user, &mut conn, filed.case_id, filed.access_code).await,
+        Ok(filed) => {
+            confirmation(
+                state,
+                ctx,
+                user,
+                &mut conn,
+                filed.case_id,
+                filed.access_code,
+            )
+            .await
+        }
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
             show(state, ctx, 3, d, Some(e.to_string())).await
         }
@@ -288,6 +300,7 @@ pub(super) async fn file_as(
 }
 
 async fn confirmation(
+    app: &AppState,
     ctx: &Ctx,
     user: &Principal,
     conn: &mut diesel_async::AsyncPgConnection,
@@ -301,6 +314,10 @@ async fn confirmation(
         .state()
         .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
     let viewer = crate::casework::viewer_for(user, &state);
+    let card = crate::casework::card::of_case(conn, user, case_id, Utc::now())
+        .await
+        .or_page(ctx)?
+        .and_then(|c| crate::documents::qr::svg(&super::case::card_url(app, &c)));
     page(
         ctx,
         &Filed {
@@ -312,6 +329,7 @@ async fn confirmation(
                     .to_owned()
             }),
             next_step: crate::workflow::next_step(&state, viewer, ctx.lang),
+            card,
         },
     )
 }
@@ -353,7 +371,17 @@ pub async fn assisted_submit(
     };
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     match file_assisted(&mut conn, user, input, &state.sealer, Utc::now()).await {
-        Ok(filed) => confirmation(&ctx, user, &mut conn, filed.case_id, filed.access_code).await,
+        Ok(filed) => {
+            confirmation(
+                &state,
+                &ctx,
+                user,
+                &mut conn,
+                filed.case_id,
+                filed.access_code,
+            )
+            .await
+        }
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
             show(&state, &ctx, 0, d, Some(e.to_string())).await
         }

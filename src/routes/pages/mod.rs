@@ -19,6 +19,7 @@ pub mod labels;
 pub mod lists;
 pub mod my_account;
 pub mod notices;
+pub mod road;
 pub mod second_factor;
 pub mod sign_in;
 pub mod submitted;

@@ -1,0 +1,108 @@
+//! 解纷码: a card with a QR code that opens where a case stands, for people who would otherwise
+//! have to type a 19-character number and an 8-character code. The code is random (not the
+//! access code), one is live per case, and a party or the case's mediator replaces it when a
+//! card is lost (the old one stops working). What it opens says no more than the public lookup.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use super::parties::PublicStatus;
+use super::party_of;
+use crate::auth::Principal;
+use crate::db;
+use crate::error::AppError;
+use crate::workflow::{CaseState, Lang, Viewer, may_mediate, next_step};
+
+/// The parties keep the card; the mediator prints it for someone filed for in person.
+fn may_hold(principal: &Principal, state: &CaseState) -> bool {
+    party_of(principal, state).is_some()
+        || super::actor_for(principal, state).is_some_and(|a| may_mediate(state, &a))
+}
+
+async fn checked(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+) -> Result<CaseState, AppError> {
+    let record = super::open(conn, principal, case_id).await?;
+    let state = record.state().map_err(AppError::internal)?;
+    if !may_hold(principal, &state) {
+        return Err(AppError::Forbidden(
+            "Only the parties and the case's mediator keep its card.".into(),
+        ));
+    }
+    Ok(state)
+}
+
+/// The case's live code, made the first time it is asked for; `None` for a caller who may not
+/// hold the card (the page then shows none).
+pub async fn of_case(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let record = super::open(conn, principal, case_id).await?;
+    let state = record.state().map_err(AppError::internal)?;
+    if !may_hold(principal, &state) {
+        return Ok(None);
+    }
+    let key = (state.county_id, state.id);
+    if let Some(code) = db::case_cards::live(conn, key).await? {
+        return Ok(Some(code));
+    }
+    let code = crate::documents::new_code();
+    let made = conn
+        .transaction::<(), diesel::result::Error, _>(async |conn| {
+            db::case_cards::replace(conn, key, &code, now).await
+        })
+        .await;
+    match made {
+        Ok(()) => Ok(Some(code)),
+        // Another request made one first: that one is live.
+        Err(_) => Ok(db::case_cards::live(conn, key).await?),
+    }
+}
+
+/// A new code for a lost card; the old one stops working.
+pub async fn renew(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let state = checked(conn, principal, case_id).await?;
+    let code = crate::documents::new_code();
+    conn.transaction::<(), AppError, _>(async |conn| {
+        db::case_cards::replace(conn, (state.county_id, state.id), &code, now).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(code)
+}
+
+/// Where the case of a live code stands; `None` for a code that is not live.
+pub async fn status(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+    lang: Lang,
+) -> Result<Option<PublicStatus>, AppError> {
+    let Some(code) = crate::documents::normalise_code(code) else {
+        return Ok(None);
+    };
+    let Some((county, case)) = db::case_cards::case_of(conn, &code).await? else {
+        return Ok(None);
+    };
+    let Some(record) = db::cases::ways_in::for_system(conn, county, case).await? else {
+        return Ok(None);
+    };
+    let state = record.state().map_err(AppError::internal)?;
+    Ok(Some(PublicStatus {
+        number: record.row.number.clone(),
+        level: record.row.level.clone(),
+        status: record.row.status.clone(),
+        deadline_at: record.row.deadline_at,
+        next_step: next_step(&state, Viewer::Public, lang),
+    }))
+}

@@ -1,6 +1,7 @@
 //! Accounts: creating them (one set of rules for `fengqiao create-user` and the county admin's
 //! page), signing in by code (`sign_in`), and the life of staff accounts (`staff`).
 
+pub mod committees;
 pub mod contact;
 pub mod deletion;
 pub mod my_data;

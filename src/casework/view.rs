@@ -31,6 +31,9 @@ pub struct CommitteeView {
     pub id: Uuid,
     pub name: String,
     pub level: String,
+    /// How to reach the committee (kept by the county admin), when known.
+    pub phone: Option<String>,
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -216,6 +219,8 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
             id: row.committee_id,
             name: labels.committee_name,
             level: row.level.clone(),
+            phone: labels.committee_phone,
+            address: labels.committee_address,
         },
         mediator: row
             .mediator_id

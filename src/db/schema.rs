@@ -7,6 +7,8 @@ diesel::table! {
         division_id -> Uuid,
         name -> Text,
         level -> Text,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
     }
 }
 

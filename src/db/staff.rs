@@ -216,3 +216,36 @@ pub async fn reachable_by_mail(
         .load(conn)
         .await
 }
+
+/// The phone number and address of each committee of a county.
+pub async fn contacts_of_county(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+) -> QueryResult<Vec<(Uuid, Option<String>, Option<String>)>> {
+    use super::schema::committees;
+    committees::table
+        .filter(committees::county_id.eq(county_id))
+        .select((committees::id, committees::phone, committees::address))
+        .load(conn)
+        .await
+}
+
+/// Sets how a committee of the county is reached; false when no such committee there.
+pub async fn set_committee_contact(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    committee_id: Uuid,
+    phone: Option<&str>,
+    address: Option<&str>,
+) -> QueryResult<bool> {
+    use super::schema::committees;
+    let n = diesel::update(
+        committees::table
+            .filter(committees::county_id.eq(county_id))
+            .filter(committees::id.eq(committee_id)),
+    )
+    .set((committees::phone.eq(phone), committees::address.eq(address)))
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}

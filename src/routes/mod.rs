@@ -334,6 +334,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/admin/staff", web::post().to(pages::admin_staff::invite))
     .route(
+        "/admin/committees/{id}/contact",
+        web::post().to(pages::admin_staff::committee_contact),
+    )
+    .route(
         "/admin/staff/{id}",
         web::post().to(pages::admin_staff::member),
     )

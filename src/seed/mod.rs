@@ -28,6 +28,25 @@ pub const OTHER_VILLAGE: &str = "330681109202";
 
 const ZHUJI: &str = include_str!("zhuji-divisions.csv");
 
+/// The demo committees' phone numbers and addresses (invented for the demo).
+const DEMO_CONTACTS: &[(&str, &str, &str)] = &[
+    (
+        DEMO_VILLAGE,
+        "0575-87011234",
+        "诸暨市枫桥镇枫源村村委会一楼调解室",
+    ),
+    (
+        DEMO_TOWNSHIP,
+        "0575-87025678",
+        "诸暨市枫桥镇人民政府二楼矛盾纠纷调处中心",
+    ),
+    (
+        DEMO_COUNTY,
+        "0575-87039012",
+        "诸暨市社会矛盾纠纷调处化解中心",
+    ),
+];
+
 /// (email, name, role, committee division code)
 pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
     ("resident@demo.test", "王秀英", "resident", None),
@@ -132,6 +151,19 @@ pub async fn demo(
             .do_nothing()
             .execute(conn)
             .await?;
+    }
+    // The demo committees answer the phone, so the case page shows tap-to-call.
+    for (code, phone, address) in DEMO_CONTACTS {
+        if let Some((committee, county_id)) = db::staff::committee_by_code(conn, code).await? {
+            db::staff::set_committee_contact(
+                conn,
+                county_id,
+                committee,
+                Some(phone),
+                Some(address),
+            )
+            .await?;
+        }
     }
     let (new_cases, past) = match with_cases {
         Some(store) => (

@@ -458,3 +458,50 @@ async fn a_case_card_opens_the_case_without_typing_and_can_be_replaced() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// The county admin keeps each committee's phone and address; the case page offers the
+/// holding committee's number as a link that calls it.
+#[tokio::test]
+async fn the_committees_phone_is_one_tap_away_on_the_case_page() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let committee = case["committee"]["id"].as_str().unwrap().to_owned();
+    let admin = app.login("admin@demo.test").await;
+    let token = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    let post = |who: String, phone: &'static str| {
+        let app = &app;
+        let url = app.url(&format!("/admin/committees/{committee}/contact"));
+        async move {
+            app.client
+                .post(url)
+                .header("cookie", format!("fq_session={who}; fq_csrf={token}"))
+                .form(&[
+                    ("csrf", token),
+                    ("phone", phone),
+                    ("address", "枫源村村委会一楼"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A resident may not; a number that is not one is refused; a good one is kept.
+    assert_ne!(
+        post(resident.clone(), "0575-87011111").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let bad = post(admin.clone(), "call the office").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        post(admin.clone(), "0575-87011111").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, html, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    assert!(html.contains("href=\"tel:0575-87011111\""), "{html}");
+    assert!(html.contains("枫源村村委会一楼"));
+    let c = app.case(&resident, &case_id).await;
+    assert_eq!(c["committee"]["phone"], "0575-87011111");
+}

@@ -157,6 +157,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/admin/staff", Admin),
     ("post", "/admin/staff", Admin),
     ("post", "/admin/staff/{id}", Admin),
+    ("post", "/admin/committees/{id}/contact", Admin),
     ("get", "/admin/deletions", Admin),
     ("post", "/admin/deletions/{id}", Admin),
     ("get", "/admin/policy", Admin),

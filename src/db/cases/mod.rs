@@ -280,6 +280,9 @@ pub async fn keys_of_county(
 #[derive(Debug, Clone)]
 pub struct Labels {
     pub committee_name: String,
+    /// How to reach the committee, as the county admin keeps it.
+    pub committee_phone: Option<String>,
+    pub committee_address: Option<String>,
     pub village_code: String,
     pub village_name: String,
     pub mediator_name: Option<String>,
@@ -287,12 +290,16 @@ pub struct Labels {
 
 pub async fn labels(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<Labels> {
     use super::schema::{committees, divisions, users};
-    let (committee_name, (village_code, village_name)) = committees::table
-        .inner_join(divisions::table.on(divisions::id.eq(row.village_id)))
-        .filter(committees::id.eq(row.committee_id))
-        .select((committees::name, (divisions::code, divisions::name)))
-        .first::<(String, (String, String))>(conn)
-        .await?;
+    let ((committee_name, committee_phone, committee_address), (village_code, village_name)) =
+        committees::table
+            .inner_join(divisions::table.on(divisions::id.eq(row.village_id)))
+            .filter(committees::id.eq(row.committee_id))
+            .select((
+                (committees::name, committees::phone, committees::address),
+                (divisions::code, divisions::name),
+            ))
+            .first::<((String, Option<String>, Option<String>), (String, String))>(conn)
+            .await?;
     let mediator_name = match row.mediator_id {
         Some(id) => users::table
             .find(id)
@@ -304,6 +311,8 @@ pub async fn labels(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<
     };
     Ok(Labels {
         committee_name,
+        committee_phone,
+        committee_address,
         village_code,
         village_name,
         mediator_name,

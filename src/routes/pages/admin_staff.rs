@@ -26,6 +26,9 @@ pub struct Person {
 }
 
 pub struct Committee {
+    pub id: String,
+    pub phone: String,
+    pub address: String,
     pub code: String,
     pub name: String,
     pub level: &'static str,
@@ -56,6 +59,10 @@ fn done_message(ctx: &Ctx, q: &HashMap<String, String>) -> Option<&'static str> 
             "The account is deactivated; all its sessions ended at once.",
         ),
         "reactivated" => ctx.t("账号已恢复使用。", "The account is active again."),
+        "contact" => ctx.t(
+            "联系电话和地址已保存，当事人在案件页面上可以直接拨打。",
+            "The phone and address are saved; parties can call from the case page.",
+        ),
         _ => return None,
     })
 }
@@ -70,6 +77,9 @@ pub async fn staff_page(
     let me = ctx.user()?.id;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let (all, people) = staff::roster(&mut conn, county).await.or_page(&ctx)?;
+    let contacts = crate::accounts::committees::of_county(&mut conn, county)
+        .await
+        .or_page(&ctx)?;
     let person = |p: &staff::StaffMember| Person {
         id: p.id.to_string(),
         name: p.name.clone(),
@@ -81,15 +91,21 @@ pub async fn staff_page(
     };
     let committees = all
         .into_iter()
-        .map(|(id, code, name, level)| Committee {
-            code,
-            name,
-            level: super::labels::level(ctx.lang, &level),
-            staff: people
-                .iter()
-                .filter(|p| p.committee_id == Some(id))
-                .map(person)
-                .collect(),
+        .map(|(id, code, name, level)| {
+            let contact = contacts.iter().find(|c| c.0 == id);
+            Committee {
+                id: id.to_string(),
+                phone: contact.and_then(|c| c.1.clone()).unwrap_or_default(),
+                address: contact.and_then(|c| c.2.clone()).unwrap_or_default(),
+                code,
+                name,
+                level: super::labels::level(ctx.lang, &level),
+                staff: people
+                    .iter()
+                    .filter(|p| p.committee_id == Some(id))
+                    .map(person)
+                    .collect(),
+            }
         })
         .collect();
     let others = people
@@ -179,4 +195,31 @@ pub async fn member(
     Ok(see_other(&format!("/admin/staff?done={done}")))
 }
 
-csrf_form!(MemberForm, NewStaffForm);
+#[derive(Deserialize)]
+pub struct ContactForm {
+    csrf: String,
+    phone: String,
+    address: String,
+}
+
+/// The county admin sets how a committee is reached.
+pub async fn committee_contact(
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    Submitted { ctx, form }: Submitted<ContactForm>,
+) -> PageResult {
+    county(&ctx)?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    crate::accounts::committees::set_contact(
+        &mut conn,
+        ctx.user()?,
+        path.into_inner(),
+        &form.phone,
+        &form.address,
+    )
+    .await
+    .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/staff".to_owned()))?;
+    Ok(see_other("/admin/staff?done=contact"))
+}
+
+csrf_form!(MemberForm, NewStaffForm, ContactForm);

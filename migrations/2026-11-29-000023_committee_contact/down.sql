@@ -1,0 +1,1 @@
+ALTER TABLE committees DROP COLUMN phone, DROP COLUMN address;

@@ -505,3 +505,51 @@ async fn the_committees_phone_is_one_tap_away_on_the_case_page() {
     let c = app.case(&resident, &case_id).await;
     assert_eq!(c["committee"]["phone"], "0575-87011111");
 }
+
+/// A refusal on a Chinese page is said in Chinese: the engine's reason and the form's field.
+#[tokio::test]
+async fn a_refusal_on_a_chinese_page_is_said_in_chinese() {
+    let app = TestApp::spawn().await;
+    let (_, case) = app.file().await;
+    let case_id = id(&case);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let token = "ffffffffffffffffffffffffffffffff";
+    let send = |lang: &'static str, action: &'static str| {
+        let app = &app;
+        let url = app.url(&format!("/cases/{case_id}/act"));
+        let cookie = format!("fq_session={mediator}; fq_csrf={token}; fq_lang={lang}");
+        async move {
+            app.client
+                .post(url)
+                .header("cookie", cookie)
+                .form(&[
+                    ("csrf", token),
+                    ("action", action),
+                    ("version", "1"),
+                    ("reason", "  "),
+                    ("facts", "墙倒了"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // A field left blank, named as the form names it.
+    let zh = send("zh", "decline").await;
+    assert!(zh.contains("请填写理由"), "{zh}");
+    assert!(!zh.contains("missing field"), "{zh}");
+    // The engine's reason for a wrong state, with the state in Chinese.
+    let zh = send("zh", "propose_agreement").await;
+    assert!(
+        zh.contains("只有在调解中才能起草协议（案件现在：等待受理）"),
+        "{zh}"
+    );
+    let en = send("en", "propose_agreement").await;
+    assert!(
+        en.contains("an agreement can be drafted only during mediation"),
+        "{en}"
+    );
+}

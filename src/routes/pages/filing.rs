@@ -256,7 +256,7 @@ fn answers(ctx: &Ctx, d: &Draft) -> Result<FilingInput, String> {
             )
             .to_owned());
     }
-    let amount = amount(&d.amount).map_err(|e| e.to_string())?;
+    let amount = amount(&d.amount).map_err(|e| super::message_of(&e, ctx.lang))?;
     Ok(FilingInput {
         category: d.category.clone(),
         narrative: d.narrative.clone(),
@@ -293,7 +293,7 @@ pub(super) async fn file_as(
             .await
         }
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
-            show(state, ctx, 3, d, Some(e.to_string())).await
+            show(state, ctx, 3, d, Some(super::message_of(&e, ctx.lang))).await
         }
         Err(e) => Err(PageError::new(e, ctx.lang)),
     }
@@ -367,7 +367,7 @@ pub async fn assisted_submit(
             respondents: vec![respondent(&d)],
             amount,
         },
-        Err(e) => return show(&state, &ctx, 0, d, Some(e.to_string())).await,
+        Err(e) => return show(&state, &ctx, 0, d, Some(super::message_of(&e, ctx.lang))).await,
     };
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     match file_assisted(&mut conn, user, input, &state.sealer, Utc::now()).await {
@@ -383,7 +383,7 @@ pub async fn assisted_submit(
             .await
         }
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
-            show(&state, &ctx, 0, d, Some(e.to_string())).await
+            show(&state, &ctx, 0, d, Some(super::message_of(&e, ctx.lang))).await
         }
         Err(e) => Err(PageError::new(e, ctx.lang)),
     }

@@ -29,7 +29,10 @@ pub async fn step(
         // Refused answers are reported on the screen that asks them, before any code is sent.
         return match validate(&input) {
             Ok(()) => show_with(state, ctx, SIGN_IN_STEP, d, None, None).await,
-            Err(e) => show_with(state, ctx, 3, d, Some(e.to_string()), None).await,
+            Err(e) => {
+                let said = super::message_of(&e, ctx.lang);
+                show_with(state, ctx, 3, d, Some(said), None).await
+            }
         };
     }
     if d.act == "change" {

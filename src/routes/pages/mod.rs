@@ -23,6 +23,7 @@ pub mod road;
 pub mod second_factor;
 pub mod sign_in;
 pub mod submitted;
+pub mod zh_errors;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
@@ -148,8 +149,8 @@ fn title_of(error: &AppError, lang: Lang) -> &'static str {
 
 /// The sentence of an error in the page's language. The errors whose words are fixed are said
 /// here in Chinese; those that carry a sentence of the rule that refused (a wrong field, a wrong
-/// state) keep it as the rule wrote it.
-fn message_of(error: &AppError, lang: Lang) -> String {
+/// state) are said in Chinese by `zh_errors`, or by a plain sentence of their kind.
+pub fn message_of(error: &AppError, lang: Lang) -> String {
     if lang == Lang::En {
         return error.to_string();
     }
@@ -167,7 +168,18 @@ fn message_of(error: &AppError, lang: Lang) -> String {
         AppError::NotSent => "验证码暂时发不出去，请一分钟后再试。".into(),
         AppError::Integrity => "存档的文件与登记的校验码不符，已暂停提供，并已通知管理员。".into(),
         AppError::Internal(_) => "系统出了问题，已记录下来。请稍后再试。".into(),
-        other => other.to_string(),
+        other => {
+            let said = other.to_string();
+            zh_errors::zh(&said).unwrap_or_else(|| match other {
+                AppError::Conflict { .. } => {
+                    "现在不能这样操作。请重新打开页面看看案件现在的情况。".into()
+                }
+                AppError::Forbidden(_) => "您不能进行这项操作。".into(),
+                AppError::PayloadTooLarge(_) => "文件太大了，请换一个小一点的文件。".into(),
+                AppError::UnsupportedMediaType(_) => "不能上传这种文件。".into(),
+                _ => "有一项填写得不对，请检查后再提交。".into(),
+            })
+        }
     }
 }
 

@@ -211,6 +211,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/api/openapi.json", web::get().to(openapi::json_document))
     .route("/api/docs", web::get().to(openapi::docs_page))
     .route("/static/{name}", web::get().to(static_files::serve))
+    .route("/favicon.ico", web::get().to(static_files::favicon))
     .route("/", web::get().to(pages::home::home))
     .route("/dashboard", web::get().to(pages::dashboard::dashboard))
     .route("/stats", web::get().to(pages::dashboard::counties))

@@ -12,6 +12,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/site.css"),
     ),
     (
+        "icon.svg",
+        "image/svg+xml",
+        include_str!("../../static/icon.svg"),
+    ),
+    (
         "document.css",
         "text/css; charset=utf-8",
         include_str!("../../static/document.css"),
@@ -27,4 +32,10 @@ pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
         .content_type(*content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(*body))
+}
+
+/// `/favicon.ico`: browsers ask for it on every site; the service's icon (SVG) answers, so the
+/// request does not end as a page of its own.
+pub async fn favicon() -> Result<HttpResponse, AppError> {
+    serve(web::Path::from("icon.svg".to_owned())).await
 }

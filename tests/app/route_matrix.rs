@@ -106,6 +106,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/api/openapi.json", Public),
     ("get", "/api/docs", Public),
     ("get", "/static/{name}", Public),
+    ("get", "/favicon.ico", Public),
     ("get", "/", Public),
     ("get", "/login", Public),
     ("post", "/login", Public),

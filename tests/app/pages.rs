@@ -553,3 +553,62 @@ async fn a_refusal_on_a_chinese_page_is_said_in_chinese() {
         "{en}"
     );
 }
+
+/// The filing screens: a wrong number for the other side is said on their screen, in Chinese;
+/// 上一步 goes back with every answer (and the privacy tick) kept.
+#[tokio::test]
+async fn filing_screens_go_back_and_report_on_the_screen_that_asks() {
+    let app = TestApp::spawn().await;
+    let resident = app.login("neighbour@demo.test").await;
+    let token = "abababababababababababababababab";
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let cookie = format!("fq_session={resident}; fq_csrf={token}; fq_lang=zh");
+        async move {
+            let mut form = vec![("csrf", token)];
+            form.extend(fields);
+            app.client
+                .post(app.url("/file"))
+                .header("cookie", cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let base = vec![
+        ("category", "neighbour"),
+        ("narrative", "邻居的狗天天半夜叫"),
+        ("respondent_name", "钱大伯"),
+    ];
+    let mut bad = base.clone();
+    bad.extend([("step", "2"), ("respondent_phone", "12345")]);
+    let page = post(bad).await;
+    assert!(
+        page.contains("第 2 步"),
+        "stays on the other side's screen: {page}"
+    );
+    assert!(page.contains("被申请人：手机号是 11 位数字"), "{page}");
+    // Back from the third screen: the second, with the answers of the third kept.
+    let mut back = base.clone();
+    back.extend([
+        ("step", "3"),
+        ("act", "back"),
+        ("request", "晚上把狗关好"),
+        ("privacy", "yes"),
+    ]);
+    let page = post(back).await;
+    assert!(
+        page.contains("第 2 步") && page.contains("value=\"钱大伯\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"request\" value=\"晚上把狗关好\""),
+        "{page}"
+    );
+    assert!(page.contains("name=\"privacy\" value=\"yes\""), "{page}");
+    assert!(page.contains("上一步"));
+}

@@ -214,6 +214,11 @@ pub async fn next(
     Submitted { ctx, form }: Submitted<Draft>,
 ) -> PageResult {
     let d = form.into_inner();
+    // 上一步: the screen before, every answer kept (they travel as hidden fields).
+    if d.act == "back" {
+        let back = d.step.saturating_sub(1).max(1);
+        return show(&state, &ctx, back, d, None).await;
+    }
     match d.step {
         1 => match required(&ctx, &d.narrative, "发生了什么", "what happened") {
             Some(e) => show(&state, &ctx, 1, d, Some(e)).await,
@@ -226,7 +231,11 @@ pub async fn next(
             "the other person's name",
         ) {
             Some(e) => show(&state, &ctx, 2, d, Some(e)).await,
-            None => show(&state, &ctx, 3, d, None).await,
+            // The other side's number and address are checked on the screen that asks them.
+            None => match contact_problem(&ctx, &d) {
+                Some(e) => show(&state, &ctx, 2, d, Some(e)).await,
+                None => show(&state, &ctx, 3, d, None).await,
+            },
         },
         _ => {
             let input = match answers(&ctx, &d) {
@@ -238,6 +247,35 @@ pub async fn next(
                 None => super::filing_sign_in::step(&req, &state, &ctx, d, input).await,
             }
         }
+    }
+}
+
+/// What is wrong with the other side's mobile number or email, in the page's language.
+fn contact_problem(ctx: &Ctx, d: &Draft) -> Option<String> {
+    let said = |e: &str| {
+        let e = format!("respondent: {e}");
+        match ctx.lang {
+            crate::workflow::Lang::Zh => super::zh_errors::zh(&e).unwrap_or(e),
+            crate::workflow::Lang::En => e,
+        }
+    };
+    let phone = Some(d.respondent_phone.trim()).filter(|p| !p.is_empty());
+    let email = Some(d.respondent_email.trim()).filter(|p| !p.is_empty());
+    crate::domain::Phone::parse_optional(phone)
+        .err()
+        .or_else(|| crate::domain::Email::parse_optional(email).err())
+        .map(said)
+}
+
+/// The screen that asks what a refusal is about: the other side on 2, what happened on 1.
+pub(super) fn step_of(e: &AppError) -> u8 {
+    let said = e.to_string();
+    if said.starts_with("respondent") || said.contains("respondent (") {
+        2
+    } else if said.contains("narrative") || said.starts_with("category") {
+        1
+    } else {
+        3
     }
 }
 
@@ -293,7 +331,14 @@ pub(super) async fn file_as(
             .await
         }
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
-            show(state, ctx, 3, d, Some(super::message_of(&e, ctx.lang))).await
+            show(
+                state,
+                ctx,
+                step_of(&e),
+                d,
+                Some(super::message_of(&e, ctx.lang)),
+            )
+            .await
         }
         Err(e) => Err(PageError::new(e, ctx.lang)),
     }

@@ -31,7 +31,8 @@ pub async fn step(
             Ok(()) => show_with(state, ctx, SIGN_IN_STEP, d, None, None).await,
             Err(e) => {
                 let said = super::message_of(&e, ctx.lang);
-                show_with(state, ctx, 3, d, Some(said), None).await
+                let step = super::filing::step_of(&e);
+                show_with(state, ctx, step, d, Some(said), None).await
             }
         };
     }

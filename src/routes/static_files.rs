@@ -12,6 +12,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../static/site.css"),
     ),
     (
+        "upload.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/upload.js"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_str!("../../static/icon.svg"),

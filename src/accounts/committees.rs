@@ -1,5 +1,5 @@
-//! How people reach their committee: a phone number (tap to call on the pages) and an address,
-//! kept by the county administrator for the committees of their county.
+//! How people reach their committee (a phone number, tap to call on the pages, and an address)
+//! and the county's court (where a referred case goes), kept by the county administrator.
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -8,6 +8,8 @@ use super::staff::admin_county;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::AppError;
+
+pub use crate::db::courts::Court;
 
 /// A committee's phone and address, by committee id.
 pub type Contact = (Uuid, Option<String>, Option<String>);
@@ -21,7 +23,7 @@ pub async fn of_county(
 
 /// A telephone number as people write it: digits with spaces, dashes, brackets and a leading
 /// `+` (landlines like 0575-87654321 as well as mobiles), 5 to 30 characters.
-fn phone(raw: &str) -> Result<Option<String>, AppError> {
+pub(crate) fn phone(raw: &str) -> Result<Option<String>, AppError> {
     let p = raw.trim();
     if p.is_empty() {
         return Ok(None);
@@ -62,6 +64,41 @@ pub async fn set_contact(
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The county's court, if the county admin has named it.
+pub async fn court(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+) -> Result<Option<Court>, AppError> {
+    Ok(db::courts::of_county(conn, county_id).await?)
+}
+
+pub async fn set_court(
+    conn: &mut AsyncPgConnection,
+    admin: &Principal,
+    (name, address, raw_phone): (&str, &str, &str),
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let county = admin_county(admin)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Unprocessable(
+            "Give the court's name (at most 100 characters).".into(),
+        ));
+    }
+    let address = Some(address.trim()).filter(|a| !a.is_empty());
+    if address.is_some_and(|a| a.chars().count() > 200 || a.chars().any(char::is_control)) {
+        return Err(AppError::Unprocessable(
+            "The address may be at most 200 characters on one line.".into(),
+        ));
+    }
+    let court = Court {
+        name: name.to_owned(),
+        address: address.map(str::to_owned),
+        phone: phone(raw_phone)?,
+    };
+    Ok(db::courts::set(conn, county, &court, now).await?)
 }
 
 #[cfg(test)]

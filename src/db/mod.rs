@@ -6,6 +6,7 @@ pub mod access_log;
 pub mod anchors;
 pub mod case_cards;
 pub mod cases;
+pub mod courts;
 pub mod deletions;
 pub mod divisions;
 pub mod documents;

@@ -545,3 +545,13 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    county_courts (county_id) {
+        county_id -> Uuid,
+        name -> Text,
+        address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        updated_at -> Timestamptz,
+    }
+}

@@ -352,6 +352,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/admin/policy", web::get().to(pages::admin::show))
     .route("/admin/policy", web::post().to(pages::admin::save))
+    .route("/admin/court", web::post().to(pages::admin::save_court))
     .route(
         "/admin/retention",
         web::post().to(pages::admin::save_retention),

@@ -165,6 +165,17 @@ pub async fn demo(
             .await?;
         }
     }
+    db::courts::set(
+        conn,
+        county.id,
+        &db::courts::Court {
+            name: "诸暨市人民法院".into(),
+            address: Some("诸暨市暨阳街道艮塔西路 138 号（立案大厅）".into()),
+            phone: Some("0575-87200000".into()),
+        },
+        chrono::Utc::now(),
+    )
+    .await?;
     let (new_cases, past) = match with_cases {
         Some(store) => (
             cases::demo_cases(conn, sealer, store).await?,

@@ -612,3 +612,60 @@ async fn filing_screens_go_back_and_report_on_the_screen_that_asks() {
     assert!(page.contains("name=\"privacy\" value=\"yes\""), "{page}");
     assert!(page.contains("上一步"));
 }
+
+/// A case referred to court says which court, where, what to bring; the county admin names it.
+#[tokio::test]
+async fn a_referred_case_names_the_court_and_what_to_bring() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let respondent = app.login("respondent@demo.test").await;
+    let admin = app.login("admin@demo.test").await;
+    let token = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
+    let res = app
+        .client
+        .post(app.url("/admin/court"))
+        .header("cookie", format!("fq_session={admin}; fq_csrf={token}"))
+        .form(&[
+            ("csrf", token),
+            ("name", "诸暨市人民法院"),
+            ("address", "艮塔西路 138 号立案大厅"),
+            ("phone", "0575-87200001"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    app.act_ok(&mediator, &case_id, serde_json::json!({"action": "accept"}))
+        .await;
+    app.act_ok(
+        &respondent,
+        &case_id,
+        serde_json::json!({"action": "respondent_refuses"}),
+    )
+    .await;
+    let (_, before, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    assert!(!before.contains("id=\"court-h\""));
+    app.act_ok(
+        &mediator,
+        &case_id,
+        serde_json::json!({"action": "refer_to_court", "reason": "对方不同意调解"}),
+    )
+    .await;
+    let (_, page, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
+        .await;
+    for w in [
+        "怎样到法院起诉",
+        "诸暨市人民法院",
+        "艮塔西路 138 号立案大厅",
+        "tel:0575-87200001",
+        "身份证",
+        "起诉状",
+    ] {
+        assert!(page.contains(w), "{w} missing: {page}");
+    }
+}

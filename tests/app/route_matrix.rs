@@ -163,6 +163,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/admin/deletions/{id}", Admin),
     ("get", "/admin/policy", Admin),
     ("post", "/admin/policy", Admin),
+    ("post", "/admin/court", Admin),
     ("post", "/admin/retention", Admin),
 ];
 

@@ -21,6 +21,8 @@ struct PolicyPage<'a> {
     fields: Vec<(&'static str, &'static str, i32)>,
     saved: bool,
     retention_years: i32,
+    /// The county's court: name, address, phone (empty when not named yet).
+    court: (String, String, String),
 }
 
 fn label(ctx: &Ctx, name: &str) -> &'static str {
@@ -69,6 +71,17 @@ pub async fn show(
     let retention_years = crate::casework::policy::retention(&mut conn, ctx.user()?)
         .await
         .or_page(&ctx)?;
+    let court = crate::accounts::committees::court(&mut conn, county(&ctx)?)
+        .await
+        .or_page(&ctx)?
+        .map(|c| {
+            (
+                c.name,
+                c.address.unwrap_or_default(),
+                c.phone.unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default();
     page(
         &ctx,
         &PolicyPage {
@@ -76,6 +89,7 @@ pub async fn show(
             fields: fields(&ctx, &p),
             saved: q.contains_key("saved"),
             retention_years,
+            court,
         },
     )
 }
@@ -122,5 +136,24 @@ pub async fn save_retention(
     crate::casework::policy::change_retention(&mut conn, ctx.user()?, years, Utc::now())
         .await
         .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
+    Ok(see_other("/admin/policy?saved=1"))
+}
+
+/// `POST /admin/court`: the county's court, named on the page of a case referred to it.
+pub async fn save_court(
+    state: web::Data<AppState>,
+    Submitted { ctx, form }: Submitted<HashMap<String, String>>,
+) -> PageResult {
+    county(&ctx)?;
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    crate::accounts::committees::set_court(
+        &mut conn,
+        ctx.user()?,
+        (field("name"), field("address"), field("phone")),
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/policy".to_owned()))?;
     Ok(see_other("/admin/policy?saved=1"))
 }

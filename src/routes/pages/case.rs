@@ -60,6 +60,8 @@ struct CasePage<'a> {
     /// The road village → township → county: each level's name, where the case stands on it
     /// (`done`, `here`, `ahead`) and that in words.
     road: Vec<super::road::Step>,
+    /// For a case referred to court: the county's court, as the county admin named it.
+    court: Option<crate::accounts::committees::Court>,
     /// The 解纷码's QR code (SVG) and its address, for the parties and the case's mediator.
     card: Option<String>,
     card_link: String,
@@ -263,6 +265,13 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     })
     .collect();
     let road = super::road::steps(&ctx, &c.level, &c.status);
+    let court = if c.status == "referred" {
+        crate::accounts::committees::court(&mut conn, case_state.county_id)
+            .await
+            .or_page(&ctx)?
+    } else {
+        None
+    };
     let card_link = crate::casework::card::of_case(&mut conn, user, *id, now)
         .await
         .or_page(&ctx)?
@@ -272,6 +281,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         .filter(|l| !l.is_empty())
         .and_then(|l| crate::documents::qr::svg(l));
     let page_data = CasePage {
+        court,
         card,
         card_link,
         road,

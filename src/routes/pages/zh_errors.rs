@@ -205,6 +205,10 @@ const TABLE: &[(&str, &str)] = &[
         "地址最多 200 个字，写在一行里。",
     ),
     ("satisfaction must be from 1 to 5", "满意度请选 1 到 5"),
+    (
+        "Give the court's name (at most 100 characters).",
+        "请填写法院名称（最多 100 个字）。",
+    ),
 ];
 
 /// How the forms name their fields, for a sentence that names one.

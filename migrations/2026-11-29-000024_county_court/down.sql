@@ -1,0 +1,1 @@
+DROP TABLE county_courts;

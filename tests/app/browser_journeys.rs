@@ -410,6 +410,29 @@ async fn changed_pages_fit_a_phone_in_large_text() {
     b.go("/no-such-page").await;
     assert!(b.source().await.contains("这个地址下没有内容"));
     assert!(wide(&b).await <= 360, "404 page wider than the phone");
+    b.close().await;
+
+    // A first-time villager in large text sees 我要申请调解 without scrolling (360×740).
+    let v = Browser::open(&app, Options { width: 360 }).await;
+    v.go("/").await;
+    v.submit("a[href^='/text/big']").await;
+    let bottom = v
+        .client
+        .execute(
+            "return document.querySelector('a.button.primary[href=\"/file\"]').getBoundingClientRect().bottom",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(bottom <= 740.0, "the call to action ends at {bottom} px");
+    v.keep("home-360-large-text").await;
+    v.close().await;
+    let b = Browser::open(&app, Options { width: 360 }).await;
+    b.login("village.mediator@demo.test").await;
+    b.go("/no-such-page").await;
+    assert!(wide(&b).await <= 360, "404 page wider than the phone");
     b.keep("not-found-360-large-text").await;
     b.close().await;
 

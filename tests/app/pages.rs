@@ -669,3 +669,23 @@ async fn a_referred_case_names_the_court_and_what_to_bring() {
         assert!(page.contains(w), "{w} missing: {page}");
     }
 }
+
+/// A recording among the evidence plays on the case page (the mediator need not download it).
+#[tokio::test]
+async fn a_recording_plays_on_the_case_page() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let mut mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    mp3.extend(std::iter::repeat_n(0u8, 4096));
+    let res = app.upload(&resident, &case_id, mp3, "说明.mp3", None).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let mediator = app.login("village.mediator@demo.test").await;
+    let (_, html, _) = app
+        .page(&format!("/cases/{case_id}"), Some(&mediator), "zh")
+        .await;
+    assert!(
+        html.contains("<audio controls preload=\"none\" src=\"/api/v1/evidence/"),
+        "{html}"
+    );
+}

@@ -24,6 +24,7 @@ pub mod record;
 pub mod stats;
 pub mod stats_memory;
 pub mod view;
+pub mod voice;
 
 use uuid::Uuid;
 

@@ -23,6 +23,7 @@ pub mod personal_data;
 pub mod policy;
 pub mod ratings;
 pub mod recipients;
+pub mod recordings;
 pub mod reminders;
 pub mod retention;
 pub mod schema;

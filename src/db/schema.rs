@@ -555,3 +555,14 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    filing_recordings (key) {
+        key -> Text,
+        sha256 -> Text,
+        size -> Int8,
+        content_type -> Text,
+        filename -> Text,
+        created_at -> Timestamptz,
+    }
+}

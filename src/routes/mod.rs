@@ -301,6 +301,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/calendar", web::get().to(pages::lists::calendar))
     .route("/file", web::get().to(pages::filing::start))
     .route("/file", web::post().to(pages::filing::next))
+    .route("/file/voice", web::post().to(pages::filing::voice))
     .route("/file-for", web::get().to(pages::filing::assisted_form))
     .route("/file-for", web::post().to(pages::filing::assisted_submit))
     .route("/cases/{id}", web::get().to(pages::case::show))

@@ -428,6 +428,21 @@ async fn changed_pages_fit_a_phone_in_large_text() {
         .unwrap();
     assert!(bottom <= 740.0, "the call to action ends at {bottom} px");
     v.keep("home-360-large-text").await;
+    // The first filing screen offers a recording instead of typing.
+    v.go("/file").await;
+    assert!(v.source().await.contains("说不清楚？录一段语音"));
+    assert!(
+        wide(&v).await <= 360,
+        "the first filing screen is wider than the phone"
+    );
+    v.client
+        .execute(
+            "document.getElementById('voice-h').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.keep("file-step1-voice-360-large-text").await;
     v.close().await;
     let b = Browser::open(&app, Options { width: 360 }).await;
     b.login("village.mediator@demo.test").await;

@@ -689,3 +689,115 @@ async fn a_recording_plays_on_the_case_page() {
         "{html}"
     );
 }
+
+/// 说不清楚？录一段语音: a resident records instead of typing on the first screen; the case is
+/// filed without a written account and the recording is its first evidence.
+#[tokio::test]
+async fn a_resident_files_by_voice_instead_of_typing() {
+    let app = TestApp::spawn().await;
+    let resident = app.login("neighbour@demo.test").await;
+    let token = "efefefefefefefefefefefefefefefef";
+    let cookie = format!("fq_session={resident}; fq_csrf={token}; fq_lang=zh");
+    let key = "0123456789abcdef01234567";
+    let mut mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    mp3.extend(std::iter::repeat_n(7u8, 20_000));
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(mp3)
+            .file_name("录音.mp3")
+            .mime_str("audio/mpeg")
+            .unwrap(),
+    );
+    let page = app
+        .client
+        .post(app.url(&format!("/file/voice?csrf={token}&key={key}")))
+        .header("cookie", cookie.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("已收到您的录音"), "{page}");
+    // A photo is not a recording.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(crate::evidence::jpeg(5_000)).file_name("x.jpg"),
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/file/voice?csrf={token}&key={key}")))
+        .header("cookie", cookie.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The three screens without a written account.
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let mut form = vec![("csrf", token), ("key", key)];
+            form.extend(fields);
+            app.client
+                .post(app.url("/file"))
+                .header("cookie", cookie)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let step2 = post(vec![
+        ("step", "1"),
+        ("category", "neighbour"),
+        ("narrative", ""),
+    ])
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(step2.contains("第 2 步"), "{step2}");
+    let done = post(vec![
+        ("step", "3"),
+        ("category", "neighbour"),
+        ("narrative", ""),
+        ("respondent_name", "钱大伯"),
+        ("village_code", "330681109201"),
+        ("request", "请调解员来看看"),
+        ("privacy", "yes"),
+    ])
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(done.contains("申请已提交"), "{done}");
+    let cases: Value = app
+        .get("/api/v1/cases", Some(&resident))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case_id = cases["items"][0]["id"]
+        .as_str()
+        .or(cases[0]["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let case = app.case(&resident, &case_id).await;
+    assert!(
+        case["narrative"].as_str().unwrap().contains("语音"),
+        "{case}"
+    );
+    let evidence: Value = app
+        .get(
+            &format!("/api/v1/cases/{case_id}/evidence"),
+            Some(&resident),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(evidence[0]["content_type"], "audio/mpeg", "{evidence}");
+}

@@ -139,6 +139,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/calendar", Staff),
     ("get", "/file", Public),
     ("post", "/file", Public),
+    ("post", "/file/voice", Public),
     ("get", "/file-for", Staff),
     ("post", "/file-for", Staff),
     ("get", "/cases/{id}", Case),

@@ -82,6 +82,8 @@ struct Step<'a> {
     privacy_version: &'a str,
     /// On the sign-in screen: the code went out to this (masked) number.
     sent_to: Option<String>,
+    /// The size in KB of the recording made on the first screen, if one was.
+    recording: Option<i64>,
 }
 
 #[derive(Template)]
@@ -149,6 +151,13 @@ pub(super) async fn show_with(
     } else {
         Vec::new()
     };
+    let recording = match state.pool.get().await {
+        Ok(mut conn) => crate::casework::voice::recorded(&mut conn, &d.key)
+            .await
+            .or_page(ctx)?
+            .map(|bytes| (bytes + 1023) / 1024),
+        Err(e) => return Err(PageError::new(e.into(), ctx.lang)),
+    };
     let status = if error.is_some() {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -165,6 +174,7 @@ pub(super) async fn show_with(
             error,
             privacy_version: PRIVACY_NOTICE_VERSION,
             sent_to,
+            recording,
         },
     )?;
     *r.status_mut() = status;
@@ -220,10 +230,14 @@ pub async fn next(
         return show(&state, &ctx, back, d, None).await;
     }
     match d.step {
-        1 => match required(&ctx, &d.narrative, "发生了什么", "what happened") {
-            Some(e) => show(&state, &ctx, 1, d, Some(e)).await,
-            None => show(&state, &ctx, 2, d, None).await,
-        },
+        1 => {
+            let spoken = has_recording(&state, &d.key).await;
+            match required(&ctx, &d.narrative, "发生了什么", "what happened").filter(|_| !spoken)
+            {
+                Some(e) => show(&state, &ctx, 1, d, Some(e)).await,
+                None => show(&state, &ctx, 2, d, None).await,
+            }
+        }
         2 => match required(
             &ctx,
             &d.respondent_name,
@@ -249,6 +263,20 @@ pub async fn next(
         }
     }
 }
+
+/// Whether the first screen's recording was made (it then says what happened).
+async fn has_recording(state: &AppState, key: &str) -> bool {
+    match state.pool.get().await {
+        Ok(mut conn) => matches!(
+            crate::casework::voice::recorded(&mut conn, key).await,
+            Ok(Some(_))
+        ),
+        Err(_) => false,
+    }
+}
+
+/// What the narrative says when the applicant spoke instead of typing.
+const SPOKEN: &str = "（申请人用语音说明了纠纷经过，见证据中的录音。）";
 
 /// What is wrong with the other side's mobile number or email, in the page's language.
 fn contact_problem(ctx: &Ctx, d: &Draft) -> Option<String> {
@@ -297,7 +325,11 @@ fn answers(ctx: &Ctx, d: &Draft) -> Result<FilingInput, String> {
     let amount = amount(&d.amount).map_err(|e| super::message_of(&e, ctx.lang))?;
     Ok(FilingInput {
         category: d.category.clone(),
-        narrative: d.narrative.clone(),
+        narrative: if d.narrative.trim().is_empty() {
+            SPOKEN.to_owned()
+        } else {
+            d.narrative.clone()
+        },
         request: d.request.clone(),
         village_code: d.village_code.clone(),
         respondents: vec![respondent(d)],
@@ -320,6 +352,17 @@ pub(super) async fn file_as(
     let key = Some(format!("page-{}", d.key)).filter(|_| !d.key.is_empty());
     match file(&mut conn, user, input, key, &state.sealer, now).await {
         Ok(filed) => {
+            // The first screen's recording becomes the case's first evidence.
+            crate::casework::voice::attach_to(
+                &mut conn,
+                user,
+                filed.case_id,
+                &d.key,
+                state.config.evidence_case_bytes,
+                now,
+            )
+            .await
+            .or_page(ctx)?;
             confirmation(
                 state,
                 ctx,
@@ -435,3 +478,35 @@ pub async fn assisted_submit(
 }
 
 csrf_form!(Draft);
+
+/// `POST /file/voice?csrf=…&key=…`: the first screen's recording (multipart: the token and the
+/// filing's key travel in the query string, before the file).
+pub async fn voice(
+    state: web::Data<AppState>,
+    super::submitted::SubmittedWithQueryToken { ctx }: super::submitted::SubmittedWithQueryToken,
+    q: web::Query<std::collections::HashMap<String, String>>,
+    payload: actix_multipart::Multipart,
+) -> PageResult {
+    let key = q.get("key").cloned().unwrap_or_default();
+    let limits = crate::evidence::upload::Limits {
+        file_bytes: state.config.evidence_file_bytes,
+        file_limit_reason: format!(
+            "{} {} MB",
+            ctx.t("录音太大。最多", "The recording is too large. At most"),
+            state.config.evidence_file_bytes / (1024 * 1024)
+        ),
+        max_parts: 1,
+    };
+    let received = crate::evidence::upload::receive(payload, &state.store, &limits)
+        .await
+        .map_err(|e| PageError::new(e, ctx.lang).back_to("/file".to_owned()))?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    crate::casework::voice::keep(&mut conn, &state.store, &key, received, Utc::now())
+        .await
+        .map_err(|e| PageError::new(e, ctx.lang).back_to("/file".to_owned()))?;
+    let d = Draft {
+        key,
+        ..Draft::default()
+    };
+    show(&state, &ctx, 1, d, None).await
+}

@@ -1,0 +1,128 @@
+//! 说不清楚？录一段语音: someone who cannot type records what happened on the first filing
+//! screen. The recording is kept by the filing's key (the case does not exist yet) and, once
+//! the case is filed, becomes its first evidence, recorded in the history with its hash, so
+//! the mediator plays it on the case page.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::attach::prepare_upload;
+use crate::auth::Principal;
+use crate::db;
+use crate::db::evidence::EvidenceRow;
+use crate::db::recordings::Recording;
+use crate::error::AppError;
+use crate::evidence::Store;
+use crate::evidence::upload::Received;
+use crate::workflow::Actor;
+
+/// A filing's key as the screens carry it: 24 lowercase hex digits.
+pub fn valid_key(key: &str) -> bool {
+    key.len() == 24
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Keeps a recording for the filing `key`; refuses anything that is not audio.
+pub async fn keep(
+    conn: &mut AsyncPgConnection,
+    store: &Store,
+    key: &str,
+    mut received: Received,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    if !valid_key(key) {
+        return Err(AppError::BadRequest(
+            "The filing's key is missing or malformed.".into(),
+        ));
+    }
+    if !received.content_type.starts_with("audio/") {
+        return Err(AppError::UnsupportedMediaType(
+            "Send a recording (MP3, M4A or AMR) here.".into(),
+        ));
+    }
+    let temp = received
+        .temp
+        .path()
+        .cloned()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("upload has no file")))?;
+    store
+        .commit(&temp, &received.sha256)
+        .await
+        .map_err(AppError::internal)?;
+    received.temp.disarm();
+    let size = i64::try_from(received.size).unwrap_or(i64::MAX);
+    db::recordings::put(
+        conn,
+        &Recording {
+            key: key.to_owned(),
+            sha256: received.sha256,
+            size,
+            content_type: received.content_type.to_owned(),
+            filename: received.filename,
+            created_at: now,
+        },
+    )
+    .await?;
+    Ok(size)
+}
+
+/// The size of the filing's recording, if one was made.
+pub async fn recorded(conn: &mut AsyncPgConnection, key: &str) -> Result<Option<i64>, AppError> {
+    if !valid_key(key) {
+        return Ok(None);
+    }
+    Ok(db::recordings::of_key(conn, key).await?.map(|r| r.size))
+}
+
+/// After filing: the recording becomes the case's evidence, from the filer.
+pub async fn attach_to(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    case_id: Uuid,
+    key: &str,
+    case_limit: u64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if !valid_key(key) {
+        return Ok(());
+    }
+    let (state, actor, _) = prepare_upload(conn, principal, case_id, case_limit).await?;
+    conn.transaction::<(), AppError, _>(async |conn| {
+        let Some(r) = db::recordings::take(conn, key).await? else {
+            return Ok(());
+        };
+        let row = EvidenceRow {
+            county_id: state.county_id,
+            id: Uuid::now_v7(),
+            case_id: state.id,
+            sha256: r.sha256,
+            size: r.size,
+            content_type: r.content_type,
+            filename: r.filename,
+            description: Some("申请时录的语音说明".to_owned()),
+            uploaded_by: actor.user_id(),
+            uploader_party_id: match actor {
+                Actor::Party { party_id, .. } => Some(party_id),
+                _ => None,
+            },
+            visible_to_other_parties: true,
+            created_at: now,
+        };
+        db::events::note(
+            conn,
+            (state.county_id, state.id),
+            "evidence_added",
+            json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
+            &actor,
+            now,
+        )
+        .await?;
+        db::evidence::insert(conn, &row).await?;
+        Ok(())
+    })
+    .await
+}

@@ -55,6 +55,8 @@ pub async fn keep(
         .map_err(AppError::internal)?;
     received.temp.disarm();
     let size = i64::try_from(received.size).unwrap_or(i64::MAX);
+    let sha = received.sha256.clone();
+    let before = db::recordings::of_key(conn, key).await?;
     db::recordings::put(
         conn,
         &Recording {
@@ -67,6 +69,14 @@ pub async fn keep(
         },
     )
     .await?;
+    // A new recording replaces the one before: its file goes unless something else holds it.
+    if let Some(old) = before.filter(|o| o.sha256 != sha) {
+        let used = db::evidence::uses_of(conn, &old.sha256).await?
+            + db::recordings::uses_of(conn, &old.sha256).await?;
+        if used == 0 {
+            let _ = tokio::fs::remove_file(store.path_of(&old.sha256)).await;
+        }
+    }
     Ok(size)
 }
 

@@ -52,3 +52,23 @@ pub async fn take(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option
         .await
         .optional()
 }
+
+/// Drops recordings kept longer than `before` without a case being filed; their hashes.
+pub async fn prune(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<Vec<String>> {
+    diesel::delete(filing_recordings::table.filter(filing_recordings::created_at.lt(before)))
+        .returning(filing_recordings::sha256)
+        .get_results(conn)
+        .await
+}
+
+/// How many kept recordings hold this file.
+pub async fn uses_of(conn: &mut AsyncPgConnection, sha256: &str) -> QueryResult<i64> {
+    filing_recordings::table
+        .filter(filing_recordings::sha256.eq(sha256))
+        .count()
+        .get_result(conn)
+        .await
+}

@@ -1,5 +1,6 @@
 //! Bookkeeping that only matters for a while: expired revocations, old login failures, spent
-//! and expired sign-in codes, rate-limit events, ended sessions, expired short links and idempotency keys older than a day. Each
+//! and expired sign-in codes, rate-limit events, ended sessions, expired short links and idempotency keys older than a day,
+//! and the recordings of filings never finished (a day old, with their files). Each
 //! delete is by time alone, so running it on several nodes at once is harmless. The daily
 //! history anchors (`anchors.rs`) and retention (`retention.rs`) run from the same hourly tick.
 
@@ -17,6 +18,24 @@ pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> diesel::Qu
     Ok(())
 }
 
+/// Recordings of filings never finished are dropped after a day, with their files unless a case's
+/// evidence or another recording holds the same file.
+pub async fn prune_recordings(
+    conn: &mut AsyncPgConnection,
+    store: &crate::evidence::Store,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
+    let dropped = db::recordings::prune(conn, now - chrono::Duration::days(1)).await?;
+    for sha in &dropped {
+        let used =
+            db::evidence::uses_of(conn, sha).await? + db::recordings::uses_of(conn, sha).await?;
+        if used == 0 {
+            let _ = tokio::fs::remove_file(store.path_of(sha)).await;
+        }
+    }
+    Ok(dropped.len())
+}
+
 /// Inside `serve`: once every `every`, with the anchors and retention. Errors are logged and
 /// the next run tries again.
 pub async fn run_forever(
@@ -32,6 +51,9 @@ pub async fn run_forever(
             Ok(mut conn) => {
                 if let Err(e) = run(&mut conn, Utc::now()).await {
                     tracing::warn!(error = %e, "housekeeping failed");
+                }
+                if let Err(e) = prune_recordings(&mut conn, &store, Utc::now()).await {
+                    tracing::warn!(error = %e, "pruning filing recordings failed");
                 }
                 if let Err(e) = super::anchors::run(&mut conn, Utc::now()).await {
                     tracing::warn!(error = %e, "history anchoring failed");

@@ -800,4 +800,47 @@ async fn a_resident_files_by_voice_instead_of_typing() {
         .await
         .unwrap();
     assert_eq!(evidence[0]["content_type"], "audio/mpeg", "{evidence}");
+
+    // A recording whose filing was never finished is dropped after a day, with its file.
+    let other_key = "fedcba9876543210fedcba98";
+    let mut lone = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    lone.extend(std::iter::repeat_n(9u8, 10_000));
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&lone))
+    };
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(lone).file_name("半截.mp3"),
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/file/voice?csrf={token}&key={other_key}")))
+        .header("cookie", cookie.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let store = fengqiao::evidence::Store::new(&app.config.data_dir);
+    assert!(store.path_of(&sha).exists());
+    let pool = fengqiao::db::pool(&app.config.database_url, 1).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    let now = chrono::Utc::now();
+    let kept = fengqiao::jobs::housekeeping::prune_recordings(&mut conn, &store, now)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "not yet a day old");
+    let dropped = fengqiao::jobs::housekeeping::prune_recordings(
+        &mut conn,
+        &store,
+        now + chrono::Duration::days(2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(dropped, 1);
+    assert!(
+        !store.path_of(&sha).exists(),
+        "the unfinished filing's file is gone"
+    );
 }

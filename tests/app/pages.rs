@@ -844,3 +844,121 @@ async fn a_resident_files_by_voice_instead_of_typing() {
         "the unfinished filing's file is gone"
     );
 }
+
+/// Every page a person reads, in Chinese for every role, has no English word outside what may
+/// stay (the language switch, file formats, codes, addresses).
+#[tokio::test]
+async fn chinese_pages_have_no_english_words() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let text_of = |html: &str| {
+        let mut out = String::new();
+        let mut in_tag = false;
+        let mut skip = false;
+        let lower = html.to_lowercase();
+        let mut i = 0;
+        let bytes: Vec<char> = html.chars().collect();
+        let lower: Vec<char> = lower.chars().collect();
+        while i < bytes.len() {
+            let rest: String = lower[i..(i + 8).min(lower.len())].iter().collect();
+            if rest.starts_with("<style") || rest.starts_with("<script") || rest.starts_with("<svg")
+            {
+                skip = true;
+            }
+            if rest.starts_with("</style")
+                || rest.starts_with("</script")
+                || rest.starts_with("</svg")
+            {
+                skip = false;
+            }
+            let c = bytes[i];
+            if c == '<' {
+                in_tag = true;
+            } else if c == '>' {
+                in_tag = false;
+                out.push(' ');
+            } else if !in_tag && !skip {
+                out.push(c);
+            }
+            i += 1;
+        }
+        out
+    };
+    // The language switch names English in English; file formats keep their names.
+    const ALLOWED: &[&str] = &["English", "WebP", "JSON", "Excel"];
+    let check = |who: &str, path: &str, html: &str| {
+        let text = text_of(html);
+        // Runs of Latin text; a run with a digit, an @ or an address is a code, a number, an
+        // email or a link, which may stay. Capitals only are codes too.
+        for run in text.split(|c: char| !c.is_ascii_graphic()) {
+            if run.chars().any(|c| c.is_ascii_digit()) || run.contains('@') || run.contains("://") {
+                continue;
+            }
+            for w in run.split(|c: char| !c.is_ascii_alphabetic()) {
+                let english = w.len() >= 4 && w.chars().any(|c| c.is_ascii_lowercase());
+                if english && !ALLOWED.iter().any(|a| a.eq_ignore_ascii_case(w)) {
+                    panic!("{who} {path}: English word {w:?} in {text}");
+                }
+            }
+        }
+    };
+    let mediator = app.login("village.mediator@demo.test").await;
+    let judge = app.login("judge@demo.test").await;
+    let admin = app.login("admin@demo.test").await;
+    let cases = format!("/cases/{case_id}");
+    let docs = format!("/cases/{case_id}/documents/application");
+    let visits: Vec<(&str, Option<&str>, Vec<&str>)> = vec![
+        (
+            "visitor",
+            None,
+            vec![
+                "/", "/login", "/lookup", "/help", "/privacy", "/file", "/stats",
+            ],
+        ),
+        (
+            "resident",
+            Some(&resident),
+            vec![
+                "/",
+                "/my",
+                "/account",
+                "/notifications",
+                "/file",
+                &cases,
+                &docs,
+            ],
+        ),
+        (
+            "mediator",
+            Some(&mediator),
+            vec![
+                "/queue",
+                "/calendar",
+                "/file-for",
+                "/my",
+                &cases,
+                &docs,
+                "/account",
+            ],
+        ),
+        ("judge", Some(&judge), vec!["/my", "/dashboard", "/account"]),
+        (
+            "admin",
+            Some(&admin),
+            vec![
+                "/admin/staff",
+                "/admin/policy",
+                "/admin/deletions",
+                "/dashboard",
+            ],
+        ),
+    ];
+    for (who, token, paths) in visits {
+        for path in paths {
+            let (status, html, _) = app.page(path, token, "zh").await;
+            assert!(status.is_success(), "{who} {path}: {status}");
+            check(who, path, &html);
+        }
+    }
+}

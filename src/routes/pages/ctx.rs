@@ -132,6 +132,11 @@ impl Ctx {
         }
     }
 
+    /// An indicator's name on this page.
+    pub fn indicator(&self, key: &str) -> String {
+        super::labels::indicator(self.lang, key)
+    }
+
     pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         match self.lang {
             Lang::Zh => zh,

@@ -189,3 +189,32 @@ pub fn event(lang: Lang, kind: &str) -> &'static str {
         other => action(lang, other),
     }
 }
+
+/// An indicator of SPEC §6.1 by its name on a page (its code in English, as the API names it).
+pub fn indicator(lang: Lang, key: &str) -> String {
+    if lang == Lang::En {
+        return key.replace('_', " ");
+    }
+    match key {
+        "filed" => "申请",
+        "accepted" => "受理",
+        "declined" => "不予受理",
+        "withdrawn" => "撤回",
+        "open" => "办理中",
+        "ended" => "已结束",
+        "resolved_in_village_rate" => "小事不出村",
+        "resolved_in_township_rate" => "大事不出镇",
+        "pushed_up_rate" => "矛盾上交",
+        "escalation_rate" => "上交比例",
+        "days" => "办结天数",
+        "deadline_compliance" => "按期办理",
+        "confirmation" => "司法确认",
+        "performance" => "履行情况",
+        "satisfaction" => "满意度",
+        "trips_avoided" => "少跑的路",
+        "documents_produced" => "生成的文书",
+        "sessions" => "调解次数",
+        _ => "指标",
+    }
+    .to_owned()
+}

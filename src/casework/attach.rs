@@ -76,6 +76,67 @@ pub async fn prepare_upload(
     ))
 }
 
+/// A file already in the store (or about to be) as the evidence of a case.
+pub struct Stored {
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub filename: String,
+    pub description: Option<String>,
+    pub visible_to_other_parties: bool,
+}
+
+/// The evidence row of a stored file, from the acting party or mediator.
+pub fn evidence_row(
+    state: &CaseState,
+    actor: &Actor,
+    file: Stored,
+    now: DateTime<Utc>,
+) -> EvidenceRow {
+    EvidenceRow {
+        county_id: state.county_id,
+        id: Uuid::now_v7(),
+        case_id: state.id,
+        sha256: file.sha256,
+        size: file.size,
+        content_type: file.content_type,
+        filename: file.filename,
+        description: file.description,
+        uploaded_by: actor.user_id(),
+        uploader_party_id: match actor {
+            Actor::Party { party_id, .. } => Some(*party_id),
+            _ => None,
+        },
+        visible_to_other_parties: file.visible_to_other_parties,
+        created_at: now,
+    }
+}
+
+/// Writes an evidence row with its history entry, in the caller's transaction.
+pub async fn write_row(
+    conn: &mut AsyncPgConnection,
+    state: &CaseState,
+    actor: &Actor,
+    row: &EvidenceRow,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    // The history first: it locks the case row (FOR UPDATE) before the evidence row's foreign
+    // key takes a share lock on it. In the other order two concurrent uploads to one case each
+    // held the share lock and waited for the other: a deadlock (the SIGTERM drill found it,
+    // benchmarks.md).
+    db::events::note(
+        conn,
+        (state.county_id, state.id),
+        "evidence_added",
+        json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
+        actor,
+        now,
+    )
+    .await?;
+    db::evidence::insert(conn, row).await?;
+    Ok(())
+}
+
 /// Moves the received file into the store and records it, with a history event carrying its hash.
 pub async fn record(
     conn: &mut AsyncPgConnection,
@@ -90,32 +151,22 @@ pub async fn record(
         .path()
         .cloned()
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("upload has no file")))?;
-    let row = EvidenceRow {
-        county_id: state.county_id,
-        id: Uuid::now_v7(),
-        case_id: state.id,
-        sha256: received.sha256,
-        size: i64::try_from(received.size).unwrap_or(i64::MAX),
-        content_type: received.content_type.to_owned(),
-        filename: received.filename,
-        description: received.description,
-        uploaded_by: actor.user_id(),
-        uploader_party_id: match actor {
-            Actor::Party { party_id, .. } => Some(*party_id),
-            _ => None,
+    let row = evidence_row(
+        state,
+        actor,
+        Stored {
+            sha256: received.sha256,
+            size: i64::try_from(received.size).unwrap_or(i64::MAX),
+            content_type: received.content_type.to_owned(),
+            filename: received.filename,
+            description: received.description,
+            visible_to_other_parties: received.visible_to_other_parties,
         },
-        visible_to_other_parties: received.visible_to_other_parties,
-        created_at: now,
-    };
+        now,
+    );
     let recorded = conn
         .transaction::<(), AppError, _>(async |conn| {
-            // The history first: it locks the case row (FOR UPDATE) before the evidence row's
-            // foreign key takes a share lock on it. In the other order two concurrent uploads to
-            // one case each held the share lock and waited for the other: a deadlock (the
-            // SIGTERM drill found it, benchmarks.md).
-            db::events::note(conn, (state.county_id, state.id), "evidence_added", json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}), actor, now)
-            .await?;
-            db::evidence::insert(conn, &row).await?;
+            write_row(conn, state, actor, &row, now).await?;
             // The file goes into place last, inside the transaction: a row never exists without
             // its file, and a failure before COMMIT is undone below.
             store

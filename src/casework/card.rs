@@ -7,47 +7,36 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use super::actor_for;
 use super::parties::PublicStatus;
-use super::party_of;
 use crate::auth::Principal;
 use crate::db;
 use crate::error::AppError;
-use crate::workflow::{CaseState, Lang, Viewer, may_mediate, next_step};
+use crate::workflow::{CaseState, Lang, Viewer, may_keep_card, next_step};
 
-/// The parties keep the card; the mediator prints it for someone filed for in person.
-fn may_hold(principal: &Principal, state: &CaseState) -> bool {
-    party_of(principal, state).is_some()
-        || super::actor_for(principal, state).is_some_and(|a| may_mediate(state, &a))
-}
-
-async fn checked(
+/// The case through the gate, when the caller may keep its card (`workflow::may_keep_card`).
+async fn held(
     conn: &mut AsyncPgConnection,
     principal: &Principal,
     case_id: Uuid,
-) -> Result<CaseState, AppError> {
+) -> Result<Option<CaseState>, AppError> {
     let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
-    if !may_hold(principal, &state) {
-        return Err(AppError::Forbidden(
-            "Only the parties and the case's mediator keep its card.".into(),
-        ));
-    }
-    Ok(state)
+    let keeps = actor_for(principal, &state).is_some_and(|a| may_keep_card(&state, &a));
+    Ok(keeps.then_some(state))
 }
 
 /// The case's live code, made the first time it is asked for; `None` for a caller who may not
-/// hold the card (the page then shows none).
+/// keep the card (the page then shows none).
 pub async fn of_case(
     conn: &mut AsyncPgConnection,
     principal: &Principal,
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
-    let record = super::open(conn, principal, case_id).await?;
-    let state = record.state().map_err(AppError::internal)?;
-    if !may_hold(principal, &state) {
+    let Some(state) = held(conn, principal, case_id).await? else {
         return Ok(None);
-    }
+    };
     let key = (state.county_id, state.id);
     if let Some(code) = db::case_cards::live(conn, key).await? {
         return Ok(Some(code));
@@ -72,7 +61,9 @@ pub async fn renew(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let state = checked(conn, principal, case_id).await?;
+    let state = held(conn, principal, case_id).await?.ok_or_else(|| {
+        AppError::Forbidden("Only the parties and the case's mediator keep its card.".into())
+    })?;
     let code = crate::documents::new_code();
     conn.transaction::<(), AppError, _>(async |conn| {
         db::case_cards::replace(conn, (state.county_id, state.id), &code, now).await?;

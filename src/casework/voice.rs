@@ -5,18 +5,15 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde_json::json;
 use uuid::Uuid;
 
-use super::attach::prepare_upload;
+use super::attach::{Stored, evidence_row, prepare_upload, write_row};
 use crate::auth::Principal;
 use crate::db;
-use crate::db::evidence::EvidenceRow;
 use crate::db::recordings::Recording;
 use crate::error::AppError;
 use crate::evidence::Store;
 use crate::evidence::upload::Received;
-use crate::workflow::Actor;
 
 /// A filing's key as the screens carry it: 24 lowercase hex digits.
 pub fn valid_key(key: &str) -> bool {
@@ -105,33 +102,20 @@ pub async fn attach_to(
         let Some(r) = db::recordings::take(conn, key).await? else {
             return Ok(());
         };
-        let row = EvidenceRow {
-            county_id: state.county_id,
-            id: Uuid::now_v7(),
-            case_id: state.id,
-            sha256: r.sha256,
-            size: r.size,
-            content_type: r.content_type,
-            filename: r.filename,
-            description: Some("申请时录的语音说明".to_owned()),
-            uploaded_by: actor.user_id(),
-            uploader_party_id: match actor {
-                Actor::Party { party_id, .. } => Some(party_id),
-                _ => None,
-            },
-            visible_to_other_parties: true,
-            created_at: now,
-        };
-        db::events::note(
-            conn,
-            (state.county_id, state.id),
-            "evidence_added",
-            json!({"evidence_id": row.id, "sha256": row.sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}),
+        let row = evidence_row(
+            &state,
             &actor,
+            Stored {
+                sha256: r.sha256,
+                size: r.size,
+                content_type: r.content_type,
+                filename: r.filename,
+                description: Some("申请时录的语音说明".to_owned()),
+                visible_to_other_parties: true,
+            },
             now,
-        )
-        .await?;
-        db::evidence::insert(conn, &row).await?;
+        );
+        write_row(conn, &state, &actor, &row, now).await?;
         Ok(())
     })
     .await

@@ -361,26 +361,19 @@ async fn attach_pdf(
     tokio::fs::write(&temp, DEMO_PDF).await?;
     tale.store.commit(&temp, &sha256).await?;
     let applicant = case.parties.iter().find(|p| p.side == Side::Applicant);
-    let row = db::evidence::EvidenceRow {
-        county_id: case.county_id,
-        id: Uuid::now_v7(),
-        case_id: case.id,
-        sha256: sha256.clone(),
+    let actor = Actor::Party {
+        user_id: applicant.and_then(|p| p.user_id),
+        party_id: applicant.map(|p| p.id).unwrap_or_default(),
+    };
+    let file = crate::casework::attach::Stored {
+        sha256,
         size: DEMO_PDF.len() as i64,
         content_type: "application/pdf".into(),
         filename: "情况说明.pdf".into(),
         description: Some("申请人的书面说明".into()),
-        uploaded_by: applicant.and_then(|p| p.user_id),
-        uploader_party_id: applicant.map(|p| p.id),
         visible_to_other_parties: true,
-        created_at: at,
     };
-    let actor = Actor::Party {
-        user_id: row.uploaded_by,
-        party_id: row.uploader_party_id.unwrap_or_default(),
-    };
-    db::events::note(conn, (case.county_id, case.id), "evidence_added", serde_json::json!({"evidence_id": row.id, "sha256": sha256, "size": row.size, "content_type": row.content_type, "filename": row.filename}), &actor, at)
-    .await?;
-    db::evidence::insert(conn, &row).await?;
+    let row = crate::casework::attach::evidence_row(case, &actor, file, at);
+    crate::casework::attach::write_row(conn, case, &actor, &row, at).await?;
     Ok(())
 }

@@ -229,6 +229,16 @@ pub fn may_record_particulars(case: &CaseState, actor: &Actor, party: Uuid) -> R
     still_open(case)
 }
 
+/// May this actor keep the case's 解纷码 (see it, replace it)? Its parties, and the mediator of
+/// the case, who prints it for someone filed for in person.
+pub fn may_keep_card(case: &CaseState, actor: &Actor) -> bool {
+    match *actor {
+        Actor::Party { party_id, .. } => case.parties.iter().any(|p| p.id == party_id),
+        Actor::Mediator { .. } => may_mediate(case, actor),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,8 +24,8 @@ pub(crate) mod tests;
 pub use agreement::MAX_OBLIGATIONS;
 pub use allowed::allowed_actions;
 pub use attachments::{
-    Audience, Reader, audiences, claimable, may_attach, may_export_bundle, may_post, may_rate,
-    may_read, may_record_particulars, may_see_evidence,
+    Audience, Reader, audiences, claimable, may_attach, may_export_bundle, may_keep_card, may_post,
+    may_rate, may_read, may_record_particulars, may_see_evidence,
 };
 pub use contract::*;
 pub use decide::{NOTICE_KINDS, decide};

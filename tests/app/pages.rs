@@ -30,6 +30,30 @@ impl TestApp {
         let headers = res.headers().clone();
         (status, res.text().await.unwrap(), headers)
     }
+
+    /// A page form posted as `session` (if any) in `lang`, with a matching CSRF cookie and field.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        lang: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        const TOKEN: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+        let mut cookie = format!("fq_csrf={TOKEN}; fq_lang={lang}");
+        if let Some(s) = session {
+            cookie.push_str(&format!("; fq_session={s}"));
+        }
+        let mut form = vec![("csrf", TOKEN)];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
 }
 
 fn no_external_origin(path: &str, html: &str) {
@@ -425,15 +449,8 @@ async fn a_case_card_opens_the_case_without_typing_and_can_be_replaced() {
         "{public}"
     );
     // A lost card is replaced: the old address stops working, the new one works.
-    let token = "dddddddddddddddddddddddddddddddd";
-    let res = app
-        .client
-        .post(app.url(&format!("/cases/{case_id}/card")))
-        .header("cookie", format!("fq_session={resident}; fq_csrf={token}"))
-        .form(&[("csrf", token)])
-        .send()
-        .await
-        .unwrap();
+    let card = format!("/cases/{case_id}/card");
+    let res = app.post_form(&card, Some(&resident), "zh", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html, _) = app
         .page(&format!("/cases/{case_id}"), Some(&resident), "zh")
@@ -448,14 +465,7 @@ async fn a_case_card_opens_the_case_without_typing_and_can_be_replaced() {
     );
     // Someone else's case: no card to make.
     let outsider = app.login("neighbour@demo.test").await;
-    let res = app
-        .client
-        .post(app.url(&format!("/cases/{case_id}/card")))
-        .header("cookie", format!("fq_session={outsider}; fq_csrf={token}"))
-        .form(&[("csrf", token)])
-        .send()
-        .await
-        .unwrap();
+    let res = app.post_form(&card, Some(&outsider), "zh", &[]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
@@ -468,22 +478,12 @@ async fn the_committees_phone_is_one_tap_away_on_the_case_page() {
     let case_id = id(&case);
     let committee = case["committee"]["id"].as_str().unwrap().to_owned();
     let admin = app.login("admin@demo.test").await;
-    let token = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+    let path = format!("/admin/committees/{committee}/contact");
     let post = |who: String, phone: &'static str| {
-        let app = &app;
-        let url = app.url(&format!("/admin/committees/{committee}/contact"));
+        let (app, path) = (&app, path.clone());
         async move {
-            app.client
-                .post(url)
-                .header("cookie", format!("fq_session={who}; fq_csrf={token}"))
-                .form(&[
-                    ("csrf", token),
-                    ("phone", phone),
-                    ("address", "枫源村村委会一楼"),
-                ])
-                .send()
-                .await
-                .unwrap()
+            let fields = [("phone", phone), ("address", "枫源村村委会一楼")];
+            app.post_form(&path, Some(&who), "zh", &fields).await
         }
     };
     // A resident may not; a number that is not one is refused; a good one is kept.
@@ -513,28 +513,18 @@ async fn a_refusal_on_a_chinese_page_is_said_in_chinese() {
     let (_, case) = app.file().await;
     let case_id = id(&case);
     let mediator = app.login("village.mediator@demo.test").await;
-    let token = "ffffffffffffffffffffffffffffffff";
+    let path = format!("/cases/{case_id}/act");
     let send = |lang: &'static str, action: &'static str| {
-        let app = &app;
-        let url = app.url(&format!("/cases/{case_id}/act"));
-        let cookie = format!("fq_session={mediator}; fq_csrf={token}; fq_lang={lang}");
+        let (app, path, mediator) = (&app, path.clone(), mediator.clone());
         async move {
-            app.client
-                .post(url)
-                .header("cookie", cookie)
-                .form(&[
-                    ("csrf", token),
-                    ("action", action),
-                    ("version", "1"),
-                    ("reason", "  "),
-                    ("facts", "墙倒了"),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
+            let fields = [
+                ("action", action),
+                ("version", "1"),
+                ("reason", "  "),
+                ("facts", "墙倒了"),
+            ];
+            let res = app.post_form(&path, Some(&mediator), lang, &fields).await;
+            res.text().await.unwrap()
         }
     };
     // A field left blank, named as the form names it.
@@ -622,20 +612,14 @@ async fn a_referred_case_names_the_court_and_what_to_bring() {
     let mediator = app.login("village.mediator@demo.test").await;
     let respondent = app.login("respondent@demo.test").await;
     let admin = app.login("admin@demo.test").await;
-    let token = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
+    let court = [
+        ("name", "诸暨市人民法院"),
+        ("address", "艮塔西路 138 号立案大厅"),
+        ("phone", "0575-87200001"),
+    ];
     let res = app
-        .client
-        .post(app.url("/admin/court"))
-        .header("cookie", format!("fq_session={admin}; fq_csrf={token}"))
-        .form(&[
-            ("csrf", token),
-            ("name", "诸暨市人民法院"),
-            ("address", "艮塔西路 138 号立案大厅"),
-            ("phone", "0575-87200001"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form("/admin/court", Some(&admin), "zh", &court)
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     app.act_ok(&mediator, &case_id, serde_json::json!({"action": "accept"}))
         .await;

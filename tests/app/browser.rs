@@ -211,6 +211,41 @@ impl Browser {
         );
     }
 
+    /// Sets a cookie of the service (a session, the language, large text); the browser must be on
+    /// one of its pages.
+    pub async fn cookie(&self, name: &str, value: &str) {
+        let mut c = fantoccini::cookies::Cookie::new(name.to_owned(), value.to_owned());
+        c.set_path("/");
+        let host = self
+            .base
+            .split("//")
+            .nth(1)
+            .unwrap()
+            .split(':')
+            .next()
+            .unwrap()
+            .to_owned();
+        c.set_domain(host);
+        c.set_same_site(
+            fantoccini::cookies::Cookie::parse("a=b; SameSite=Lax")
+                .unwrap()
+                .same_site(),
+        );
+        self.client.add_cookie(c).await.unwrap();
+    }
+
+    /// What on the page a person on a small phone would trip over: sideways scrolling, a control
+    /// smaller than a fingertip (44 px; a tick box under 24 px), a banner smaller than the text.
+    /// Links inside a sentence are exempt, as WCAG 2.5.8 has it.
+    pub async fn trip_hazards(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute(include_str!("trip_hazards.js"), vec![])
+            .await
+            .unwrap();
+        serde_json::from_value(found).unwrap()
+    }
+
     /// Keeps the page as a PNG under target/browser-artifacts/ (not committed).
     pub async fn keep(&self, name: &str) {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

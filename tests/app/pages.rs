@@ -834,8 +834,7 @@ async fn a_resident_files_by_voice_instead_of_typing() {
 #[tokio::test]
 async fn chinese_pages_have_no_english_words() {
     let app = TestApp::spawn().await;
-    let (resident, case) = app.file().await;
-    let case_id = id(&case);
+    let resident = app.login("resident@demo.test").await;
     let text_of = |html: &str| {
         let mut out = String::new();
         let mut in_tag = false;
@@ -887,62 +886,29 @@ async fn chinese_pages_have_no_english_words() {
             }
         }
     };
-    let mediator = app.login("village.mediator@demo.test").await;
-    let judge = app.login("judge@demo.test").await;
-    let admin = app.login("admin@demo.test").await;
-    let cases = format!("/cases/{case_id}");
-    let docs = format!("/cases/{case_id}/documents/application");
-    let visits: Vec<(&str, Option<&str>, Vec<&str>)> = vec![
-        (
-            "visitor",
-            None,
-            vec![
-                "/", "/login", "/lookup", "/help", "/privacy", "/file", "/stats",
-            ],
-        ),
-        (
-            "resident",
-            Some(&resident),
-            vec![
-                "/",
-                "/my",
-                "/account",
-                "/notifications",
-                "/file",
-                &cases,
-                &docs,
-            ],
-        ),
-        (
-            "mediator",
-            Some(&mediator),
-            vec![
-                "/queue",
-                "/calendar",
-                "/file-for",
-                "/my",
-                &cases,
-                &docs,
-                "/account",
-            ],
-        ),
-        ("judge", Some(&judge), vec!["/my", "/dashboard", "/account"]),
-        (
-            "admin",
-            Some(&admin),
-            vec![
-                "/admin/staff",
-                "/admin/policy",
-                "/admin/deletions",
-                "/dashboard",
-            ],
-        ),
-    ];
-    for (who, token, paths) in visits {
-        for path in paths {
-            let (status, html, _) = app.page(path, token, "zh").await;
-            assert!(status.is_success(), "{who} {path}: {status}");
-            check(who, path, &html);
+    for stop in crate::page_tour::tour(&app).await {
+        let (status, html, _) = app.page(&stop.path, stop.session.as_deref(), "zh").await;
+        let found = stop.path == "/no-such-page" && status == StatusCode::NOT_FOUND;
+        assert!(
+            status.is_success() || found,
+            "{} {}: {status}",
+            stop.who,
+            stop.path
+        );
+        check(stop.who, &stop.path, &html);
+    }
+    // The filing screens after the first, for a visitor and for a signed-in resident.
+    for session in [None, Some(resident.as_str())] {
+        for (step, answers) in crate::page_tour::filing_steps() {
+            let mut fields = vec![("step", step.to_string())];
+            fields.extend(answers.iter().map(|(k, v)| (*k, (*v).to_owned())));
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = app.post_form("/file", session, "zh", &fields).await;
+            let status = res.status();
+            let html = res.text().await.unwrap();
+            assert!(status.is_success(), "step {step}: {status} {html}");
+            assert!(!html.contains("role=\"alert\""), "step {step}: {html}");
+            check("filing", &format!("/file step {}", step + 1), &html);
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct Config {
     /// The CJK font the document PDFs embed (`DOCUMENT_FONT`); the Debian packages' usual
     /// paths are tried without it.
     pub document_font: Option<PathBuf>,
+    /// The time zone people read times in (`TIME_ZONE`, an IANA name; Asia/Shanghai).
+    pub time_zone: chrono_tz::Tz,
     pub history_old_keys: Vec<(String, [u8; 32])>,
     pub smtp_url: Option<String>,
     /// The SMS gateway (`notify::gateway`); texts go to files under `DATA_DIR/sms` without it.
@@ -136,6 +138,7 @@ impl Config {
             },
             bundle_key_id: var("BUNDLE_KEY_ID").unwrap_or_else(|| "b1".to_owned()),
             document_font: var("DOCUMENT_FONT").map(PathBuf::from),
+            time_zone: time_zone(var("TIME_ZONE").as_deref())?,
             history_old_keys: match var("HISTORY_OLD_KEYS") {
                 None => Vec::new(),
                 Some(list) => list
@@ -255,4 +258,29 @@ fn key32(hex_key: &str) -> anyhow::Result<[u8; 32]> {
 /// Checks a configuration read from the environment, for `serve` in production.
 pub fn load() -> anyhow::Result<Config> {
     Config::from_env().context("configuration")
+}
+
+/// `TIME_ZONE`: an IANA name; Asia/Shanghai when unset.
+fn time_zone(name: Option<&str>) -> anyhow::Result<chrono_tz::Tz> {
+    match name {
+        None => Ok(chrono_tz::Asia::Shanghai),
+        Some(name) => name.parse().map_err(|_| {
+            anyhow::anyhow!("TIME_ZONE {name:?} is not a time zone (e.g. Asia/Shanghai)")
+        }),
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    #[test]
+    fn the_time_zone_is_an_iana_name_and_shanghai_by_default() {
+        assert_eq!(super::time_zone(None).unwrap(), chrono_tz::Asia::Shanghai);
+        assert_eq!(
+            super::time_zone(Some("Asia/Urumqi")).unwrap(),
+            chrono_tz::Asia::Urumqi
+        );
+        let e = super::time_zone(Some("Beijing")).unwrap_err().to_string();
+        assert!(e.contains("TIME_ZONE"), "{e}");
+    }
 }

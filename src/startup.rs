@@ -45,6 +45,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         db::events::install_keys(config.history_keys());
+        crate::workflow::install_local_zone(config.time_zone);
         let pool = db::pool(&config.database_url, config.db_pool_size)?;
         let store = Store::new(&config.data_dir);
         let stale = store.prepare().await?;
@@ -88,6 +89,9 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .configure(routes::configure)
+                .wrap(middleware::from_fn(routes::compression::mark))
+                .wrap(middleware::Compress::default())
+                .wrap(middleware::from_fn(routes::compression::unmark))
                 .wrap(middleware::from_fn(
                     routes::input_guard::refuse_control_characters,
                 ))

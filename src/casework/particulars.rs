@@ -12,8 +12,9 @@ use super::{actor_for, refused};
 use crate::auth::Principal;
 use crate::crypto::Sealer;
 use crate::db;
-use crate::domain::{Particulars, china_time};
+use crate::domain::Particulars;
 use crate::error::AppError;
+use crate::workflow::local_zone;
 use crate::workflow::{self, Lang};
 
 pub async fn record(
@@ -24,7 +25,7 @@ pub async fn record(
     (lang, sealer): (Lang, &Sealer),
     now: DateTime<Utc>,
 ) -> Result<CaseView, AppError> {
-    let this_year = now.with_timezone(&china_time()).year();
+    let this_year = now.with_timezone(&local_zone()).year();
     let particulars = input.checked(this_year).map_err(AppError::Unprocessable)?;
     let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;

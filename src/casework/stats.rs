@@ -81,7 +81,7 @@ fn parse_month(s: &str, field: &str) -> Result<NaiveDate, AppError> {
         .ok_or_else(bad)
 }
 
-/// The period asked for: by default the twelve months up to this one (China time).
+/// The period asked for: by default the twelve months up to this one (local time, `TIME_ZONE`).
 pub fn period(from: Option<&str>, to: Option<&str>) -> Result<Period, AppError> {
     let this = month_of(Utc::now());
     let to = match to.filter(|s| !s.is_empty()) {

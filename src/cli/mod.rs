@@ -68,7 +68,7 @@ enum Command {
     /// Check the keyed chain of every case's history and every daily anchor; exits non-zero if
     /// any row was altered, removed or added behind the service's back.
     VerifyAudit,
-    /// Anchor each county's history now (serve does it daily at midnight, China time): the
+    /// Anchor each county's history now (serve does it daily at midnight, local time): the
     /// keyed root is stored and mailed to the county's judges and administrators.
     Anchor {
         /// Anchor the history as it stood at this time, RFC 3339 (default: the last midnight).
@@ -121,6 +121,7 @@ enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = config::load()?;
     db::events::install_keys(config.history_keys());
+    crate::workflow::install_local_zone(config.time_zone);
     match cli.command {
         Command::Serve => {
             db::migrate(&config.database_url).await?;

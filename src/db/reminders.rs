@@ -33,6 +33,7 @@ pub async fn candidates(
     );
     // Performance dates sit inside the agreement (its last date, and each obligation's day);
     // resolved cases not yet performed are few. The engine's rule then picks the exact moments.
+    let zone = crate::workflow::local_zone().name();
     ids.extend(
         cases::table
             .filter(cases::status.eq(crate::workflow::Status::Resolved.as_str()))
@@ -50,9 +51,13 @@ pub async fn candidates(
                      WHERE (o->>'due')::date BETWEEN (",
                 )
                 .bind::<diesel::sql_types::Timestamptz, _>(now)
-                .sql(" AT TIME ZONE 'Asia/Shanghai')::date AND (")
+                .sql(" AT TIME ZONE ")
+                .bind::<diesel::sql_types::Text, _>(zone)
+                .sql(")::date AND (")
                 .bind::<diesel::sql_types::Timestamptz, _>(now + Duration::days(2))
-                .sql(" AT TIME ZONE 'Asia/Shanghai')::date)"),
+                .sql(" AT TIME ZONE ")
+                .bind::<diesel::sql_types::Text, _>(zone)
+                .sql(")::date)"),
             )
             .select((cases::county_id, cases::id))
             .load::<(Uuid, Uuid)>(conn)

@@ -3,17 +3,17 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::china_time;
+use crate::workflow::local_zone;
 use crate::workflow::{ConfirmationStatus, Level, Performance, SessionMode, Side};
 
 pub fn date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_time())
+    at.with_timezone(&local_zone())
         .format("%Y年%-m月%-d日")
         .to_string()
 }
 
 pub fn when(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china_time())
+    at.with_timezone(&local_zone())
         .format("%Y年%-m月%-d日 %H:%M")
         .to_string()
 }

@@ -26,9 +26,3 @@ pub use role::Role;
 pub fn is_refused_char(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
-
-/// Dates shown to people and case-number years are in China Standard Time (UTC+8).
-pub fn china_time() -> chrono::FixedOffset {
-    use chrono::Offset;
-    chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix())
-}

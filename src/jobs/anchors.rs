@@ -1,5 +1,5 @@
 //! Once a day, each county's history is anchored: the keyed root over every case's last event
-//! at or before midnight (China time) is written to `history_anchors` and mailed to the
+//! at or before midnight (local time, `TIME_ZONE`) is written to `history_anchors` and mailed to the
 //! county's judges and administrators, in one transaction. Run on several nodes at once it writes
 //! each anchor once (the key is the county and the cutoff).
 
@@ -10,13 +10,13 @@ use serde_json::json;
 use crate::db;
 use crate::db::anchors::Anchor;
 use crate::domain::Role;
-use crate::domain::china_time;
 use crate::notify::outbox::enqueue_to_county_staff;
 use crate::notify::render::ANCHOR_KIND;
+use crate::workflow::local_zone;
 
-/// The last midnight (China time) at or before `now`.
+/// The last midnight (local time, `TIME_ZONE`) at or before `now`.
 pub fn cutoff_for(now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&china_time());
+    let local = now.with_timezone(&local_zone());
     let midnight = local.date_naive().and_time(NaiveTime::MIN);
     (midnight - Duration::hours(8)).and_utc()
 }
@@ -54,11 +54,11 @@ pub async fn anchor_at(
             key_id: key_id.clone(),
         };
         let day = cutoff
-            .with_timezone(&china_time())
+            .with_timezone(&local_zone())
             .format("%Y-%m-%d")
             .to_string();
         let payload = json!({
-            "county": county, "day": day, "cutoff": cutoff.with_timezone(&china_time()).to_rfc3339(),
+            "county": county, "day": day, "cutoff": cutoff.with_timezone(&local_zone()).to_rfc3339(),
             "cases": cases, "root": anchor.root, "key_id": key_id,
         });
         let fresh = conn

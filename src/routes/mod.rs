@@ -2,6 +2,7 @@
 
 pub mod api;
 mod caller;
+pub mod compression;
 mod health;
 pub mod input_guard;
 pub mod openapi;

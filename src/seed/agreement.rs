@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::china_time;
+use crate::workflow::local_zone;
 use crate::workflow::{AgreementContents, CaseState, Obligation, Side};
 
 pub fn contents(case: &CaseState, at: DateTime<Utc>, days_to_perform: i64) -> AgreementContents {
@@ -14,7 +14,7 @@ pub fn contents(case: &CaseState, at: DateTime<Utc>, days_to_perform: i64) -> Ag
         .map(|p| p.id)
         .unwrap_or_default();
     let due = (at + Duration::days(days_to_perform))
-        .with_timezone(&china_time())
+        .with_timezone(&local_zone())
         .date_naive();
     AgreementContents {
         facts: "申请人与被申请人系同村村民。双方因本案纠纷多次协商未果，申请人向本委员会申请调解。经调查，双方陈述的基本事实一致。".into(),

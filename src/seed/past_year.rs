@@ -14,7 +14,7 @@ use crate::casework::filing::{PRIVACY_NOTICE_VERSION, hash_access_code};
 use crate::crypto::Sealer;
 use crate::db;
 use crate::db::schema::{divisions, users};
-use crate::domain::china_time;
+use crate::workflow::local_zone;
 use crate::workflow::{
     self, Action, Actor, CaseState, Filing, Performance, Policy, SessionMode, Side, Transition,
 };
@@ -145,7 +145,7 @@ pub async fn past_year(
         .select(users::id)
         .first(conn)
         .await?;
-    let this_month = now.with_timezone(&china_time());
+    let this_month = now.with_timezone(&local_zone());
     let mut made = 0;
     for (v, village) in villages.iter().enumerate() {
         let Some((_, route)) = db::divisions::route_of_village(conn, &village.code).await? else {
@@ -169,7 +169,7 @@ pub async fn past_year(
             for k in 0..count {
                 let i = v * 31 + back as usize * 5 + k;
                 let day = 1 + (i * 7) % 26;
-                let filed = china_time()
+                let filed = local_zone()
                     .with_ymd_and_hms(y, m, day as u32, 9 + (k as u32 % 8), 0, 0)
                     .single()
                     .map(|t| t.with_timezone(&Utc))

@@ -135,10 +135,10 @@ impl Figures {
     }
 }
 
-/// The month of a filing, in China time: the reports of a county follow its calendar.
+/// The month of a filing, in local time: the reports of a county follow its calendar.
 pub fn month_of(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     use chrono::Datelike;
-    let china = t.with_timezone(&crate::domain::china_time());
+    let china = t.with_timezone(&crate::workflow::local_zone());
     chrono::NaiveDate::from_ymd_opt(china.year(), china.month(), 1).unwrap_or_default()
 }
 

@@ -127,10 +127,14 @@ fn last_day(obligations: &[Obligation]) -> Option<DateTime<Utc>> {
     end_of_day(obligations.iter().map(|o| o.due).max()?)
 }
 
-/// The end of a due day in China Standard Time (UTC+8).
+/// The end of a due day where people live (`calendar::local_zone`).
 pub(super) fn end_of_day(day: chrono::NaiveDate) -> Option<DateTime<Utc>> {
-    let end = day.and_hms_opt(23, 59, 59)?.and_utc();
-    end.checked_sub_signed(chrono::Duration::hours(8))
+    use chrono::TimeZone;
+    let end = day.and_hms_opt(23, 59, 59)?;
+    let local = crate::workflow::local_zone()
+        .from_local_datetime(&end)
+        .latest()?;
+    Some(local.with_timezone(&Utc))
 }
 
 /// A party signs; when every party has signed, the mediator signs last and the agreement takes

@@ -6,6 +6,7 @@ mod aftercare;
 mod agreement;
 mod allowed;
 mod attachments;
+mod calendar;
 mod contract;
 mod deadline;
 mod decide;
@@ -27,6 +28,7 @@ pub use attachments::{
     Audience, Reader, audiences, claimable, may_attach, may_export_bundle, may_keep_card, may_post,
     may_rate, may_read, may_record_particulars, may_see_evidence,
 };
+pub use calendar::{install_local_zone, local_zone};
 pub use contract::*;
 pub use decide::{NOTICE_KINDS, decide};
 pub use file::file;

@@ -1,7 +1,7 @@
 //! "Where is my case, what happens next, by when": one plain sentence per viewer, in the words
-//! an elderly resident uses, with dates in China time.
+//! an elderly resident uses, with dates in local time.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use super::types::{CaseState, ConfirmationStatus, DeadlineKind, Level, Side, Status};
 
@@ -92,7 +92,7 @@ impl Words<'_> {
             Lang::Zh => "%-m月%-d日",
             Lang::En => "%-d %b",
         };
-        self.case.deadline_at.map(|at| china_date(at, format))
+        self.case.deadline_at.map(|at| local_date(at, format))
     }
 
     /// ", by 3 Dec" / "，截止 12月3日", or nothing when no clock runs.
@@ -118,11 +118,10 @@ impl Words<'_> {
     }
 }
 
-fn china_date(at: DateTime<Utc>, format: &str) -> String {
-    match FixedOffset::east_opt(8 * 3600) {
-        Some(china) => at.with_timezone(&china).format(format).to_string(),
-        None => at.format(format).to_string(),
-    }
+fn local_date(at: DateTime<Utc>, format: &str) -> String {
+    at.with_timezone(&crate::workflow::local_zone())
+        .format(format)
+        .to_string()
 }
 
 fn both(zh: impl Into<String>, en: impl Into<String>) -> Both {

@@ -168,6 +168,7 @@ pub fn test_config(database_url: String) -> Config {
         bundle_key: fengqiao::config::DEV_BUNDLE_KEY,
         bundle_key_id: "b1".to_owned(),
         document_font: None,
+        time_zone: chrono_tz::Asia::Shanghai,
         history_old_keys: Vec::new(),
         data_dir: std::env::temp_dir().join(format!("fq-test-{}", Uuid::new_v4())),
         smtp_url: None,

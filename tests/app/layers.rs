@@ -106,6 +106,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "telemetry",
             "bundle",
             "documents",
+            "workflow",
         ],
     ),
     (

@@ -18,7 +18,7 @@ pub async fn next_number(
     county_prefix: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<String> {
-    let year = now.with_timezone(&crate::domain::china_time()).year();
+    let year = now.with_timezone(&crate::workflow::local_zone()).year();
     let last: i32 = diesel::insert_into(case_counters::table)
         .values((
             case_counters::county_id.eq(county_id),

@@ -17,15 +17,15 @@ use crate::casework::attach;
 use crate::casework::filing::RespondentInput;
 use crate::casework::messages::{self, NewMessage};
 use crate::casework::parties::{NewPartyInput, add_party};
-use crate::domain::china_time;
 use crate::error::AppError;
 use crate::evidence::upload::{Limits, receive};
 use crate::routes::AppState;
+use crate::workflow::local_zone;
 
 /// A `datetime-local` value, read as China time.
 fn local_time(s: &str) -> Option<DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok()?;
-    china_time()
+    local_zone()
         .from_local_datetime(&naive)
         .single()
         .map(|t| t.with_timezone(&Utc))
@@ -34,7 +34,7 @@ fn local_time(s: &str) -> Option<DateTime<Utc>> {
 /// A `date` value: the end of that day, China time.
 fn local_day_end(s: &str) -> Option<DateTime<Utc>> {
     let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    china_time()
+    local_zone()
         .from_local_datetime(&day.and_hms_opt(23, 59, 0)?)
         .single()
         .map(|t| t.with_timezone(&Utc))

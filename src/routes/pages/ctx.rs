@@ -17,7 +17,10 @@ pub const CSRF_COOKIE: &str = "fq_csrf";
 pub struct Ctx {
     pub lang: Lang,
     pub big: bool,
+    /// The form token for this page: the cookie's, masked anew (`csrf::mask`).
     pub csrf: String,
+    /// The cookie's form token.
+    token: String,
     new_csrf: bool,
     pub user: Option<Principal>,
     /// Unread in-app notifications of the caller (the bell).
@@ -37,7 +40,7 @@ impl Ctx {
                 None,
             ),
         };
-        let (csrf, new_csrf) = match req.cookie(CSRF_COOKIE) {
+        let (token, new_csrf) = match req.cookie(CSRF_COOKIE) {
             Some(c) if c.value().len() == 32 => (c.value().to_owned(), false),
             _ => (hex::encode(rand::random::<[u8; 16]>()), true),
         };
@@ -67,7 +70,8 @@ impl Ctx {
         Ok(Ctx {
             lang,
             big: req.cookie(BIG_COOKIE).is_some_and(|c| c.value() == "1"),
-            csrf,
+            csrf: super::csrf::mask(&token),
+            token,
             new_csrf,
             user,
             unread,
@@ -85,6 +89,7 @@ impl Ctx {
             lang,
             big: false,
             csrf: String::new(),
+            token: String::new(),
             new_csrf: false,
             user: None,
             unread: 0,
@@ -98,6 +103,7 @@ impl Ctx {
             lang: self.lang,
             big: self.big,
             csrf: self.csrf.clone(),
+            token: self.token.clone(),
             new_csrf: self.new_csrf,
             user: Some(user),
             unread: 0,
@@ -114,9 +120,7 @@ impl Ctx {
 
     /// Checks the token of a submitted form against the cookie.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
-        if !self.new_csrf
-            && subtle::ConstantTimeEq::ct_eq(submitted.as_bytes(), self.csrf.as_bytes()).into()
-        {
+        if !self.new_csrf && super::csrf::matches(submitted, &self.token) {
             Ok(())
         } else {
             Err(PageError::new(
@@ -159,7 +163,7 @@ impl Ctx {
 
     /// A day (a deadline to perform by) in China time.
     pub fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        let local = at.with_timezone(&crate::domain::china_time());
+        let local = at.with_timezone(&crate::workflow::local_zone());
         match self.lang {
             Lang::En => local.format("%-d %b %Y").to_string(),
             Lang::Zh => local.format("%Y年%-m月%-d日").to_string(),
@@ -187,7 +191,7 @@ impl Ctx {
     /// Sets the CSRF cookie when this request made a new token.
     pub fn finish(&self, mut response: HttpResponse) -> HttpResponse {
         if self.new_csrf {
-            let cookie = Cookie::build(CSRF_COOKIE, self.csrf.clone())
+            let cookie = Cookie::build(CSRF_COOKIE, self.token.clone())
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Strict)

@@ -122,7 +122,7 @@ pub fn action(lang: Lang, a: &str) -> &'static str {
 }
 
 pub fn date(lang: Lang, at: &DateTime<Utc>) -> String {
-    let local = at.with_timezone(&crate::domain::china_time());
+    let local = at.with_timezone(&crate::workflow::local_zone());
     if lang == Lang::En {
         local.format("%-d %b %Y, %H:%M").to_string()
     } else {

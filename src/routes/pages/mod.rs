@@ -9,6 +9,7 @@ pub mod admin_staff;
 pub mod case;
 pub mod case_forms;
 pub mod charts;
+pub mod csrf;
 pub mod ctx;
 pub mod dashboard;
 pub mod documents;

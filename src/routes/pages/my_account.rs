@@ -79,7 +79,7 @@ async fn render_with(
         .map(|s| SessionLine {
             when: s
                 .created_at
-                .with_timezone(&crate::domain::china_time())
+                .with_timezone(&crate::workflow::local_zone())
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             how: match s.method.as_str() {

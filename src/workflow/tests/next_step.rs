@@ -28,7 +28,7 @@ fn waiting_for_the_respondent() {
 }
 
 #[test]
-fn dates_are_shown_in_china_time() {
+fn dates_are_shown_in_local_zone() {
     let mut c = in_mediation();
     // 16:30 UTC on 2 Dec is already 3 Dec in China.
     c.deadline_at = match Utc.with_ymd_and_hms(2026, 12, 2, 16, 30, 0) {

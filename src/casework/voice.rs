@@ -23,6 +23,34 @@ pub fn valid_key(key: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// Recordings one client address may send in a day before filing: a visitor has no account to
+/// hold to account, so this bounds what one can put on the disk (the files of recordings never
+/// filed go after a day).
+pub const RECORDINGS_PER_ADDRESS_DAY: i64 = 10;
+
+/// Counts a recording from `address` against the day's limit, or says how long to wait. Counted
+/// before the file is read, in PostgreSQL, so it holds across nodes.
+pub async fn may_record(
+    conn: &mut AsyncPgConnection,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let limit = [db::sign_in::Limit {
+        key: format!("voice-address:{address}"),
+        max: RECORDINGS_PER_ADDRESS_DAY,
+        window: chrono::Duration::days(1),
+    }];
+    conn.transaction::<(), AppError, _>(async |conn| {
+        match db::sign_in::take(conn, &limit, now).await? {
+            Ok(()) => Ok(()),
+            Err(wait) => Err(AppError::TooManyRequests {
+                retry_after_secs: u64::try_from(wait).unwrap_or(60),
+            }),
+        }
+    })
+    .await
+}
+
 /// Keeps a recording for the filing `key`; refuses anything that is not audio.
 pub async fn keep(
     conn: &mut AsyncPgConnection,

@@ -827,6 +827,41 @@ async fn a_resident_files_by_voice_instead_of_typing() {
         !store.path_of(&sha).exists(),
         "the unfinished filing's file is gone"
     );
+
+    // One address may send ten recordings a day (the three above count): the eleventh is
+    // refused before its file is read, and nothing of it is kept.
+    let send = |n: u8| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let mut body = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+            body.extend(std::iter::repeat_n(n, 5_000));
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(body).file_name("再录.mp3"),
+            );
+            let key = format!("{:024x}", u128::from(n) + 1000);
+            app.client
+                .post(app.url(&format!("/file/voice?csrf={token}&key={key}")))
+                .header("cookie", cookie)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for n in 3..10 {
+        assert_eq!(send(n).await.status(), StatusCode::OK, "recording {n}");
+    }
+    let kept = app.count("SELECT count(*) FROM filing_recordings").await;
+    let refused = send(10).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let said = refused.text().await.unwrap();
+    assert!(said.contains("太频繁"), "{said}");
+    assert_eq!(
+        app.count("SELECT count(*) FROM filing_recordings").await,
+        kept
+    );
 }
 
 /// Every page a person reads, in Chinese for every role, has no English word outside what may
@@ -985,4 +1020,27 @@ fn masked(token: &str) -> String {
     let pad = vec![1u8; token.len()];
     let hidden: Vec<u8> = token.bytes().map(|b| b ^ 1).collect();
     format!("{}{}", hex::encode(pad), hex::encode(hidden))
+}
+
+/// An error on a page keeps the page's caller in the header and its large text: someone opening
+/// a case that is not theirs is still signed in on the page that says so.
+#[tokio::test]
+async fn an_error_page_keeps_the_caller_and_the_large_text() {
+    let app = TestApp::spawn().await;
+    let (_, case) = app.file().await;
+    let outsider = app.login("neighbour@demo.test").await;
+    let res = app
+        .client
+        .get(app.url(&format!("/cases/{}", id(&case))))
+        .header(
+            "cookie",
+            format!("fq_session={outsider}; fq_lang=zh; fq_big=1"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let html = res.text().await.unwrap();
+    assert!(html.contains("class=\"big\""), "{html}");
+    assert!(html.contains("退出") && !html.contains(">登录<"), "{html}");
 }

@@ -88,7 +88,7 @@ pub async fn login_submit(
             *response.status_mut() = actix_web::ResponseError::status_code(&e);
             Ok(response)
         }
-        Err(e) => Err(PageError::new(e, ctx.lang)),
+        Err(e) => Err(PageError::of(e, &ctx)),
     }
 }
 
@@ -210,7 +210,7 @@ pub async fn lookup_submit(
             *r.status_mut() = actix_web::http::StatusCode::NOT_FOUND;
             Ok(r)
         }
-        Err(e) => Err(PageError::new(e, ctx.lang)),
+        Err(e) => Err(PageError::of(e, &ctx)),
     }
 }
 

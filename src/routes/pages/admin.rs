@@ -53,7 +53,7 @@ pub(super) fn county(ctx: &Ctx) -> Result<uuid::Uuid, PageError> {
     let user = ctx.user()?;
     match (user.role, user.county_id) {
         (Role::CountyAdmin, Some(c)) => Ok(c),
-        _ => Err(PageError::new(AppError::NotFound, ctx.lang)),
+        _ => Err(PageError::of(AppError::NotFound, ctx)),
     }
 }
 
@@ -117,7 +117,7 @@ pub async fn save(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     crate::casework::policy::change(&mut conn, ctx.user()?, p, Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to(back()))?;
     Ok(see_other("/admin/policy?saved=1"))
 }
 
@@ -135,7 +135,7 @@ pub async fn save_retention(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     crate::casework::policy::change_retention(&mut conn, ctx.user()?, years, Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to(back()))?;
     Ok(see_other("/admin/policy?saved=1"))
 }
 
@@ -154,6 +154,6 @@ pub async fn save_court(
         Utc::now(),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/policy".to_owned()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to("/admin/policy".to_owned()))?;
     Ok(see_other("/admin/policy?saved=1"))
 }

@@ -66,7 +66,7 @@ pub async fn decide(
         Utc::now(),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/deletions".into()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to("/admin/deletions".into()))?;
     Ok(see_other("/admin/deletions"))
 }
 

@@ -158,7 +158,7 @@ pub async fn invite(
         Utc::now(),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to(back()))?;
     Ok(see_other("/admin/staff?done=invited"))
 }
 
@@ -191,7 +191,7 @@ pub async fn member(
             .await
             .map(|_| "resent"),
     }
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to(back()))?;
     Ok(see_other(&format!("/admin/staff?done={done}")))
 }
 
@@ -218,7 +218,7 @@ pub async fn committee_contact(
         &form.address,
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to("/admin/staff".to_owned()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to("/admin/staff".to_owned()))?;
     Ok(see_other("/admin/staff?done=contact"))
 }
 

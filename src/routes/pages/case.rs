@@ -86,7 +86,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
         .or_page(&ctx)?;
     let case_state = record
         .state()
-        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+        .map_err(|e| PageError::of(AppError::internal(e), &ctx))?;
     let events = crate::casework::history::visible_events(&mut conn, user, &case_state)
         .await
         .or_page(&ctx)?;
@@ -393,7 +393,7 @@ pub async fn card_page(
     let s = crate::casework::card::status(&mut conn, &code, ctx.lang)
         .await
         .or_page(&ctx)?
-        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+        .ok_or_else(|| PageError::of(AppError::NotFound, &ctx))?;
     let road = super::road::steps(&ctx, &s.level, &s.status);
     page(&ctx, &CardPage { ctx: &ctx, s, road })
 }

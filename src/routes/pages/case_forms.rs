@@ -118,7 +118,7 @@ pub async fn act_form(
 ) -> PageResult {
     let user = ctx.user()?;
     let back = format!("/cases/{}", *id);
-    let body = action_body(&form).map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+    let body = action_body(&form).map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     act(
         &mut conn,
@@ -130,7 +130,7 @@ pub async fn act_form(
         Utc::now(),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     Ok(see_other(&back))
 }
 
@@ -161,7 +161,7 @@ pub async fn message_form(
         Utc::now(),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     Ok(see_other(&back))
 }
 
@@ -179,7 +179,7 @@ pub async fn evidence_form(
         let mut conn = state.pool.get().await.or_page(&ctx)?;
         attach::prepare_upload(&mut conn, user, *id, config.evidence_case_bytes)
             .await
-            .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?
+            .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?
     };
     let limits = Limits {
         file_bytes: remaining.min(config.evidence_file_bytes),
@@ -192,7 +192,7 @@ pub async fn evidence_form(
     };
     let received = receive(payload, &state.store, &limits)
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     attach::record(
         &mut conn,
@@ -243,7 +243,7 @@ pub async fn person_form(
         Utc::now(),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+    .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     Ok(see_other(&back))
 }
 
@@ -269,7 +269,7 @@ pub async fn rating_form(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     crate::casework::rating::rate(&mut conn, user, *id, input, Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     Ok(see_other(&back))
 }
 
@@ -289,7 +289,7 @@ pub async fn card_form(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     crate::casework::card::renew(&mut conn, user, *id, Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to(back.clone()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to(back.clone()))?;
     Ok(see_other(&back))
 }
 
@@ -313,7 +313,7 @@ pub async fn particulars_form(
     let (case_id, party_id) = path.into_inner();
     let back = format!("/cases/{case_id}#people");
     let form = form.into_inner();
-    let refuse = |e: AppError| PageError::new(e, ctx.lang).back_to(back.clone());
+    let refuse = |e: AppError| PageError::of(e, &ctx).back_to(back.clone());
     let sex = match form.sex.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("female") => Some(crate::domain::Sex::Female),

@@ -14,6 +14,8 @@ pub const LANG_COOKIE: &str = "fq_lang";
 pub const BIG_COOKIE: &str = "fq_big";
 pub const CSRF_COOKIE: &str = "fq_csrf";
 
+/// Not `Debug`: it holds the form token and the address of the page, which stay out of logs.
+#[derive(Clone)]
 pub struct Ctx {
     pub lang: Lang,
     pub big: bool,

@@ -156,7 +156,7 @@ pub async fn show(
     )
     .await
     .or_page(&ctx)?;
-    render(&ctx, &fetched).map_err(|e| PageError::new(e, ctx.lang))
+    render(&ctx, &fetched).map_err(|e| PageError::of(e, &ctx))
 }
 
 #[derive(Template)]
@@ -180,7 +180,7 @@ pub async fn verify(
     let found = documents::verify(&mut conn, &code, &state.sealer, Utc::now(), ctx.lang)
         .await
         .or_page(&ctx)?
-        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+        .ok_or_else(|| PageError::of(AppError::NotFound, &ctx))?;
     let good = found.standing == documents::Standing::Current;
     page(
         &ctx,

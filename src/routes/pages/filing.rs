@@ -156,7 +156,7 @@ pub(super) async fn show_with(
             .await
             .or_page(ctx)?
             .map(|bytes| (bytes + 1023) / 1024),
-        Err(e) => return Err(PageError::new(e.into(), ctx.lang)),
+        Err(e) => return Err(PageError::of(e.into(), ctx)),
     };
     let status = if error.is_some() {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
@@ -383,7 +383,7 @@ pub(super) async fn file_as(
             )
             .await
         }
-        Err(e) => Err(PageError::new(e, ctx.lang)),
+        Err(e) => Err(PageError::of(e, ctx)),
     }
 }
 
@@ -400,7 +400,7 @@ async fn confirmation(
         .or_page(ctx)?;
     let state = record
         .state()
-        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+        .map_err(|e| PageError::of(AppError::internal(e), ctx))?;
     let viewer = crate::casework::viewer_for(user, &state);
     let card = crate::casework::card::of_case(conn, user, case_id, Utc::now())
         .await
@@ -428,7 +428,7 @@ pub async fn assisted_form(req: HttpRequest, state: web::Data<AppState>) -> Page
     ctx.user()?;
     // Staff of a committee file for residents; for anyone else the page does not exist.
     if !ctx.is_staff() {
-        return Err(PageError::new(AppError::NotFound, ctx.lang));
+        return Err(PageError::of(AppError::NotFound, &ctx));
     }
     show(&state, &ctx, 0, Draft::default(), None).await
 }
@@ -473,7 +473,7 @@ pub async fn assisted_submit(
         Err(e @ (AppError::Unprocessable(_) | AppError::BadRequest(_))) => {
             show(&state, &ctx, 0, d, Some(super::message_of(&e, ctx.lang))).await
         }
-        Err(e) => Err(PageError::new(e, ctx.lang)),
+        Err(e) => Err(PageError::of(e, &ctx)),
     }
 }
 
@@ -482,6 +482,7 @@ csrf_form!(Draft);
 /// `POST /file/voice?csrf=…&key=…`: the first screen's recording (multipart: the token and the
 /// filing's key travel in the query string, before the file).
 pub async fn voice(
+    req: HttpRequest,
     state: web::Data<AppState>,
     super::submitted::SubmittedWithQueryToken { ctx }: super::submitted::SubmittedWithQueryToken,
     q: web::Query<std::collections::HashMap<String, String>>,
@@ -497,13 +498,17 @@ pub async fn voice(
         ),
         max_parts: 1,
     };
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let address = crate::auth::login::client_address(&req);
+    crate::casework::voice::may_record(&mut conn, &address, Utc::now())
+        .await
+        .map_err(|e| PageError::of(e, &ctx).back_to("/file".to_owned()))?;
     let received = crate::evidence::upload::receive(payload, &state.store, &limits)
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/file".to_owned()))?;
-    let mut conn = state.pool.get().await.or_page(&ctx)?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/file".to_owned()))?;
     crate::casework::voice::keep(&mut conn, &state.store, &key, received, Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/file".to_owned()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/file".to_owned()))?;
     let d = Draft {
         key,
         ..Draft::default()

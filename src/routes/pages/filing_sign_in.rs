@@ -52,12 +52,12 @@ pub async fn step(
         .pool
         .get()
         .await
-        .map_err(|e| PageError::new(e.into(), ctx.lang))?;
+        .map_err(|e| PageError::of(e.into(), ctx))?;
     if d.act != "verify" {
         let sent = sign_in::send_code(&mut conn, state, &to, &client, ctx.lang, now).await;
         return match sent {
             Ok(()) => show_with(state, ctx, SIGN_IN_STEP, d, None, Some(to.masked())).await,
-            Err(e @ AppError::Unavailable) => Err(PageError::new(e, ctx.lang)),
+            Err(e @ AppError::Unavailable) => Err(PageError::of(e, ctx)),
             Err(e) => {
                 let msg = problem(ctx, &e);
                 show_with(state, ctx, SIGN_IN_STEP, d, Some(msg), None).await
@@ -79,7 +79,7 @@ pub async fn step(
     .await;
     let done = match verified {
         Ok(done) => done,
-        Err(e @ AppError::Unavailable) => return Err(PageError::new(e, ctx.lang)),
+        Err(e @ AppError::Unavailable) => return Err(PageError::of(e, ctx)),
         Err(e) => {
             let msg = problem(ctx, &e);
             let masked = Some(to.masked());
@@ -94,7 +94,7 @@ pub async fn step(
         Some(done.token.clone()),
     )
     .await
-    .map_err(|e| PageError::new(e, ctx.lang))?;
+    .map_err(|e| PageError::of(e, ctx))?;
     let max_age = done.claims.exp - now.timestamp();
     let ctx = ctx.signed_in_as(user.clone());
     let mut response = file_as(state, &ctx, &user, input, d).await?;

@@ -46,30 +46,40 @@ struct ErrorPage<'a> {
 }
 
 /// An error shown as a page; "please log in" becomes a redirect to the login page.
-#[derive(Debug)]
 pub struct PageError {
     error: AppError,
     lang: Lang,
+    /// The page's context when there was one: the error page then keeps the caller in its
+    /// header and the large text.
+    ctx: Option<Box<Ctx>>,
     login_next: Option<String>,
     back: Option<String>,
 }
 
 impl PageError {
+    /// An error before the page's context was known (it is shown to a visitor).
     pub fn new(error: AppError, lang: Lang) -> PageError {
         PageError {
             error,
             lang,
+            ctx: None,
             login_next: None,
             back: None,
         }
     }
 
+    /// An error on a page: shown with the page's caller, language and text size.
+    pub fn of(error: AppError, ctx: &Ctx) -> PageError {
+        PageError {
+            ctx: Some(Box::new(ctx.clone())),
+            ..PageError::new(error, ctx.lang)
+        }
+    }
+
     pub fn login(next: &str, lang: Lang) -> PageError {
         PageError {
-            error: AppError::Unauthorized,
-            lang,
             login_next: Some(next.to_owned()),
-            back: None,
+            ..PageError::new(AppError::Unauthorized, lang)
         }
     }
 
@@ -77,6 +87,19 @@ impl PageError {
     pub fn back_to(mut self, path: String) -> PageError {
         self.back = Some(path);
         self
+    }
+}
+
+/// What the log says of a page's error: the error and where it leads, never the page's context
+/// (its form token and address).
+impl std::fmt::Debug for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageError")
+            .field("error", &self.error)
+            .field("lang", &self.lang)
+            .field("login_next", &self.login_next)
+            .field("back", &self.back)
+            .finish_non_exhaustive()
     }
 }
 
@@ -152,6 +175,13 @@ fn title_of(error: &AppError, lang: Lang) -> &'static str {
 /// here in Chinese; those that carry a sentence of the rule that refused (a wrong field, a wrong
 /// state) are said in Chinese by `zh_errors`, or by a plain sentence of their kind.
 pub fn message_of(error: &AppError, lang: Lang) -> String {
+    if let AppError::TooManyRequests { retry_after_secs } = error {
+        let wait = wait_words(*retry_after_secs, lang);
+        return match lang {
+            Lang::Zh => format!("次数太频繁了，请 {wait}后再试。"),
+            Lang::En => format!("Too many tries. Please try again in {wait}."),
+        };
+    }
     if lang == Lang::En {
         return error.to_string();
     }
@@ -161,9 +191,6 @@ pub fn message_of(error: &AppError, lang: Lang) -> String {
         AppError::InvalidCode => "验证码不对或已失效，请重新获取。".into(),
         AppError::NotFound => "这个地址下没有内容。请检查链接，或回到首页重新查找。".into(),
         AppError::NoDocument { zh, .. } => (*zh).into(),
-        AppError::TooManyRequests { retry_after_secs } => {
-            format!("尝试次数太多，请等 {retry_after_secs} 秒后再试。")
-        }
         AppError::Locked => "多次输错后账号已锁定。如果账号存在，解锁链接已发到它的邮箱。".into(),
         AppError::Unavailable => "系统繁忙或暂时连不上数据库，请稍后再试。".into(),
         AppError::NotSent => "验证码暂时发不出去，请一分钟后再试。".into(),
@@ -181,6 +208,20 @@ pub fn message_of(error: &AppError, lang: Lang) -> String {
                 _ => "有一项填写得不对，请检查后再提交。".into(),
             })
         }
+    }
+}
+
+/// A wait as a person says it: "40 秒", "3 分钟", "24 小时" (rounded up).
+pub fn wait_words(secs: u64, lang: Lang) -> String {
+    let (n, zh, en) = match secs {
+        0..60 => (secs.max(1), "秒", "second"),
+        60..3600 => (secs.div_ceil(60), "分钟", "minute"),
+        _ => (secs.div_ceil(3600), "小时", "hour"),
+    };
+    match lang {
+        Lang::Zh => format!("{n} {zh}"),
+        Lang::En if n == 1 => format!("1 {en}"),
+        Lang::En => format!("{n} {en}s"),
     }
 }
 
@@ -223,7 +264,10 @@ impl ResponseError for PageError {
         if let AppError::Internal(e) = &self.error {
             tracing::error!(error = ?e, "internal error on a page");
         }
-        render_error(self.lang, &self.error, self.back.as_deref())
+        match &self.ctx {
+            Some(ctx) => render_error_in(ctx, &self.error, self.back.as_deref()),
+            None => render_error(self.lang, &self.error, self.back.as_deref()),
+        }
     }
 }
 
@@ -274,7 +318,7 @@ pub type PageResult = Result<HttpResponse, PageError>;
 pub fn page(ctx: &Ctx, template: &impl Template) -> PageResult {
     let body = template
         .render()
-        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+        .map_err(|e| PageError::of(AppError::internal(e), ctx))?;
     Ok(ctx.finish(
         HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
@@ -319,13 +363,24 @@ pub trait OrPage<T> {
 
 impl<T, E: Into<AppError>> OrPage<T> for Result<T, E> {
     fn or_page(self, ctx: &Ctx) -> Result<T, PageError> {
-        self.map_err(|e| PageError::new(e.into(), ctx.lang))
+        self.map_err(|e| PageError::of(e.into(), ctx))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{local_path, wait_words};
+    use crate::workflow::Lang;
+
+    #[test]
+    fn a_wait_is_said_in_the_largest_unit_rounded_up() {
+        assert_eq!(wait_words(0, Lang::Zh), "1 秒");
+        assert_eq!(wait_words(59, Lang::Zh), "59 秒");
+        assert_eq!(wait_words(61, Lang::Zh), "2 分钟");
+        assert_eq!(wait_words(86_399, Lang::Zh), "24 小时");
+        assert_eq!(wait_words(60, Lang::En), "1 minute");
+        assert_eq!(wait_words(7_200, Lang::En), "2 hours");
+    }
 
     #[test]
     fn only_paths_of_this_site_are_followed() {

@@ -70,7 +70,7 @@ async fn render_with(
         .await
         .map_err(|e| match e {
             AppError::Unauthorized => PageError::login(&ctx.here, ctx.lang),
-            other => PageError::new(other, ctx.lang),
+            other => PageError::of(other, ctx),
         })?;
     let sessions = session::live(&mut conn, user.id, Utc::now())
         .await
@@ -172,7 +172,7 @@ pub async fn change_contact(
     match (result, form.act.as_str()) {
         (Ok(()), "verify") => Ok(see_other("/account?saved=contact")),
         (Ok(()), _) => render(&state, &ctx, Some(to.masked()), raw.to_owned(), None).await,
-        (Err(e @ AppError::Unavailable), _) => Err(PageError::new(e, ctx.lang)),
+        (Err(e @ AppError::Unavailable), _) => Err(PageError::of(e, &ctx)),
         (Err(AppError::Conflict { .. }), _) => {
             let msg = ctx.t(
                 "这个号码（或邮箱）已经属于另一个账号。",
@@ -236,7 +236,7 @@ pub async fn change_password(
             );
             render(&state, &ctx, None, String::new(), Some(msg.to_owned())).await
         }
-        Err(e) => Err(PageError::new(e, ctx.lang)),
+        Err(e) => Err(PageError::of(e, &ctx)),
     }
 }
 
@@ -269,7 +269,7 @@ pub async fn download_data(req: HttpRequest, state: web::Data<AppState>) -> Page
         .await
         .or_page(&ctx)?;
     let body = serde_json::to_string_pretty(&data)
-        .map_err(|e| PageError::new(AppError::internal(e), ctx.lang))?;
+        .map_err(|e| PageError::of(AppError::internal(e), &ctx))?;
     Ok(actix_web::HttpResponse::Ok()
         .content_type("application/json; charset=utf-8")
         .insert_header((
@@ -302,7 +302,7 @@ pub async fn second_factor(
         .await
         .map_err(|e| match e {
             AppError::Unauthorized => PageError::login(&ctx.here, ctx.lang),
-            other => PageError::new(other, ctx.lang),
+            other => PageError::of(other, &ctx),
         })?;
     let wrong = || {
         ctx.t(
@@ -345,7 +345,7 @@ pub async fn second_factor(
                 )
                 .await
             }
-            Err(e) => Err(PageError::new(e, ctx.lang)),
+            Err(e) => Err(PageError::of(e, &ctx)),
         },
         _ => match sf::turn_off(&mut conn, &state, &row, &form.code, now).await {
             Ok(()) => Ok(see_other("/account")),
@@ -353,7 +353,7 @@ pub async fn second_factor(
                 drop(conn);
                 render(&state, &ctx, None, String::new(), Some(wrong())).await
             }
-            Err(e) => Err(PageError::new(e, ctx.lang)),
+            Err(e) => Err(PageError::of(e, &ctx)),
         },
     }
 }
@@ -382,7 +382,7 @@ pub async fn request_deletion(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let done = crate::accounts::deletion::request(&mut conn, user, Some(&form.reason), Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/account".into()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/account".into()))?;
     let mut response = page(
         &ctx,
         &DeletionRequested {

@@ -98,7 +98,7 @@ pub async fn submit(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let user = second_factor::redeem(&mut conn, &state, &form.ticket)
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/login?by=password".into()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/login?by=password".into()))?;
     let enrolling = form.enrol == "1";
     let checked = if enrolling {
         second_factor::confirm(&mut conn, &state, &user, &form.code, now).await
@@ -127,7 +127,7 @@ pub async fn submit(
             )
             .await;
         }
-        Err(e) => return Err(PageError::new(e, ctx.lang)),
+        Err(e) => return Err(PageError::of(e, &ctx)),
     };
     let (token, claims) =
         session::start_session(&mut conn, &state, &user, "password", &Client::of(&req), now)

@@ -70,14 +70,15 @@ pub fn problem(ctx: &Ctx, e: &AppError) -> String {
                 "The code is wrong or no longer valid. Check it, or ask for a new one.",
             )
             .to_owned(),
-        AppError::TooManyRequests { retry_after_secs } => match ctx.lang {
-            crate::workflow::Lang::Zh => {
-                format!("获取验证码太频繁了，请 {} 秒后再试。", retry_after_secs)
+        AppError::TooManyRequests { retry_after_secs } => {
+            let wait = super::wait_words(*retry_after_secs, ctx.lang);
+            match ctx.lang {
+                crate::workflow::Lang::Zh => format!("获取验证码太频繁了，请 {wait}后再试。"),
+                crate::workflow::Lang::En => {
+                    format!("Too many codes asked for. Please try again in {wait}.")
+                }
             }
-            crate::workflow::Lang::En => {
-                format!("Too many codes asked for. Please try again in {retry_after_secs} seconds.")
-            }
-        },
+        }
         AppError::NotSent => ctx
             .t(
                 "验证码暂时发不出去，请过一分钟再试。",
@@ -225,7 +226,7 @@ pub async fn code_submit(
             screen.sent = true;
             page(&ctx, &screen)
         }
-        Err(e @ AppError::Unavailable) => Err(PageError::new(e, ctx.lang)),
+        Err(e @ AppError::Unavailable) => Err(PageError::of(e, &ctx)),
         Err(e) => {
             // A bad number goes back to the number field; anything else keeps the code field.
             if matches!(&e, AppError::Unprocessable(m) if m.starts_with("phone") || m.starts_with("email"))
@@ -261,7 +262,7 @@ pub async fn link_form(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let view = staff::peek_link(&mut conn, &state, &token)
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/login/reset".into()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/login/reset".into()))?;
     page(
         &ctx,
         &LinkPage {
@@ -290,7 +291,7 @@ pub async fn link_submit(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let view = staff::peek_link(&mut conn, &state, &token)
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/login/reset".into()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/login/reset".into()))?;
     let form = form.into_inner();
     match staff::use_link(
         &mut conn,
@@ -329,7 +330,7 @@ pub async fn link_submit(
             *response.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
-        Err(e) => Err(PageError::new(e, ctx.lang).back_to("/login/reset".into())),
+        Err(e) => Err(PageError::of(e, &ctx).back_to("/login/reset".into())),
     }
 }
 
@@ -376,7 +377,7 @@ pub async fn reset_submit(
     .await;
     let (sent, error) = match result {
         Ok(()) => (true, None),
-        Err(e @ AppError::Unavailable) => return Err(PageError::new(e, ctx.lang)),
+        Err(e @ AppError::Unavailable) => return Err(PageError::of(e, &ctx)),
         Err(e) => (false, Some(problem(&ctx, &e))),
     };
     page(
@@ -401,7 +402,7 @@ pub async fn short_link(
     let target = crate::notify::short_links::target(&mut conn, &code, Utc::now())
         .await
         .or_page(&ctx)?
-        .ok_or_else(|| PageError::new(AppError::NotFound, ctx.lang))?;
+        .ok_or_else(|| PageError::of(AppError::NotFound, &ctx))?;
     Ok(see_other(&target))
 }
 
@@ -421,7 +422,7 @@ pub async fn unlock_link(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     staff::unlock(&mut conn, &state, &token, Utc::now())
         .await
-        .map_err(|e| PageError::new(e, ctx.lang).back_to("/login?by=password".into()))?;
+        .map_err(|e| PageError::of(e, &ctx).back_to("/login?by=password".into()))?;
     page(&ctx, &Unlocked { ctx: &ctx })
 }
 

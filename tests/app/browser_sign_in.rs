@@ -162,3 +162,78 @@ async fn the_login_page_leads_with_the_phone_and_keeps_the_other_ways_one_tap_aw
     assert!(b.text("p.notice.bad").await.contains("手机号不对"));
     b.close().await;
 }
+
+/// A grandmother who cannot type: in large text she taps 我要申请调解, records what happened
+/// instead of writing it, names the other side, signs in with the code texted to her, and keeps
+/// the case card. Each screen is kept as a screenshot (`voice-journey-*`), none scrolls sideways.
+#[tokio::test]
+async fn a_villager_files_by_voice_in_large_text_and_keeps_the_case_card() {
+    let app = TestApp::spawn().await;
+    let dir = std::env::temp_dir().join(format!("fq-voice-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let recording = dir.join("录音.m4a");
+    let mut m4a = b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom".to_vec();
+    m4a.extend(std::iter::repeat_n(3u8, 30_000));
+    std::fs::write(&recording, m4a).unwrap();
+
+    let b = Browser::open(&app, Options { width: 360 }).await;
+    b.go("/").await;
+    b.submit("a[href^='/text/big']").await;
+    fits(&b, "the home page").await;
+    b.keep("voice-journey-1-home").await;
+    b.submit("main a.button.primary[href='/file']").await;
+    let input = b
+        .client
+        .find(fantoccini::Locator::Css("#voice"))
+        .await
+        .unwrap();
+    input.send_keys(recording.to_str().unwrap()).await.unwrap();
+    b.submit("section.voice button[type=submit]").await;
+    assert!(b.source().await.contains("已收到您的录音"));
+    fits(&b, "step 1 with the recording").await;
+    b.keep("voice-journey-2-recorded").await;
+    b.choose("#category", "neighbour").await;
+    b.submit("main form button[type=submit]").await;
+    b.fill("#respondent_name", "钱大伯").await;
+    b.fill("#respondent_phone", "13900004444").await;
+    b.submit("main form button[type=submit]").await;
+    b.choose("#village_code", VILLAGE).await;
+    b.fill("#request", "请调解员来看看。").await;
+    b.click("input[name=privacy]").await;
+    fits(&b, "step 3").await;
+    b.submit("main form button[type=submit]").await;
+    b.fill("#phone", "13900005555").await;
+    b.submit("main form button[type=submit][value=send]").await;
+    let code = app.code_texted_to("13900005555");
+    b.fill("#code", &code).await;
+    b.fill("#name", "孙奶奶").await;
+    b.submit("main form button[type=submit][value=verify]")
+        .await;
+    let page = b.source().await;
+    assert!(page.contains("解纷码") && page.contains("<svg"), "{page}");
+    fits(&b, "the confirmation").await;
+    b.keep("voice-journey-3-filed").await;
+    b.client
+        .execute(
+            "document.querySelector('.qr-card').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.keep("voice-journey-4-card").await;
+
+    // Her case page: the road with the village marked, the recording to play.
+    b.submit("main a[href^='/cases/']").await;
+    let page = b.source().await;
+    assert!(page.contains("aria-current=\"step\""), "{page}");
+    assert!(page.contains("<audio"), "{page}");
+    fits(&b, "the case page").await;
+    b.keep("voice-journey-5-case").await;
+    b.client
+        .execute("document.getElementById('card').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    b.keep("voice-journey-6-case-card").await;
+    b.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod interop;
 pub mod jobs;
 pub mod notify;
 pub mod routes;

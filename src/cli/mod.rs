@@ -152,6 +152,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 notifier,
                 std::time::Duration::from_secs(5),
             ));
+            tokio::spawn(crate::interop::delivery::run_forever(
+                db::pool(&config.database_url, 1)?,
+                crate::crypto::Sealer::new(&config.data_key),
+                config.is_production(),
+                std::time::Duration::from_secs(5),
+            ));
             tracing::info!(port = app.port(), config = ?config, "serving");
             app.run_until_stopped().await?;
         }

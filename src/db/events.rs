@@ -211,12 +211,24 @@ pub fn chain(
 
 /// One statement for any number of rows: eleven arrays, whatever the count, so PostgreSQL parses
 /// the same text every time and the bind stays small (a `VALUES` list of 1 000 rows binds
-/// 10 000 parameters and is a new statement for every row count).
+/// 10 000 parameters and is a new statement for every row count). The same statement queues
+/// each event for the county's webhook endpoints that asked for its kind, so a committed event
+/// is always delivered and no writer can forget to (no extra round trip).
 const INSERT: &str = "
-INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
-                         prev_hash, hash, key_id)
-SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::text[],
-                     $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])";
+WITH written AS (
+  INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
+                           prev_hash, hash, key_id)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::text[],
+                       $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])
+  RETURNING county_id, case_id, seq, kind, at
+)
+INSERT INTO webhook_deliveries (county_id, endpoint_id, case_id, seq, kind, at, next_attempt_at)
+SELECT w.county_id, e.id, w.case_id, w.seq, w.kind, w.at, w.at
+FROM written w
+JOIN webhook_endpoints e ON e.county_id = w.county_id
+  AND (w.kind = ANY (e.events) OR '*' = ANY (e.events))
+WHERE e.paused_at IS NULL AND e.deleted_at IS NULL
+ORDER BY w.case_id, w.seq";
 
 /// Inserts linked rows (of one case or many) in one statement. The caller holds the cases' rows.
 pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> QueryResult<()> {

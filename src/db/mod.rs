@@ -4,6 +4,7 @@
 pub mod access;
 pub mod access_log;
 pub mod anchors;
+pub mod api_keys;
 pub mod case_cards;
 pub mod cases;
 pub mod courts;
@@ -34,6 +35,7 @@ pub mod sign_in;
 pub mod staff;
 pub mod stats;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

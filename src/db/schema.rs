@@ -472,6 +472,7 @@ diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_link_uses,
+    api_keys,
     case_facts,
     stat_days,
     stat_rollups,
@@ -564,5 +565,66 @@ diesel::table! {
         content_type -> Text,
         filename -> Text,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Uuid,
+        county_id -> Uuid,
+        name -> Text,
+        scope -> Text,
+        hash -> Text,
+        prefix -> Text,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    api_key_calls (county_id, id) {
+        county_id -> Uuid,
+        id -> Int8,
+        key_id -> Uuid,
+        at -> Timestamptz,
+        method -> Text,
+        path -> Text,
+        status -> Int4,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (county_id, id) {
+        county_id -> Uuid,
+        id -> Uuid,
+        url -> Text,
+        events -> Array<Text>,
+        secret_enc -> Bytea,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        failing_since -> Nullable<Timestamptz>,
+        paused_at -> Nullable<Timestamptz>,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (county_id, id) {
+        county_id -> Uuid,
+        id -> Int8,
+        endpoint_id -> Uuid,
+        case_id -> Uuid,
+        seq -> Int4,
+        kind -> Text,
+        at -> Timestamptz,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        last_ms -> Nullable<Int4>,
+        delivered_at -> Nullable<Timestamptz>,
     }
 }

@@ -181,6 +181,52 @@ pub fn render_anchor(payload: &serde_json::Value, lang: Lang) -> Result<Rendered
     })
 }
 
+/// An endpoint of another system failed for a day and was paused: its county admins are told
+/// where to look and how to resume it.
+pub fn render_webhook_paused(
+    payload: &serde_json::Value,
+    public_url: &str,
+    lang: Lang,
+) -> Result<Rendered, askama::Error> {
+    let url = payload.get("url").and_then(|v| v.as_str()).unwrap_or("");
+    let (subject, lead, hint) = match lang {
+        Lang::Zh => (
+            "【枫桥在线调解】对接系统的推送地址已暂停".to_owned(),
+            format!("推送地址 {url} 连续一天接收失败，已暂停推送。"),
+            "请联系对方系统检查后，在“系统对接”页面恢复推送；暂停期间的案件事件不会补发，可用导出接口补齐。".to_owned(),
+        ),
+        Lang::En => (
+            "Fengqiao Mediation: a webhook endpoint was paused".to_owned(),
+            format!("The endpoint {url} failed for a whole day and was paused."),
+            "Once the other system is fixed, resume it on the Integrations page; events of the pause are not sent later, the export fills the gap.".to_owned(),
+        ),
+    };
+    let frame = texts::frame(lang);
+    let link = format!("{}/admin/integrations", public_url.trim_end_matches('/'));
+    let text = TextMail {
+        frame: &frame,
+        lead: &lead,
+        code: None,
+        link: Some(&link),
+        hint: &hint,
+    }
+    .render()?;
+    let html = HtmlMail {
+        frame: &frame,
+        subject: &subject,
+        lead: &lead,
+        code: None,
+        link: Some(&link),
+        hint: &hint,
+    }
+    .render()?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+    })
+}
+
 /// Sends an account mail now, within the worker's deadline.
 pub async fn send(
     notifier: &Notifier,

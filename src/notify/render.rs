@@ -140,11 +140,20 @@ pub fn number_and_code<'a>(m: &MailInput<'a>) -> Result<(&'a str, Option<&'a str
 
 /// The kind of the daily history anchor mail (about a county, not a case).
 pub const ANCHOR_KIND: &str = "history_anchor";
+/// The kind of the mail that tells county admins a webhook endpoint was paused.
+pub const WEBHOOK_PAUSED_KIND: &str = "webhook_paused";
 
 pub fn render(m: &MailInput<'_>, links: &Links<'_>) -> Result<Rendered, RenderError> {
     let lang = Lang::from_code(m.language);
     if m.kind == ANCHOR_KIND {
         return Ok(super::direct::render_anchor(m.payload, lang)?);
+    }
+    if m.kind == WEBHOOK_PAUSED_KIND {
+        return Ok(super::direct::render_webhook_paused(
+            m.payload,
+            links.public_url,
+            lang,
+        )?);
     }
     let words =
         texts::words(m.kind, lang).ok_or_else(|| RenderError::UnknownKind(m.kind.to_owned()))?;

@@ -202,6 +202,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(api::notifications::mark_read),
             )
             .route("/outbox/failed", web::get().to(api::outbox::list_failed))
+            .route("/export", web::get().to(api::export::export))
+            .route("/api-keys", web::post().to(api::integrations::create_key))
+            .route("/api-keys", web::get().to(api::integrations::list_keys))
+            .route(
+                "/api-keys/{id}",
+                web::delete().to(api::integrations::revoke_key),
+            )
+            .route(
+                "/webhooks",
+                web::post().to(api::integrations::create_webhook),
+            )
+            .route("/webhooks", web::get().to(api::integrations::list_webhooks))
+            .route(
+                "/webhooks/{id}",
+                web::delete().to(api::integrations::delete_webhook),
+            )
+            .route(
+                "/webhooks/{id}/paused",
+                web::put().to(api::integrations::pause_webhook),
+            )
+            .route(
+                "/webhooks/{id}/deliveries",
+                web::get().to(api::integrations::deliveries),
+            )
+            .route(
+                "/webhooks/{id}/deliveries/{delivery_id}/replay",
+                web::post().to(api::integrations::replay),
+            )
             .route("/policy", web::get().to(api::policy::show))
             .route("/policy", web::put().to(api::policy::update))
             .route("/stats", web::get().to(api::stats::json))

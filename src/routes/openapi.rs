@@ -84,7 +84,17 @@ use crate::error::AppError;
         api::documents::list,
         api::documents::fetch,
         api::documents::verify,
-        api::parties::particulars
+        api::parties::particulars,
+        api::export::export,
+        api::integrations::create_key,
+        api::integrations::list_keys,
+        api::integrations::revoke_key,
+        api::integrations::create_webhook,
+        api::integrations::list_webhooks,
+        api::integrations::delete_webhook,
+        api::integrations::pause_webhook,
+        api::integrations::deliveries,
+        api::integrations::replay
     ),
     components(schemas(api::answers::ErrorBody)),
     modifiers(&Credentials),
@@ -105,6 +115,18 @@ impl Modify for Credentials {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("fq_ API key")
+                    .description(Some(
+                        "An API key of another system, made by the county admin",
+                    ))
                     .build(),
             ),
         );

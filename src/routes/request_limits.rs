@@ -118,9 +118,15 @@ pub async fn limit_requests<B: MessageBody>(
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned());
     // Only a genuine token names an account: a forged one cannot spend someone else's share.
-    let account = token_from_request(req.request())
-        .and_then(|t| state.keys.verify(&t, Audience::Session).ok())
-        .map(|c| c.sub);
+    // An API key is its own account: only its holder can present it (a made-up one gets a
+    // bucket of its own, still under the address's limit).
+    let account = token_from_request(req.request()).and_then(|t| {
+        if crate::interop::keys::is_key(&t) {
+            Some(format!("key:{}", &crate::interop::keys::hash_of(&t)[..16]))
+        } else {
+            state.keys.verify(&t, Audience::Session).ok().map(|c| c.sub)
+        }
+    });
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
     if let Some(wait) = state.limits.check(&address, account.as_deref(), now) {
         let (http, _) = req.into_parts();

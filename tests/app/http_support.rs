@@ -25,7 +25,12 @@ pub struct HttpServer {
 
 impl HttpServer {
     pub async fn start() -> HttpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        HttpServer::on(0).await
+    }
+
+    /// On a given port (0: any), e.g. one a webhook was registered to while nothing listened.
+    pub async fn on(port: u16) -> HttpServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let replies = Arc::new(Mutex::new(VecDeque::new()));

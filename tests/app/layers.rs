@@ -69,6 +69,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "db", "workflow", "notify", "evidence", "stats", "domain", "config", "crypto",
         ],
     ),
+    (
+        "interop",
+        &["db", "auth", "notify", "domain", "error", "crypto"],
+    ),
     ("telemetry", &["db"]),
     // The web layer reaches data through `casework` and `accounts`; `db` only for the pool it
     // holds (see `WEB_TO_DB`).
@@ -90,6 +94,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "telemetry",
             "db",
             "documents",
+            "interop",
         ],
     ),
     (
@@ -120,7 +125,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "accounts", "config", "crypto", "db", "evidence", "jobs", "notify", "seed", "startup",
-            "stats", "casework", "workflow", "bundle",
+            "stats", "casework", "workflow", "bundle", "interop",
         ],
     ),
 ];

@@ -18,6 +18,7 @@ mod hardening;
 mod harness;
 mod http_support;
 mod indicators;
+mod integrations;
 mod journeys;
 mod layers;
 mod mail_support;

@@ -25,6 +25,8 @@ enum Kind {
     Admin,
     /// A resident's filing.
     Filing,
+    /// Another system, with its API key (the export); no person's session reaches it.
+    System,
 }
 
 use Kind::*;
@@ -57,6 +59,20 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/api/v1/me/contact/code", Account),
     ("post", "/api/v1/me/contact", Account),
     ("put", "/api/v1/me/channel", Account),
+    ("get", "/api/v1/export", System),
+    ("post", "/api/v1/api-keys", Admin),
+    ("get", "/api/v1/api-keys", Admin),
+    ("delete", "/api/v1/api-keys/{id}", Admin),
+    ("post", "/api/v1/webhooks", Admin),
+    ("get", "/api/v1/webhooks", Admin),
+    ("delete", "/api/v1/webhooks/{id}", Admin),
+    ("put", "/api/v1/webhooks/{id}/paused", Admin),
+    ("get", "/api/v1/webhooks/{id}/deliveries", Admin),
+    (
+        "post",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+        Admin,
+    ),
     ("post", "/api/v1/staff", Admin),
     ("post", "/api/v1/staff/{id}/deactivate", Admin),
     ("post", "/api/v1/staff/{id}/reactivate", Admin),
@@ -333,6 +349,7 @@ async fn routes_refuse_callers_without_the_right_role() {
     for (method, path, kind) in TABLE {
         let path = path
             .replace("{id}", &victim)
+            .replace("{delivery_id}", "1")
             .replace("{kind}", "application")
             .replace("{party_id}", &uuid::Uuid::new_v4().to_string());
         if *kind != Public {
@@ -360,6 +377,14 @@ async fn routes_refuse_callers_without_the_right_role() {
                     "{method} {path} without login: {status}"
                 );
             }
+        }
+        if *kind == System {
+            let status = send(&app, method, &path, Some(&mediator)).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} as a person"
+            );
         }
         let wrong = match kind {
             Staff => Some(&resident),

@@ -276,6 +276,28 @@ pub async fn keys_of_county(
         .await
 }
 
+/// The county's cases changed after the cursor `(updated_at, id)`, oldest change first (the
+/// export's pages; `cases_changed`).
+pub async fn changed_cases(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    after: (DateTime<Utc>, Uuid),
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, Uuid, DateTime<Utc>)>> {
+    cases::table
+        .filter(cases::county_id.eq(county_id))
+        .filter(
+            cases::updated_at
+                .gt(after.0)
+                .or(cases::updated_at.eq(after.0).and(cases::id.gt(after.1))),
+        )
+        .order((cases::updated_at.asc(), cases::id.asc()))
+        .limit(limit)
+        .select((cases::county_id, cases::id, cases::updated_at))
+        .load(conn)
+        .await
+}
+
 /// Names a case page shows next to the ids.
 #[derive(Debug, Clone)]
 pub struct Labels {

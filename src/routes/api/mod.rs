@@ -9,6 +9,8 @@ pub mod committee;
 pub mod divisions;
 pub mod documents;
 pub mod evidence;
+pub mod export;
+pub mod integrations;
 pub mod me;
 pub mod messages;
 pub mod notifications;

@@ -1,0 +1,426 @@
+//! Other systems of the county (SPEC §7 *One entry, reused*): a county admin makes API keys and
+//! webhook endpoints; a system pages through the export with its key; each case event reaches
+//! a real local receiver signed, in order per case, once each, across an outage.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use hmac::{Hmac, Mac};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::cases_support::id;
+use crate::harness::{TestApp, error_of};
+use crate::http_support::HttpServer;
+
+async fn drain(app: &TestApp, at: chrono::DateTime<Utc>) -> fengqiao::interop::delivery::Report {
+    let pool = fengqiao::db::pool(&app.config.database_url, 1).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    let sealer = fengqiao::crypto::Sealer::new(&app.config.data_key);
+    fengqiao::interop::delivery::drain(&mut conn, &sealer, false, at)
+        .await
+        .unwrap()
+}
+
+fn verifies(secret: &str, signature: &str, body: &str) -> bool {
+    let Some((t, v1)) = signature
+        .strip_prefix("t=")
+        .and_then(|rest| rest.split_once(",v1="))
+    else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    hex::encode(mac.finalize().into_bytes()) == v1
+}
+
+#[tokio::test]
+async fn case_events_reach_a_webhook_signed_in_order_once_each_across_an_outage() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let mediator = app.login("village.mediator@demo.test").await;
+
+    // Nothing listens on the port yet: the receiver is down.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/fengqiao/hook");
+    let res = app
+        .post_json(
+            "/api/v1/webhooks",
+            Some(&admin),
+            &json!({"url": url, "events": ["*"]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let made: Value = res.json().await.unwrap();
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    let endpoint = made["id"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    let listed: Value = app
+        .get("/api/v1/webhooks", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        listed[0].get("secret").is_none(),
+        "the secret is shown once: {listed}"
+    );
+
+    // Two cases, each filed and accepted.
+    let (_, a) = app.file().await;
+    let (_, b) = app.file().await;
+    for case in [&a, &b] {
+        app.act_ok(&mediator, &id(case), json!({"action": "accept"}))
+            .await;
+    }
+    let now = Utc::now();
+    let first = drain(&app, now).await;
+    assert_eq!(first.delivered, 0);
+    assert_eq!(first.retrying, 2, "one head per case is tried: {first:?}");
+
+    // The receiver comes back; the retries after the backoff deliver everything, in order.
+    let receiver = HttpServer::on(port).await;
+    let mut at = now;
+    for _ in 0..10 {
+        at += Duration::minutes(5);
+        if drain(&app, at).await == Default::default() {
+            break;
+        }
+    }
+    let got = receiver.requests();
+    let events: i64 = app
+        .count(&format!(
+            "SELECT count(*) FROM case_events WHERE case_id IN ('{}', '{}')",
+            id(&a),
+            id(&b)
+        ))
+        .await;
+    assert_eq!(got.len() as i64, events, "every event once: {got:?}");
+    let mut seen: HashMap<String, Vec<i64>> = HashMap::new();
+    for r in &got {
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.path, "/fengqiao/hook");
+        assert_eq!(r.headers["content-type"], "application/json");
+        assert!(
+            verifies(&secret, &r.headers["fengqiao-signature"], &r.body),
+            "signed: {r:?}"
+        );
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(r.headers["fengqiao-event"], body["event"].as_str().unwrap());
+        assert_eq!(body["case"]["county"], "330681000000");
+        assert!(body.get("narrative").is_none() && !r.body.contains("界桩"));
+        seen.entry(body["case"]["id"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(body["seq"].as_i64().unwrap());
+    }
+    for (case, seqs) in &seen {
+        let expected: Vec<i64> = (1..=seqs.len() as i64).collect();
+        assert_eq!(seqs, &expected, "case {case}: in order, once each");
+    }
+    assert_eq!(seen.len(), 2);
+
+    // The log says what happened; a replay sends the event again under a new delivery id.
+    let log: Value = app
+        .get(
+            &format!("/api/v1/webhooks/{endpoint}/deliveries"),
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len() as i64, events);
+    assert!(
+        log.iter()
+            .all(|d| d["status"] == "delivered" && d["last_status"] == 200)
+    );
+    assert!(
+        log.iter().any(|d| d["attempts"] == 2),
+        "the first ones were retried"
+    );
+    let oldest = log.last().unwrap()["id"].as_i64().unwrap();
+    let res = app
+        .post_json(
+            &format!("/api/v1/webhooks/{endpoint}/deliveries/{oldest}/replay"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    drain(&app, Utc::now()).await;
+    let again = receiver.requests();
+    assert_eq!(again.len(), got.len() + 1);
+    let last: Value = serde_json::from_str(&again.last().unwrap().body).unwrap();
+    let orig: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!((&last["case"], &last["seq"]), (&orig["case"], &orig["seq"]));
+    assert_ne!(last["id"], orig["id"]);
+
+    // A redirect is not followed; the delivery waits for its retry.
+    receiver.answer(302, "");
+    let respondent = app.login("respondent@demo.test").await;
+    app.act_ok(
+        &respondent,
+        &id(&a),
+        json!({"action": "respondent_consents"}),
+    )
+    .await;
+    drain(&app, Utc::now()).await;
+    let log: Value = app
+        .get(
+            &format!("/api/v1/webhooks/{endpoint}/deliveries"),
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let redirected = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["last_status"] == 302)
+        .unwrap_or_else(|| panic!("no delivery met the redirect: {log}"));
+    assert_eq!(redirected["status"], "pending", "{redirected}");
+    assert!(
+        redirected["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("redirect")
+    );
+
+    // Failing for a day: the endpoint is paused and the county admins are told.
+    drop(receiver);
+    let report = drain(&app, Utc::now() + Duration::hours(2)).await;
+    assert_eq!(report.paused, 0);
+    app.sql()
+        .await
+        .execute(
+            "UPDATE webhook_endpoints SET failing_since = now() - interval '25 hours'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let report = drain(&app, Utc::now() + Duration::hours(3)).await;
+    assert_eq!(report.paused, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM outbox WHERE kind = 'webhook_paused'")
+            .await,
+        1
+    );
+    let listed: Value = app
+        .get("/api/v1/webhooks", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed[0]["paused_at"].is_string(), "{listed}");
+}
+
+#[tokio::test]
+async fn a_webhook_is_refused_with_a_reason_and_only_the_admin_registers_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let mediator = app.login("village.mediator@demo.test").await;
+    let post = |body: Value, who: String| {
+        let app = &app;
+        async move { app.post_json("/api/v1/webhooks", Some(&who), &body).await }
+    };
+    for (body, says) in [
+        (json!({"url": "not a url", "events": ["*"]}), "web address"),
+        (
+            json!({"url": "ftp://grid.example/x", "events": ["*"]}),
+            "https",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/x", "events": []}),
+            "events",
+        ),
+        (
+            json!({"url": "http://127.0.0.1:9/x", "events": ["Filed!"]}),
+            "events",
+        ),
+    ] {
+        let e = error_of(
+            post(body.clone(), admin.clone()).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(e["message"].as_str().unwrap().contains(says), "{body}: {e}");
+    }
+    let e = error_of(
+        post(json!({"url": "http://127.0.0.1:9/x"}), admin.clone()).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("events"), "{e}");
+    error_of(
+        post(
+            json!({"url": "http://127.0.0.1:9/x", "events": ["*"]}),
+            mediator,
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(app.count("SELECT count(*) FROM webhook_endpoints").await, 0);
+}
+
+#[tokio::test]
+async fn a_system_pages_through_the_export_with_its_key_and_every_call_is_audited() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let mediator = app.login("village.mediator@demo.test").await;
+    for _ in 0..3 {
+        app.file().await;
+    }
+    let res = app
+        .post_json(
+            "/api/v1/api-keys",
+            Some(&admin),
+            &json!({"name": "网格管理平台", "scope": "read"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let made: Value = res.json().await.unwrap();
+    let key = made["key"].as_str().unwrap().to_owned();
+    assert!(key.starts_with("fq_") && key.len() == 67, "{key}");
+    let stored = app
+        .count(&format!(
+            "SELECT count(*) FROM api_keys WHERE hash = encode(sha256('{key}'::bytea), 'hex')"
+        ))
+        .await;
+    assert_eq!(stored, 1, "only the hash is kept");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM api_keys WHERE hash LIKE '%{}%'",
+            &key[3..20]
+        ))
+        .await,
+        0
+    );
+
+    // Page by page, two at a time, every case of the county once.
+    let mut ids = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let path = match &next {
+            None => "/api/v1/export?limit=2".to_owned(),
+            Some(c) => format!("/api/v1/export?limit=2&cursor={c}"),
+        };
+        let res = app.get(&path, Some(&key)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let page: Value = res.json().await.unwrap();
+        assert_eq!(page["format"], "fengqiao-record/1");
+        for item in page["items"].as_array().unwrap() {
+            assert!(!item["history"].as_array().unwrap().is_empty());
+            ids.push(item["case"]["id"].as_str().unwrap().to_owned());
+        }
+        match page["next"].as_str() {
+            Some(c) => next = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let total = app.count("SELECT count(*) FROM cases").await;
+    assert_eq!(ids.len() as i64, total);
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    // Only what changed since a moment.
+    let later = (Utc::now() + Duration::hours(1)).to_rfc3339();
+    let page: Value = app
+        .get(
+            &format!("/api/v1/export?since={}", later.replace('+', "%2B")),
+            Some(&key),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 0);
+
+    // Bad input gets a reason; a key is not a person; a person's token is not a key.
+    for bad in [
+        "/api/v1/export?since=yesterday",
+        "/api/v1/export?limit=0",
+        "/api/v1/export?cursor=x",
+    ] {
+        error_of(app.get(bad, Some(&key)).await, StatusCode::BAD_REQUEST).await;
+    }
+    let e = error_of(
+        app.get("/api/v1/cases", Some(&key)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(
+        e["message"].as_str().unwrap().contains("/api/v1/export"),
+        "{e}"
+    );
+    error_of(
+        app.get("/api/v1/export", Some(&mediator)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    error_of(
+        app.get("/api/v1/export", None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    error_of(
+        app.get("/api/v1/export", Some("fq_0000")).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // Every call with the key is in the audit, the refused ones too.
+    let calls = app.count("SELECT count(*) FROM api_key_calls").await;
+    assert_eq!(calls, 2 + 1 + 3, "pages, the since call, three refused");
+    let listed: Value = app
+        .get("/api/v1/api-keys", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["calls"], calls);
+    assert!(listed[0].get("key").is_none() && listed[0]["last_used_at"].is_string());
+
+    // Revoked: it stops at once. Only the county admin manages keys.
+    let key_id = made["id"].as_str().unwrap();
+    let res = app
+        .client
+        .delete(app.url(&format!("/api/v1/api-keys/{key_id}")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    error_of(
+        app.get("/api/v1/export", Some(&key)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    error_of(
+        app.post_json(
+            "/api/v1/api-keys",
+            Some(&mediator),
+            &json!({"name": "x", "scope": "read"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    for body in [
+        json!({"name": "", "scope": "read"}),
+        json!({"name": "x", "scope": "write"}),
+    ] {
+        error_of(
+            app.post_json("/api/v1/api-keys", Some(&admin), &body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+}

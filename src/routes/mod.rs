@@ -384,6 +384,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/admin/policy", web::post().to(pages::admin::save))
     .route("/admin/court", web::post().to(pages::admin::save_court))
     .route(
+        "/admin/integrations",
+        web::get().to(pages::admin_integrations::show),
+    )
+    .route(
+        "/admin/integrations/keys",
+        web::post().to(pages::admin_integrations::create_key),
+    )
+    .route(
+        "/admin/integrations/webhooks",
+        web::post().to(pages::admin_integrations::create_endpoint),
+    )
+    .route(
+        "/admin/integrations/{id}",
+        web::post().to(pages::admin_integrations::change),
+    )
+    .route(
         "/admin/retention",
         web::post().to(pages::admin::save_retention),
     )

@@ -424,3 +424,86 @@ async fn a_system_pages_through_the_export_with_its_key_and_every_call_is_audite
         .await;
     }
 }
+
+/// The admin's page makes a key and a webhook (each secret shown once), lists them, and revokes.
+#[tokio::test]
+async fn the_integrations_page_makes_shows_once_and_revokes() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let res = app
+        .post_form(
+            "/admin/integrations/keys",
+            Some(&admin),
+            "zh",
+            &[("name", "信访系统"), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let at = html.find("fq_").expect("the key is shown");
+    let key = html[at..at + 67].to_owned();
+    let (_, again, _) = app.page("/admin/integrations", Some(&admin), "zh").await;
+    assert!(
+        again.contains("信访系统") && !again.contains(&key),
+        "shown once"
+    );
+    assert_eq!(
+        app.get("/api/v1/export", Some(&key)).await.status(),
+        StatusCode::OK
+    );
+
+    let res = app
+        .post_form(
+            "/admin/integrations/webhooks",
+            Some(&admin),
+            "zh",
+            &[
+                ("url", "http://127.0.0.1:9/hook"),
+                ("events", "filed， accepted"),
+            ],
+        )
+        .await;
+    let html = res.text().await.unwrap();
+    assert!(html.contains("whsec_"), "{html}");
+    let listed: Value = app
+        .get("/api/v1/webhooks", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["events"], json!(["filed", "accepted"]));
+    // A bad address is said in Chinese and nothing is made.
+    let res = app
+        .post_form(
+            "/admin/integrations/webhooks",
+            Some(&admin),
+            "zh",
+            &[("url", "gopher://x"), ("events", "*")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("SELECT count(*) FROM webhook_endpoints").await, 1);
+
+    let keys: Value = app
+        .get("/api/v1/api-keys", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key_id = keys[0]["id"].as_str().unwrap();
+    let res = app
+        .post_form(
+            &format!("/admin/integrations/{key_id}"),
+            Some(&admin),
+            "zh",
+            &[("what", "revoke")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/api/v1/export", Some(&key)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (_, page, _) = app.page("/admin/integrations", Some(&admin), "zh").await;
+    assert!(page.contains("已停用"));
+}

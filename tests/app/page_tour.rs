@@ -154,6 +154,7 @@ pub async fn tour(app: &TestApp) -> Vec<Stop> {
                 "/admin/staff",
                 "/admin/policy",
                 "/admin/deletions",
+                "/admin/integrations",
                 "/dashboard",
             ]),
         ),

@@ -181,6 +181,10 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("get", "/admin/policy", Admin),
     ("post", "/admin/policy", Admin),
     ("post", "/admin/court", Admin),
+    ("get", "/admin/integrations", Admin),
+    ("post", "/admin/integrations/keys", Admin),
+    ("post", "/admin/integrations/webhooks", Admin),
+    ("post", "/admin/integrations/{id}", Admin),
     ("post", "/admin/retention", Admin),
 ];
 

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_deletions;
+pub mod admin_integrations;
 pub mod admin_staff;
 pub mod case;
 pub mod case_forms;

@@ -64,6 +64,13 @@ enum Filer<'a> {
         applicant: (String, Option<Email>, Option<Phone>),
         method: ConsentMethod,
     },
+    /// A line of another system's records, loaded by a county's staff member: the grid office
+    /// holds the applicant's signed paper consent.
+    Imported {
+        county_id: Uuid,
+        by: Uuid,
+        applicant: (String, Option<Email>, Option<Phone>),
+    },
 }
 
 /// A new case as the applicant sees it right after filing: the access code is shown once.
@@ -253,9 +260,12 @@ async fn create(
                 checked.village
             ))
         })?;
-    if let Filer::Assisted { mediator, .. } = &filer
-        && mediator.committee.as_ref().map(|c| c.county_id) != Some(village.county_id)
-    {
+    let own_county = match &filer {
+        Filer::Resident(_) => None,
+        Filer::Assisted { mediator, .. } => Some(mediator.committee.as_ref().map(|c| c.county_id)),
+        Filer::Imported { county_id, .. } => Some(Some(*county_id)),
+    };
+    if own_county.is_some_and(|c| c != Some(village.county_id)) {
         return Err(AppError::Unprocessable(
             "You can file only for villages of your own county.".into(),
         ));
@@ -284,6 +294,16 @@ async fn create(
             party_details(sealer, name, email.as_ref(), phone.as_ref()),
             Some(mediator.id),
             Some(method.as_str()),
+        ),
+        Filer::Imported {
+            by,
+            applicant: (name, email, phone),
+            ..
+        } => (
+            account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?,
+            party_details(sealer, name, email.as_ref(), phone.as_ref()),
+            Some(*by),
+            Some(ConsentMethod::Paper.as_str()),
         ),
     };
     let mut parties = vec![(applicant_party, Side::Applicant, applicant_user)];
@@ -318,6 +338,7 @@ async fn create(
                 .unwrap_or_default(),
             is_head: mediator.role == Role::CommitteeHead,
         },
+        Filer::Imported { .. } => Actor::System,
     };
     db::cases::insert_filed(
         conn,
@@ -451,4 +472,52 @@ fn party_details(
         phone_enc,
         phone_key,
     }
+}
+
+/// Files one line of another system's records (`casework::import`) in its own transaction,
+/// with the line's external id: the same line never makes a second case (the id's row is the
+/// proof, written with the case).
+pub async fn file_imported(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    by: Uuid,
+    external_id: &str,
+    recorded_on: Option<chrono::NaiveDate>,
+    applicant: RespondentInput,
+    input: FilingInput,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<Filed, AppError> {
+    let checked = check(&input)?;
+    let mut people = check_people(std::slice::from_ref(&applicant), "the applicant")?;
+    let applicant = people
+        .pop()
+        .ok_or_else(|| AppError::Unprocessable("Name the applicant.".into()))?;
+    conn.transaction::<Filed, AppError, _>(async |conn| {
+        let filed = create(
+            conn,
+            Filer::Imported {
+                county_id,
+                by,
+                applicant,
+            },
+            &input,
+            &checked,
+            sealer,
+            now,
+        )
+        .await?;
+        db::imports::record(
+            conn,
+            county_id,
+            external_id,
+            filed.case_id,
+            recorded_on,
+            by,
+            now,
+        )
+        .await?;
+        Ok(filed)
+    })
+    .await
 }

@@ -12,6 +12,7 @@ pub mod change;
 pub mod documents;
 pub mod filing;
 pub mod history;
+pub mod import;
 pub mod invitation;
 pub mod lists;
 pub mod messages;

@@ -100,6 +100,19 @@ enum Command {
         #[arg(long)]
         since: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// Load a grid office's records (CSV, see docs/integration.md) as filings of the county, in
+    /// an admin's name; each refused line is printed with its reason. Loading the same file
+    /// again files nothing twice.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// The county: its 12-digit division code or the 6-digit prefix of its case numbers.
+        #[arg(long)]
+        county: String,
+        /// The county admin in whose name the lines are filed (their email).
+        #[arg(long)]
+        by: String,
+    },
     /// Print the public key that signs court bundles, to give to the court; --new makes a key.
     BundleKey {
         /// Make a new signing key and print the BUNDLE_SIGNING_KEY line for the environment.
@@ -249,6 +262,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 out.flush()?;
             }
             eprintln!("{written} case(s) exported");
+        }
+        Command::Import { file, county, by } => {
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let county_id = db::stats::county_by_code(&mut conn, &county)
+                .await?
+                .with_context(|| format!("no county with the code {county}"))?;
+            let importer = crate::casework::import::Importer::by_email(&mut conn, county_id, &by)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let opened = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let sealer = crate::crypto::Sealer::new(&config.data_key);
+            let report = crate::casework::import::import_csv(
+                &mut conn,
+                &importer,
+                std::io::BufReader::new(opened),
+                &sealer,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for r in &report.refused {
+                say!("line {} ({}): {}", r.line, r.external_id, r.reason);
+            }
+            say!("{report}");
         }
         Command::BundleKey { new } => bundle::key(&config, new)?,
         Command::VerifyBundle { file, key } => bundle::verify(&config, &file, key.as_deref())?,

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod events;
 pub mod evidence;
 pub mod idempotency;
+pub mod imports;
 pub mod invitations;
 pub mod locks;
 pub mod messages;

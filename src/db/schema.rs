@@ -473,6 +473,7 @@ diesel::joinable!(user_sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     account_link_uses,
     api_keys,
+    imported_cases,
     case_facts,
     stat_days,
     stat_rollups,
@@ -626,5 +627,16 @@ diesel::table! {
         last_error -> Nullable<Text>,
         last_ms -> Nullable<Int4>,
         delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    imported_cases (county_id, external_id) {
+        county_id -> Uuid,
+        external_id -> Text,
+        case_id -> Uuid,
+        recorded_on -> Nullable<Date>,
+        imported_by -> Uuid,
+        imported_at -> Timestamptz,
     }
 }

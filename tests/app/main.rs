@@ -17,6 +17,7 @@ mod evidence;
 mod hardening;
 mod harness;
 mod http_support;
+mod import;
 mod indicators;
 mod integrations;
 mod journeys;

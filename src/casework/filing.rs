@@ -474,6 +474,16 @@ fn party_details(
     }
 }
 
+/// One line of another system's records, as `casework::import` read it.
+pub struct ImportedLine {
+    /// The line's id in the other system.
+    pub external_id: String,
+    /// When the other system recorded the dispute.
+    pub recorded_on: Option<chrono::NaiveDate>,
+    pub applicant: RespondentInput,
+    pub input: FilingInput,
+}
+
 /// Files one line of another system's records (`casework::import`) in its own transaction,
 /// with the line's external id: the same line never makes a second case (the id's row is the
 /// proof, written with the case).
@@ -481,13 +491,16 @@ pub async fn file_imported(
     conn: &mut AsyncPgConnection,
     county_id: Uuid,
     by: Uuid,
-    external_id: &str,
-    recorded_on: Option<chrono::NaiveDate>,
-    applicant: RespondentInput,
-    input: FilingInput,
+    line: ImportedLine,
     sealer: &Sealer,
     now: DateTime<Utc>,
 ) -> Result<Filed, AppError> {
+    let ImportedLine {
+        external_id,
+        recorded_on,
+        applicant,
+        input,
+    } = line;
     let checked = check(&input)?;
     let mut people = check_people(std::slice::from_ref(&applicant), "the applicant")?;
     let applicant = people
@@ -510,7 +523,7 @@ pub async fn file_imported(
         db::imports::record(
             conn,
             county_id,
-            external_id,
+            &external_id,
             filed.case_id,
             recorded_on,
             by,

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::filing::{FilingInput, RespondentInput, file_imported};
+use super::filing::{FilingInput, ImportedLine, RespondentInput, file_imported};
 use crate::crypto::Sealer;
 use crate::db;
 use crate::domain::Category;
@@ -132,10 +132,7 @@ impl Line<'_> {
 }
 
 /// What a line asks to file, or why it cannot be.
-fn read_line(
-    line: &Line<'_>,
-    now: DateTime<Utc>,
-) -> Result<(String, Option<NaiveDate>, RespondentInput, FilingInput), String> {
+fn read_line(line: &Line<'_>, now: DateTime<Utc>) -> Result<ImportedLine, String> {
     let external_id = line.get(0).to_owned();
     if external_id.is_empty() || external_id.chars().count() > 100 {
         return Err("external_id (编号) must be 1 to 100 characters.".into());
@@ -195,7 +192,12 @@ fn read_line(
         amount,
         privacy_notice_version: None,
     };
-    Ok((external_id, recorded_on, applicant, input))
+    Ok(ImportedLine {
+        external_id,
+        recorded_on,
+        applicant,
+        input,
+    })
 }
 
 /// Where each column is in the file's header; the required ones must be there.
@@ -269,8 +271,8 @@ pub async fn import_csv(
             fields: record.iter().collect(),
             index: &index,
         };
-        let (external_id, recorded_on, applicant, input) = match read_line(&line, now) {
-            Ok(parts) => parts,
+        let read = match read_line(&line, now) {
+            Ok(read) => read,
             Err(reason) => {
                 report.refused.push(Refused {
                     line: line_no,
@@ -280,6 +282,7 @@ pub async fn import_csv(
                 continue;
             }
         };
+        let external_id = read.external_id.clone();
         if let Some(first) = seen.insert(external_id.clone(), line_no) {
             report.refused.push(Refused {
                 line: line_no,
@@ -299,10 +302,7 @@ pub async fn import_csv(
             conn,
             importer.county_id,
             importer.user_id,
-            &external_id,
-            recorded_on,
-            applicant,
-            input,
+            read,
             sealer,
             now,
         )

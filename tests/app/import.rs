@@ -20,12 +20,16 @@ enum Fate {
 }
 
 fn line(i: usize) -> (String, Fate) {
-    let village = if i % 2 == 0 {
+    let village = if i.is_multiple_of(2) {
         "330681109201"
     } else {
         "330681109202"
     };
-    let category = if i % 3 == 0 { "邻里纠纷" } else { "land" };
+    let category = if i.is_multiple_of(3) {
+        "邻里纠纷"
+    } else {
+        "land"
+    };
     let good = |village: &str, category: &str, narrative: &str, phone: &str, day: &str| {
         format!(
             "GRID-{i:05},{village},{category},王秀英{i},139{i:08},李建国{i},{phone},\"{narrative}\",赔偿修缮费,\"1,200\",{day}"

@@ -388,6 +388,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(pages::admin_integrations::show),
     )
     .route(
+        "/admin/integrations/import",
+        web::post().to(pages::admin_integrations::import),
+    )
+    .route(
         "/admin/integrations/keys",
         web::post().to(pages::admin_integrations::create_key),
     )

@@ -507,3 +507,54 @@ async fn the_integrations_page_makes_shows_once_and_revokes() {
     let (_, page, _) = app.page("/admin/integrations", Some(&admin), "zh").await;
     assert!(page.contains("已停用"));
 }
+
+/// The admin loads a small grid spreadsheet on the page: the counts and each refused line's
+/// reason in Chinese; loading it again files nothing; a file over the limit is refused.
+#[tokio::test]
+async fn the_admin_loads_a_grid_spreadsheet_on_the_page() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let csv = "编号,村社区代码,纠纷类型,申请人,申请人手机,被申请人,被申请人手机,纠纷经过,申请事项,涉及金额,登记日期\n\
+        W-1,330681109201,邻里纠纷,王秀英,13900001111,李建国,,排水管通到院墙下,改管,,2026-11-02\n\
+        W-2,330681109201,吵架,王秀英,,李建国,,排水管通到院墙下,改管,,\n\
+        W-3,330681109202,land,赵大山,,钱二,13800138000,界桩挪了半米,挪回原处,300,\n";
+    let token = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
+    let send = |bytes: Vec<u8>| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("网格登记.csv"),
+            );
+            app.client
+                .post(app.url(&format!("/admin/integrations/import?csrf={token}")))
+                .header(
+                    "cookie",
+                    format!("fq_session={admin}; fq_csrf={token}; fq_lang=zh"),
+                )
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = send(csv.as_bytes().to_vec()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("新登记 2 · 以前已登记 0 · 未登记 1"),
+        "{html}"
+    );
+    assert!(html.contains("纠纷类型 &#34;吵架&#34; 不认识"), "{html}");
+    let res = send(csv.as_bytes().to_vec()).await;
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("新登记 0 · 以前已登记 2 · 未登记 1"),
+        "{html}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 2);
+    let res = send(vec![b'a'; 11 * 1024 * 1024]).await;
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 2);
+}

@@ -183,6 +183,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/admin/court", Admin),
     ("get", "/admin/integrations", Admin),
     ("post", "/admin/integrations/keys", Admin),
+    ("post", "/admin/integrations/import", Admin),
     ("post", "/admin/integrations/webhooks", Admin),
     ("post", "/admin/integrations/{id}", Admin),
     ("post", "/admin/retention", Admin),

@@ -52,7 +52,21 @@ struct IntegrationsPage<'a> {
     endpoints: Vec<EndpointRow>,
     /// A key or secret just made: shown on this one page.
     shown: Option<(String, String)>,
+    /// What a load of records came to: the counts and the refused lines.
+    loaded: Option<Loaded>,
+    columns: Vec<(&'static str, &'static str)>,
 }
+
+pub struct Loaded {
+    pub filed: usize,
+    pub already: usize,
+    pub refused: usize,
+    /// The first refused lines: line, id, reason.
+    pub lines: Vec<(u64, String, String)>,
+}
+
+/// The largest file of records the page takes (a county's year of grid records is well under).
+const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
 fn status_label(ctx: &Ctx, status: &str) -> &'static str {
     match status {
@@ -63,6 +77,15 @@ fn status_label(ctx: &Ctx, status: &str) -> &'static str {
 }
 
 async fn render(state: &AppState, ctx: &Ctx, shown: Option<(String, String)>) -> PageResult {
+    render_with(state, ctx, shown, None).await
+}
+
+async fn render_with(
+    state: &AppState,
+    ctx: &Ctx,
+    shown: Option<(String, String)>,
+    loaded: Option<Loaded>,
+) -> PageResult {
     let admin = ctx.user()?;
     let mut conn = state.pool.get().await.or_page(ctx)?;
     let keys = keys::list(&mut conn, admin)
@@ -120,8 +143,84 @@ async fn render(state: &AppState, ctx: &Ctx, shown: Option<(String, String)>) ->
             keys,
             endpoints,
             shown,
+            loaded,
+            columns: crate::casework::import::COLUMNS.to_vec(),
         },
     )
+}
+
+/// Reads the uploaded file, refusing it once it passes the limit (it is never read further).
+async fn read_upload(
+    mut payload: actix_multipart::Multipart,
+    ctx: &Ctx,
+) -> Result<Vec<u8>, PageError> {
+    use futures_util::TryStreamExt;
+    let refuse =
+        |e: crate::error::AppError| PageError::of(e, ctx).back_to("/admin/integrations".into());
+    let unreadable = |e: actix_multipart::MultipartError| {
+        refuse(crate::error::AppError::BadRequest(format!(
+            "The upload could not be read: {e}."
+        )))
+    };
+    let mut bytes = Vec::new();
+    while let Some(mut field) = payload.try_next().await.map_err(unreadable)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        while let Some(chunk) = field.try_next().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > MAX_IMPORT_BYTES {
+                return Err(refuse(crate::error::AppError::PayloadTooLarge(format!(
+                    "A file of records may be at most {} MB; split it and load each part.",
+                    MAX_IMPORT_BYTES / (1024 * 1024)
+                ))));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(refuse(crate::error::AppError::BadRequest(
+        "Choose the CSV file to load.".into(),
+    )))
+}
+
+/// `POST /admin/integrations/import?csrf=…`: loads a grid office's CSV (multipart) and shows
+/// what became of each line.
+pub async fn import(
+    state: web::Data<AppState>,
+    super::submitted::SubmittedWithQueryToken { ctx }: super::submitted::SubmittedWithQueryToken,
+    payload: actix_multipart::Multipart,
+) -> PageResult {
+    county(&ctx)?;
+    let importer = crate::casework::import::Importer::admin(ctx.user()?).or_page(&ctx)?;
+    let bytes = read_upload(payload, &ctx).await?;
+    let mut conn = state.pool.get().await.or_page(&ctx)?;
+    let report = crate::casework::import::import_csv(
+        &mut conn,
+        &importer,
+        std::io::Cursor::new(bytes),
+        &state.sealer,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| PageError::of(e, &ctx).back_to("/admin/integrations".into()))?;
+    let said = |reason: &str| match ctx.lang {
+        crate::workflow::Lang::Zh => {
+            super::zh_errors::zh(reason).unwrap_or_else(|| reason.to_owned())
+        }
+        crate::workflow::Lang::En => reason.to_owned(),
+    };
+    let loaded = Loaded {
+        filed: report.filed,
+        already: report.already,
+        refused: report.refused.len(),
+        lines: report
+            .refused
+            .iter()
+            .take(200)
+            .map(|r| (r.line, r.external_id.clone(), said(&r.reason)))
+            .collect(),
+    };
+    render_with(&state, &ctx, None, Some(loaded)).await
 }
 
 pub async fn show(req: HttpRequest, state: web::Data<AppState>) -> PageResult {

@@ -209,10 +209,48 @@ const TABLE: &[(&str, &str)] = &[
         "Give the court's name (at most 100 characters).",
         "请填写法院名称（最多 100 个字）。",
     ),
+    // Loading other systems' records.
+    (
+        "external_id (编号) must be 1 to 100 characters.",
+        "编号不能为空，最多 100 个字。",
+    ),
+    (
+        "external_id (编号) {} is on line {} already.",
+        "编号 {} 在第 {} 行已经出现过。",
+    ),
+    (
+        "category (纠纷类型) {} is not known; use a code ({}) or its Chinese name.",
+        "纠纷类型 {} 不认识，请填写系统里的纠纷类型名称。",
+    ),
+    (
+        "amount (涉及金额) {} is not a number of yuan.",
+        "涉及金额 {} 不是数字（单位：元）。",
+    ),
+    (
+        "recorded_on (登记日期) {} is not a date like 2026-11-03.",
+        "登记日期 {} 格式不对，请写成 2026-11-03。",
+    ),
+    (
+        "recorded_on (登记日期) {} is in the future.",
+        "登记日期 {} 还没到。",
+    ),
+    (
+        "recorded_on (登记日期) {} is more than five years ago; such a dispute is no longer for mediation here.",
+        "登记日期 {} 已超过五年，不再在这里调解。",
+    ),
+    (
+        "The line cannot be read as CSV in UTF-8: {}.",
+        "这一行读不出来，请确认文件是 UTF-8 编码的 CSV。",
+    ),
+    ("the name of {}", "{}的姓名"),
+    ("respondent {}: {}", "被申请人 {}：{}"),
+    ("the applicant: {}", "申请人：{}"),
 ];
 
 /// How the forms name their fields, for a sentence that names one.
 const FIELDS: &[(&str, &str)] = &[
+    ("narrative (what happened)", "纠纷经过"),
+    ("request (what you ask for)", "申请事项"),
     ("narrative", "发生了什么"),
     ("request", "您的要求"),
     ("reason", "理由"),
@@ -321,6 +359,18 @@ mod tests {
         assert_eq!(
             zh("obligation 2 must name a party of this case (not an agent)").as_deref(),
             Some("第 2 项义务要写明由哪位当事人来做（不能是代理人）")
+        );
+        assert_eq!(
+            zh("Please fill in narrative (what happened).").as_deref(),
+            Some("请填写纠纷经过。")
+        );
+        assert_eq!(
+            zh("external_id (编号) G-7 is on line 2 already.").as_deref(),
+            Some("编号 G-7 在第 2 行已经出现过。")
+        );
+        assert_eq!(
+            zh("respondent 1: a mobile number has 11 digits and starts with 13–19").as_deref(),
+            Some("被申请人 1：手机号是 11 位数字，以 13–19 开头")
         );
         assert_eq!(zh("something nobody wrote down"), None);
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod evidence;
 pub mod interop;
 pub mod jobs;
+pub mod likeness;
 pub mod notify;
 pub mod routes;
 pub mod seed;

@@ -22,6 +22,7 @@ pub mod policy;
 pub mod public_stats;
 pub mod rating;
 pub mod record;
+pub mod similar;
 pub mod stats;
 pub mod stats_memory;
 pub mod view;

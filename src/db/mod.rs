@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod idempotency;
 pub mod imports;
 pub mod invitations;
+pub mod likeness;
 pub mod locks;
 pub mod messages;
 pub mod notice_queue;

@@ -473,6 +473,7 @@ diesel::joinable!(user_sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     account_link_uses,
     api_keys,
+    case_likeness,
     imported_cases,
     case_facts,
     stat_days,
@@ -638,5 +639,18 @@ diesel::table! {
         recorded_on -> Nullable<Date>,
         imported_by -> Uuid,
         imported_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    case_likeness (county_id, case_id) {
+        county_id -> Uuid,
+        case_id -> Uuid,
+        category -> Text,
+        level -> Text,
+        outcome -> Text,
+        summary -> Text,
+        obligations -> Jsonb,
+        words -> Array<Text>,
     }
 }

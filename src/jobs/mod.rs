@@ -3,6 +3,7 @@
 
 pub mod anchors;
 pub mod housekeeping;
+pub mod likeness;
 pub mod reminders;
 pub mod retention;
 pub mod rollup;

@@ -68,6 +68,12 @@ async fn roll(conn: &mut AsyncPgConnection, due: &[db::stats::Due]) -> anyhow::R
     let seqs: HashMap<Uuid, i32> = due.iter().map(|d| (d.case_id, d.seq)).collect();
     conn.transaction::<(), anyhow::Error, _>(async |conn| {
         let cases = db::stats::cases(conn, &keys).await?;
+        // Cases that have ended join the similar-cases search (`jobs::likeness`).
+        let ended: Vec<(Uuid, Uuid)> = cases
+            .iter()
+            .filter(|c| Status::parse(&c.status).is_some_and(super::likeness::teaches))
+            .map(|c| (c.county_id, c.id))
+            .collect();
         let mut histories = db::stats::histories(conn, &keys).await?;
         let rows: Vec<db::stats::FactRow> = cases
             .into_iter()
@@ -104,6 +110,7 @@ async fn roll(conn: &mut AsyncPgConnection, due: &[db::stats::Due]) -> anyhow::R
             })
             .collect();
         db::stats::write_facts(conn, &rows).await?;
+        super::likeness::index(conn, &ended).await?;
         Ok(())
     })
     .await

@@ -55,6 +55,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "config",
             "bundle",
             "documents",
+            "likeness",
         ],
     ),
     (
@@ -67,8 +68,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "jobs",
         &[
             "db", "workflow", "notify", "evidence", "stats", "domain", "config", "crypto",
+            "likeness",
         ],
     ),
+    ("likeness", &[]),
     (
         "interop",
         &["db", "auth", "notify", "domain", "error", "crypto"],

@@ -39,6 +39,7 @@ mod seed;
 mod seed_load;
 mod sign_in;
 mod sign_in_support;
+mod similar;
 mod sms_gateway;
 mod smtp;
 mod sweeper;

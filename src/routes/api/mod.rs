@@ -20,6 +20,7 @@ pub mod policy;
 pub mod queue;
 pub mod second_factor;
 pub mod sign_in;
+pub mod similar;
 pub mod staff;
 pub mod stats;
 

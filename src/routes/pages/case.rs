@@ -68,6 +68,14 @@ struct CasePage<'a> {
     /// Who may take on an obligation of the agreement (not agents), and the form's rows.
     obligation_parties: Vec<(Uuid, String)>,
     obligation_rows: Vec<usize>,
+    /// For the case's mediator while it is open: how the county settled the like of it.
+    similar: Vec<SimilarCase>,
+}
+
+pub struct SimilarCase {
+    pub heading: String,
+    pub summary: String,
+    pub obligations: Vec<String>,
 }
 
 pub struct DocLink {
@@ -280,7 +288,49 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     let card = Some(&card_link)
         .filter(|l| !l.is_empty())
         .and_then(|l| crate::documents::qr::svg(l));
+    let similar = if staff && case_state.status.is_open() {
+        crate::casework::similar::similar(&mut conn, user, *id)
+            .await
+            .or_page(&ctx)?
+            .into_iter()
+            .map(|s| SimilarCase {
+                heading: format!(
+                    "{} · {} · {}",
+                    labels::category(ctx.lang, &s.category),
+                    labels::level(ctx.lang, &s.level),
+                    labels::status(ctx.lang, &s.outcome)
+                ),
+                summary: s.summary,
+                obligations: s
+                    .obligations
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .map(|o| {
+                                let text = |k: &str| o[k].as_str().unwrap_or_default().to_owned();
+                                let amount = o["amount_fen"]
+                                    .as_i64()
+                                    .map(|f| {
+                                        format!(
+                                            " {}.{:02} {}",
+                                            f / 100,
+                                            f % 100,
+                                            ctx.t("元", "yuan")
+                                        )
+                                    })
+                                    .unwrap_or_default();
+                                format!("{}{amount}（{}）", text("what"), text("how"))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page_data = CasePage {
+        similar,
         court,
         card,
         card_link,

@@ -1,0 +1,78 @@
+//! Ended cases become entries of the similar-cases search (`case_likeness`) as the indicators'
+//! job meets them: their words, and what a mediator may read of them — the narrative without
+//! names or numbers, the outcome, the level, the obligations without who. The words are cut
+//! off the async threads (jieba is CPU work).
+
+use diesel_async::AsyncPgConnection;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::db;
+use crate::db::likeness::{Entry, Source};
+use crate::likeness::{anonymise, summary, words};
+use crate::workflow::Status;
+
+/// Whether a case has ended in a way a mediator can learn from (mediated, not withdrawn).
+pub fn teaches(status: Status) -> bool {
+    matches!(
+        status,
+        Status::Resolved | Status::Closed | Status::Referred | Status::Unmediable
+    )
+}
+
+/// The obligations of an agreement without who: what, how much, how.
+fn obligations(agreement: Option<&Value>, names: &[String]) -> Value {
+    let list = agreement
+        .and_then(|a| a.get("obligations"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Value::Array(
+        list.iter()
+            .map(|o| {
+                let text = |k: &str| {
+                    o.get(k)
+                        .and_then(Value::as_str)
+                        .map(|t| anonymise(t, names))
+                        .unwrap_or_default()
+                };
+                json!({
+                    "what": text("what"),
+                    "amount_fen": o.get("amount_fen").cloned().unwrap_or(Value::Null),
+                    "how": text("how"),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn entry(s: Source) -> Entry {
+    let told = anonymise(&s.narrative, &s.names);
+    Entry {
+        county_id: s.county_id,
+        case_id: s.case_id,
+        category: s.category,
+        level: s.level,
+        outcome: s.status,
+        summary: summary(&told),
+        obligations: obligations(s.agreement.as_ref(), &s.names),
+        words: words(&s.narrative),
+    }
+}
+
+/// Writes the entries of these cases (those that have ended; the others are left).
+pub async fn index(conn: &mut AsyncPgConnection, keys: &[(Uuid, Uuid)]) -> anyhow::Result<usize> {
+    let sources: Vec<Source> = db::likeness::sources(conn, keys)
+        .await?
+        .into_iter()
+        .filter(|s| Status::parse(&s.status).is_some_and(teaches))
+        .collect();
+    if sources.is_empty() {
+        return Ok(0);
+    }
+    let entries =
+        tokio::task::spawn_blocking(move || sources.into_iter().map(entry).collect::<Vec<Entry>>())
+            .await?;
+    db::likeness::upsert(conn, &entries).await?;
+    Ok(entries.len())
+}

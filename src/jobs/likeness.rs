@@ -3,13 +3,15 @@
 //! names or numbers, the outcome, the level, the obligations without who. The words are cut
 //! off the async threads (jieba is CPU work).
 
+use std::collections::HashMap;
+
 use diesel_async::AsyncPgConnection;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::db;
 use crate::db::likeness::{Entry, Source};
-use crate::likeness::{anonymise, summary, words};
+use crate::likeness::{anonymise, anonymise_with, person_names, summary, words};
 use crate::workflow::Status;
 
 /// Whether a case has ended in a way a mediator can learn from (mediated, not withdrawn).
@@ -46,18 +48,30 @@ fn obligations(agreement: Option<&Value>, names: &[String]) -> Value {
     )
 }
 
-fn entry(s: Source) -> Entry {
-    let told = anonymise(&s.narrative, &s.names);
-    Entry {
-        county_id: s.county_id,
-        case_id: s.case_id,
-        category: s.category,
-        level: s.level,
-        outcome: s.status,
-        summary: summary(&told),
-        obligations: obligations(s.agreement.as_ref(), &s.names),
-        words: words(&s.narrative),
-    }
+/// The entries of a batch. A narrative's words and the names the dictionary finds in it
+/// depend on the text alone: cases told in the same words cut it once.
+fn entries(sources: Vec<Source>) -> Vec<Entry> {
+    let mut cut: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+    sources
+        .into_iter()
+        .map(|s| {
+            let (words, others) = cut
+                .entry(s.narrative.clone())
+                .or_insert_with(|| (words(&s.narrative), person_names(&s.narrative)))
+                .clone();
+            let told = anonymise_with(&s.narrative, &s.names, &others);
+            Entry {
+                county_id: s.county_id,
+                case_id: s.case_id,
+                category: s.category,
+                level: s.level,
+                outcome: s.status,
+                summary: summary(&told),
+                obligations: obligations(s.agreement.as_ref(), &s.names),
+                words,
+            }
+        })
+        .collect()
 }
 
 /// Writes the entries of these cases (those that have ended; the others are left).
@@ -70,9 +84,7 @@ pub async fn index(conn: &mut AsyncPgConnection, keys: &[(Uuid, Uuid)]) -> anyho
     if sources.is_empty() {
         return Ok(0);
     }
-    let entries =
-        tokio::task::spawn_blocking(move || sources.into_iter().map(entry).collect::<Vec<Entry>>())
-            .await?;
+    let entries = tokio::task::spawn_blocking(move || entries(sources)).await?;
     db::likeness::upsert(conn, &entries).await?;
     Ok(entries.len())
 }

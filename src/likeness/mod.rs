@@ -29,7 +29,9 @@ pub fn warm() {
 }
 
 fn telling(word: &str) -> bool {
-    word.chars().count() >= 2 && word.chars().any(|c| c.is_alphanumeric())
+    word.chars().count() >= 2
+        && word.chars().any(|c| c.is_alphanumeric())
+        && !word.chars().any(char::is_whitespace)
 }
 
 /// The distinct words of a text worth indexing (two characters or more).
@@ -72,10 +74,29 @@ pub fn query(words: &[String], all: bool) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(if all { " & " } else { " | " }))
 }
 
+/// The words of a text the dictionary takes for people's names (two characters or more).
+pub fn person_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = jieba()
+        .tag(text, false)
+        .into_iter()
+        .filter(|t| t.tag == "nr" && t.word.chars().count() >= 2)
+        .map(|t| t.word.to_owned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The narrative without who: the parties' names become 甲, 乙, 丙 …, any other person's name
 /// the dictionary recognises becomes 某某, and every run of five or more digits (phone, ID,
 /// account numbers) becomes ＊＊＊.
 pub fn anonymise(text: &str, names: &[String]) -> String {
+    anonymise_with(text, names, &person_names(text))
+}
+
+/// The same, with the text's `person_names` already found (they depend on the text alone, so
+/// many cases told in the same words find them once).
+pub fn anonymise_with(text: &str, names: &[String], others: &[String]) -> String {
     const STAND_INS: [&str; 8] = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"];
     let mut out = text.to_owned();
     let mut by_length: Vec<(usize, &String)> = names.iter().enumerate().collect();
@@ -86,20 +107,12 @@ pub fn anonymise(text: &str, names: &[String]) -> String {
             out = out.replace(name, STAND_INS.get(i).copied().unwrap_or("某方"));
         }
     }
-    let tagged: Vec<(String, bool)> = jieba()
-        .tag(&out, false)
-        .into_iter()
-        .map(|t| {
-            (
-                t.word.to_owned(),
-                t.tag == "nr" && t.word.chars().count() >= 2,
-            )
-        })
-        .collect();
-    let mut named = String::with_capacity(out.len());
-    for (word, is_name) in tagged {
-        named.push_str(if is_name { "某某" } else { &word });
+    let mut others: Vec<&String> = others.iter().collect();
+    others.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    for other in others {
+        out = out.replace(other.as_str(), "某某");
     }
+    let named = out;
     let mut masked = String::with_capacity(named.len());
     let mut digits = String::new();
     for c in named.chars().chain(std::iter::once('\u{0}')) {

@@ -64,12 +64,13 @@ enum Filer<'a> {
         applicant: (String, Option<Email>, Option<Phone>),
         method: ConsentMethod,
     },
-    /// A line of another system's records, loaded by a county's staff member: the grid office
-    /// holds the applicant's signed paper consent.
+    /// A line of another system's records, loaded by a county admin or sent with a `file` key
+    /// made by one: that system holds the applicant's consent, given as `method`.
     Imported {
         county_id: Uuid,
         by: Uuid,
         applicant: (String, Option<Email>, Option<Phone>),
+        method: ConsentMethod,
     },
 }
 
@@ -298,12 +299,13 @@ async fn create(
         Filer::Imported {
             by,
             applicant: (name, email, phone),
+            method,
             ..
         } => (
             account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?,
             party_details(sealer, name, email.as_ref(), phone.as_ref()),
             Some(*by),
-            Some(ConsentMethod::Paper.as_str()),
+            Some(method.as_str()),
         ),
     };
     let mut parties = vec![(applicant_party, Side::Applicant, applicant_user)];
@@ -482,6 +484,8 @@ pub struct ImportedLine {
     pub recorded_on: Option<chrono::NaiveDate>,
     pub applicant: RespondentInput,
     pub input: FilingInput,
+    /// How the applicant consented (a grid office's spreadsheet: on paper).
+    pub consent: ConsentMethod,
 }
 
 /// Files one line of another system's records (`casework::import`) in its own transaction,
@@ -500,6 +504,7 @@ pub async fn file_imported(
         recorded_on,
         applicant,
         input,
+        consent,
     } = line;
     let checked = check(&input)?;
     let mut people = check_people(std::slice::from_ref(&applicant), "the applicant")?;
@@ -513,6 +518,7 @@ pub async fn file_imported(
                 county_id,
                 by,
                 applicant,
+                method: consent,
             },
             &input,
             &checked,
@@ -529,7 +535,17 @@ pub async fn file_imported(
             by,
             now,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // Another call filed the same id at the same moment: this one made nothing.
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => AppError::conflict(
+                "This external id was filed by another call at the same moment; send it again to get its case.",
+            ),
+            other => other.into(),
+        })?;
         Ok(filed)
     })
     .await

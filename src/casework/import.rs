@@ -197,6 +197,7 @@ fn read_line(line: &Line<'_>, now: DateTime<Utc>) -> Result<ImportedLine, String
         recorded_on,
         applicant,
         input,
+        consent: crate::workflow::ConsentMethod::Paper,
     })
 }
 
@@ -324,6 +325,15 @@ pub async fn import_csv(
         }
     }
     Ok(report)
+}
+
+/// The number of the case a line with this external id was filed as, if it was.
+pub async fn filed_as(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    external_id: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(db::imports::filed_as(conn, county_id, external_id).await?)
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ impl FromRequest for Principal {
         if token.as_deref().is_some_and(keys::is_key) {
             return Box::pin(async {
                 Err(AppError::Forbidden(
-                    "An API key reads the county's cases through GET /api/v1/export; everything else is for people signed in.".into(),
+                    "An API key reads the county's cases (GET /api/v1/export) and, with the scope file, files for residents (POST /api/v1/filings); everything else is for people signed in.".into(),
                 ))
             });
         }

@@ -203,6 +203,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/outbox/failed", web::get().to(api::outbox::list_failed))
             .route("/export", web::get().to(api::export::export))
+            .route("/filings", web::post().to(api::filings::create))
             .route("/cases/{id}/similar", web::get().to(api::similar::similar))
             .route("/api-keys", web::post().to(api::integrations::create_key))
             .route("/api-keys", web::get().to(api::integrations::list_keys))

@@ -86,6 +86,7 @@ use crate::error::AppError;
         api::documents::verify,
         api::parties::particulars,
         api::export::export,
+        api::filings::create,
         api::similar::similar,
         api::integrations::create_key,
         api::integrations::list_keys,

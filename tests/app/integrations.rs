@@ -558,3 +558,91 @@ async fn the_admin_loads_a_grid_spreadsheet_on_the_page() {
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 2);
 }
+
+/// A system with a `file` key files for a resident once per external id; a `read` key cannot.
+#[tokio::test]
+async fn a_file_key_files_for_a_resident_once_per_external_id() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let key = |scope: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let made: Value = app
+                .post_json(
+                    "/api/v1/api-keys",
+                    Some(&admin),
+                    &json!({"name": "网格通", "scope": scope}),
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            made["key"].as_str().unwrap().to_owned()
+        }
+    };
+    let (reader, filer) = (key("read").await, key("file").await);
+    let body = json!({
+        "external_id": "GRID-2026-00412",
+        "consent_method": "paper",
+        "applicant": {"name": "孙奶奶", "phone": "13900001111"},
+        "category": "neighbour",
+        "narrative": "邻居的排水管对着我家院墙，雨天积水。",
+        "request": "请邻居改管",
+        "village_code": "330681109201",
+        "respondents": [{"name": "钱大伯", "phone": "13800138000"}],
+    });
+    let e = error_of(
+        app.post_json("/api/v1/filings", Some(&reader), &body).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("scope file"), "{e}");
+    let res = app.post_json("/api/v1/filings", Some(&filer), &body).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let first: Value = res.json().await.unwrap();
+    assert!(
+        first["number"].as_str().unwrap().starts_with("330681-"),
+        "{first}"
+    );
+    let res = app.post_json("/api/v1/filings", Some(&filer), &body).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let again: Value = res.json().await.unwrap();
+    assert_eq!(
+        (again["number"].clone(), again["replayed"].clone()),
+        (first["number"].clone(), json!(true))
+    );
+    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 1);
+    assert_eq!(
+        app.count("SELECT count(*) FROM case_filings WHERE assisted_consent = 'paper'")
+            .await,
+        1
+    );
+    // Bad input: a reason each, nothing filed.
+    let mut bad = body.clone();
+    bad["external_id"] = json!("GRID-2");
+    bad["consent_method"] = json!("nodded");
+    error_of(
+        app.post_json("/api/v1/filings", Some(&filer), &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    bad["consent_method"] = json!("phone");
+    bad["village_code"] = json!("330681999999");
+    error_of(
+        app.post_json("/api/v1/filings", Some(&filer), &bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let mut missing = body.clone();
+    missing.as_object_mut().unwrap().remove("narrative");
+    error_of(
+        app.post_json("/api/v1/filings", Some(&filer), &missing)
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 1);
+    // Every call of both keys is in the audit, the malformed one too.
+    assert_eq!(app.count("SELECT count(*) FROM api_key_calls").await, 6);
+}

@@ -60,6 +60,7 @@ const TABLE: &[(&str, &str, Kind)] = &[
     ("post", "/api/v1/me/contact", Account),
     ("put", "/api/v1/me/channel", Account),
     ("get", "/api/v1/export", System),
+    ("post", "/api/v1/filings", System),
     ("get", "/api/v1/cases/{id}/similar", Case),
     ("post", "/api/v1/api-keys", Admin),
     ("get", "/api/v1/api-keys", Admin),

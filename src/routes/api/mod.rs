@@ -10,6 +10,7 @@ pub mod divisions;
 pub mod documents;
 pub mod evidence;
 pub mod export;
+pub mod filings;
 pub mod integrations;
 pub mod me;
 pub mod messages;

@@ -292,24 +292,9 @@ pub async fn import_csv(
             });
             continue;
         }
-        if db::imports::filed_as(conn, importer.county_id, &external_id)
-            .await?
-            .is_some()
-        {
-            report.already += 1;
-            continue;
-        }
-        match file_imported(
-            conn,
-            importer.county_id,
-            importer.user_id,
-            read,
-            sealer,
-            now,
-        )
-        .await
-        {
-            Ok(_) => report.filed += 1,
+        match file_once(conn, importer, read, sealer, now).await {
+            Ok(Once::Filed { .. }) => report.filed += 1,
+            Ok(Once::Before { .. }) => report.already += 1,
             Err(
                 e @ (AppError::Unprocessable(_)
                 | AppError::BadRequest(_)
@@ -327,13 +312,43 @@ pub async fn import_csv(
     Ok(report)
 }
 
-/// The number of the case a line with this external id was filed as, if it was.
-pub async fn filed_as(
+/// What became of a line filed once by its external id.
+pub enum Once {
+    /// Filed now, as this case.
+    Filed { case_id: Uuid, number: String },
+    /// Filed before (by a load or a call): the number of its case.
+    Before { number: String },
+}
+
+/// Files a line of another system's records unless its external id was filed before: the one
+/// rule of the CSV load and of `POST /api/v1/filings`.
+pub async fn file_once(
     conn: &mut AsyncPgConnection,
-    county_id: Uuid,
-    external_id: &str,
-) -> Result<Option<String>, AppError> {
-    Ok(db::imports::filed_as(conn, county_id, external_id).await?)
+    importer: &Importer,
+    line: ImportedLine,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<Once, AppError> {
+    let external_id = line.external_id.clone();
+    if let Some(number) = db::imports::filed_as(conn, importer.county_id, &external_id).await? {
+        return Ok(Once::Before { number });
+    }
+    let filed = file_imported(
+        conn,
+        importer.county_id,
+        importer.user_id,
+        line,
+        sealer,
+        now,
+    )
+    .await?;
+    let number = db::imports::filed_as(conn, importer.county_id, &external_id)
+        .await?
+        .unwrap_or_default();
+    Ok(Once::Filed {
+        case_id: filed.case_id,
+        number,
+    })
 }
 
 #[cfg(test)]

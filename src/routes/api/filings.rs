@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::answers;
-use crate::casework::filing::{FilingInput, ImportedLine, RespondentInput, file_imported};
-use crate::casework::import::filed_as;
+use crate::casework::filing::{FilingInput, ImportedLine, RespondentInput};
+use crate::casework::import::{Importer, Once, file_once};
 use crate::error::{AppError, AppResult};
 use crate::interop::keys::{Scope, SystemCaller};
 use crate::routes::AppState;
@@ -75,20 +75,12 @@ async fn file(
     }
     let consent = ConsentMethod::parse(&body.consent_method)
         .ok_or_else(|| AppError::Unprocessable(ConsentMethod::refusal("consent_method")))?;
-    let county_id = caller.key.county_id;
-    let mut conn = state.pool.get().await?;
-    if let Some(number) = filed_as(&mut conn, county_id, &external_id).await? {
-        return Ok((
-            false,
-            SystemFiled {
-                case_id: None,
-                number,
-                replayed: true,
-            },
-        ));
-    }
+    let importer = Importer {
+        county_id: caller.key.county_id,
+        user_id: caller.key.created_by,
+    };
     let line = ImportedLine {
-        external_id: external_id.clone(),
+        external_id,
         recorded_on: body.recorded_on,
         applicant: body.applicant,
         input: FilingInput {
@@ -102,26 +94,27 @@ async fn file(
         },
         consent,
     };
-    let filed = file_imported(
-        &mut conn,
-        county_id,
-        caller.key.created_by,
-        line,
-        &state.sealer,
-        Utc::now(),
-    )
-    .await?;
-    let number = filed_as(&mut conn, county_id, &external_id)
-        .await?
-        .unwrap_or_default();
-    Ok((
-        true,
-        SystemFiled {
-            case_id: Some(filed.case_id),
-            number,
-            replayed: false,
+    let mut conn = state.pool.get().await?;
+    Ok(
+        match file_once(&mut conn, &importer, line, &state.sealer, Utc::now()).await? {
+            Once::Filed { case_id, number } => (
+                true,
+                SystemFiled {
+                    case_id: Some(case_id),
+                    number,
+                    replayed: false,
+                },
+            ),
+            Once::Before { number } => (
+                false,
+                SystemFiled {
+                    case_id: None,
+                    number,
+                    replayed: true,
+                },
+            ),
         },
-    ))
+    )
 }
 
 #[utoipa::path(

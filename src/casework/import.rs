@@ -92,6 +92,50 @@ pub struct Report {
     /// Lines filed by an earlier load of the same records.
     pub already: usize,
     pub refused: Vec<Refused>,
+    /// The external ids of the file read so far, with their lines.
+    #[serde(skip)]
+    seen: std::collections::HashMap<String, u64>,
+}
+
+impl Report {
+    /// Files a good line of a file once by its external id and counts what became of it: a
+    /// second line with the id of an earlier one, or one the filing refuses, is reported with
+    /// its reason (`id_field` names the id as the file does); a failure of the service stops
+    /// the load.
+    pub(super) async fn file_line(
+        &mut self,
+        conn: &mut AsyncPgConnection,
+        importer: &Importer,
+        (line, read): (u64, ImportedLine),
+        id_field: &str,
+        sealer: &Sealer,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let external_id = read.external_id.clone();
+        if let Some(first) = self.seen.insert(external_id.clone(), line) {
+            self.refused.push(Refused {
+                line,
+                reason: format!("{id_field} {external_id} is on line {first} already."),
+                external_id,
+            });
+            return Ok(());
+        }
+        match file_once(conn, importer, read, sealer, now).await {
+            Ok(Once::Filed { .. }) => self.filed += 1,
+            Ok(Once::Before { .. }) => self.already += 1,
+            Err(
+                e @ (AppError::Unprocessable(_)
+                | AppError::BadRequest(_)
+                | AppError::Conflict { .. }),
+            ) => self.refused.push(Refused {
+                line,
+                external_id,
+                reason: e.to_string(),
+            }),
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Display for Report {
@@ -160,18 +204,7 @@ fn read_line(line: &Line<'_>, now: DateTime<Utc>) -> Result<ImportedLine, String
                 NaiveDate::parse_from_str(&d.replace('/', "-"), "%Y-%m-%d").map_err(|_| {
                     format!("recorded_on (登记日期) {d:?} is not a date like 2026-11-03.")
                 })?;
-            let today = now
-                .with_timezone(&crate::workflow::local_zone())
-                .date_naive();
-            if day > today {
-                return Err(format!("recorded_on (登记日期) {d} is in the future."));
-            }
-            if day < today - chrono::Days::new(366 * 5) {
-                return Err(format!(
-                    "recorded_on (登记日期) {d} is more than five years ago; such a dispute is no longer for mediation here."
-                ));
-            }
-            Some(day)
+            Some(recorded_day(day, "recorded_on (登记日期)", now)?)
         }
     };
     let applicant = RespondentInput {
@@ -199,6 +232,27 @@ fn read_line(line: &Line<'_>, now: DateTime<Utc>) -> Result<ImportedLine, String
         input,
         consent: crate::workflow::ConsentMethod::Paper,
     })
+}
+
+/// The day another system recorded a dispute, if it may still be mediated here: not in the
+/// future, not more than five years ago. `field` names it as the file does.
+pub(super) fn recorded_day(
+    day: NaiveDate,
+    field: &str,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate, String> {
+    let today = now
+        .with_timezone(&crate::workflow::local_zone())
+        .date_naive();
+    if day > today {
+        return Err(format!("{field} {day} is in the future."));
+    }
+    if day < today - chrono::Days::new(366 * 5) {
+        return Err(format!(
+            "{field} {day} is more than five years ago; such a dispute is no longer for mediation here."
+        ));
+    }
+    Ok(day)
 }
 
 /// Where each column is in the file's header; the required ones must be there.
@@ -229,6 +283,31 @@ fn columns_of(header: &csv::StringRecord) -> Result<[Option<usize>; 11], AppErro
     }
 }
 
+/// Loads a file of another system's records: records in the service's own format, one JSON
+/// object a line (`casework::import_records`), when its first character opens an object; else
+/// a grid office's CSV.
+pub async fn import_file(
+    conn: &mut AsyncPgConnection,
+    importer: &Importer,
+    mut file: impl std::io::BufRead,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<Report, AppError> {
+    let start = file
+        .fill_buf()
+        .map_err(|e| AppError::Unprocessable(format!("The file cannot be read: {e}.")))?;
+    let text = String::from_utf8_lossy(&start[..start.len().min(64)]).into_owned();
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
+        super::import_records::import_records(conn, importer, file, sealer, now).await
+    } else {
+        import_csv(conn, importer, file, sealer, now).await
+    }
+}
+
 /// Loads a CSV file: files every good line, reports every refused one.
 pub async fn import_csv(
     conn: &mut AsyncPgConnection,
@@ -246,7 +325,6 @@ pub async fn import_csv(
     let mut report = Report::default();
     let mut record = csv::StringRecord::new();
     let mut lines = 0usize;
-    let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     loop {
         let line_no = reader.position().line() + 1;
         match reader.read_record(&mut record) {
@@ -283,31 +361,16 @@ pub async fn import_csv(
                 continue;
             }
         };
-        let external_id = read.external_id.clone();
-        if let Some(first) = seen.insert(external_id.clone(), line_no) {
-            report.refused.push(Refused {
-                line: line_no,
-                reason: format!("external_id (编号) {external_id} is on line {first} already."),
-                external_id,
-            });
-            continue;
-        }
-        match file_once(conn, importer, read, sealer, now).await {
-            Ok(Once::Filed { .. }) => report.filed += 1,
-            Ok(Once::Before { .. }) => report.already += 1,
-            Err(
-                e @ (AppError::Unprocessable(_)
-                | AppError::BadRequest(_)
-                | AppError::Conflict { .. }),
-            ) => {
-                report.refused.push(Refused {
-                    line: line_no,
-                    external_id,
-                    reason: e.to_string(),
-                });
-            }
-            Err(e) => return Err(e),
-        }
+        report
+            .file_line(
+                conn,
+                importer,
+                (line_no, read),
+                "external_id (编号)",
+                sealer,
+                now,
+            )
+            .await?;
     }
     Ok(report)
 }

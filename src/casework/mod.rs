@@ -13,6 +13,7 @@ pub mod documents;
 pub mod filing;
 pub mod history;
 pub mod import;
+pub mod import_records;
 pub mod invitation;
 pub mod lists;
 pub mod messages;

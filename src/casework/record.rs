@@ -95,24 +95,23 @@ pub async fn export_county(
     Ok(written)
 }
 
-/// Where a page of the export ends: the last case's change time and id.
+/// Where a page of the export ends: the pass's `since` and the last case's id.
 pub type Cursor = (DateTime<Utc>, Uuid);
 
-/// One page of the county's export: up to `limit` records of cases changed after `after`,
-/// oldest change first, each with its history; and the cursor of the next page when there may
-/// be one.
+/// One page of the county's export: up to `limit` records of cases changed at or after the
+/// cursor's time whose ids come after its case, in filing order, each with its history; and the
+/// cursor of the next page when there may be one.
 pub async fn export_page(
     conn: &mut AsyncPgConnection,
     county_id: Uuid,
-    after: Cursor,
+    (since, after): Cursor,
     limit: i64,
     sealer: &Sealer,
 ) -> Result<(Vec<Record>, Option<Cursor>), AppError> {
-    let changed = db::cases::changed_cases(conn, county_id, after, limit).await?;
-    let keys: Vec<(Uuid, Uuid)> = changed.iter().map(|(c, id, _)| (*c, *id)).collect();
+    let ids = db::cases::export_keys(conn, county_id, since, after, limit).await?;
+    let keys: Vec<(Uuid, Uuid)> = ids.iter().map(|id| (county_id, *id)).collect();
     let mut rows = db::cases::batch::read_many(conn, &keys).await?;
-    let order = |id: Uuid| changed.iter().position(|(_, c, _)| *c == id);
-    rows.sort_by_key(|r| order(r.row.id));
+    rows.sort_by_key(|r| r.row.id);
     let now = Utc::now();
     let mut out = Vec::with_capacity(rows.len());
     for record in rows {
@@ -125,10 +124,7 @@ pub async fn export_page(
             history: Some(events.iter().map(HistoryLine::from).collect()),
         });
     }
-    let full = i64::try_from(changed.len()).unwrap_or(i64::MAX) >= limit;
-    let next = changed
-        .last()
-        .filter(|_| full)
-        .map(|(_, id, at)| (*at, *id));
+    let full = i64::try_from(ids.len()).unwrap_or(i64::MAX) >= limit;
+    let next = ids.last().filter(|_| full).map(|id| (since, *id));
     Ok((out, next))
 }

@@ -100,11 +100,12 @@ enum Command {
         #[arg(long)]
         since: Option<chrono::DateTime<chrono::Utc>>,
     },
-    /// Load a grid office's records (CSV, see docs/integration.md) as filings of the county, in
-    /// an admin's name; each refused line is printed with its reason. Loading the same file
-    /// again files nothing twice.
+    /// Load another system's records as filings of the county, in an admin's name: a grid
+    /// office's CSV or records in the record format, one JSON object a line (see
+    /// docs/integration.md); each refused line is printed with its reason. Loading the same
+    /// file again files nothing twice.
     Import {
-        /// The CSV file.
+        /// The CSV file, or the file of records.
         file: std::path::PathBuf,
         /// The county: its 12-digit division code or the 6-digit prefix of its case numbers.
         #[arg(long)]
@@ -275,7 +276,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let opened = std::fs::File::open(&file)
                 .with_context(|| format!("cannot open {}", file.display()))?;
             let sealer = crate::crypto::Sealer::new(&config.data_key);
-            let report = crate::casework::import::import_csv(
+            let report = crate::casework::import::import_file(
                 &mut conn,
                 &importer,
                 std::io::BufReader::new(opened),

@@ -207,3 +207,180 @@ async fn a_file_without_the_columns_or_an_importer_of_another_county_is_refused_
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an active county admin"));
     assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 0);
 }
+
+#[tokio::test]
+async fn records_in_the_record_format_load_once_and_the_exports_open_cases_load_again() {
+    use serde_json::{Value, json};
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@demo.test").await;
+    let res = app
+        .post_json(
+            "/api/v1/api-keys",
+            Some(&admin),
+            &json!({"name": "另一套调解系统", "scope": "read"}),
+        )
+        .await;
+    let key = res.json::<Value>().await.unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A dispute that ended (withdrawn) beside the open ones.
+    let (resident, filed) = app.file().await;
+    app.file().await;
+    app.act_ok(
+        &resident,
+        &crate::cases_support::id(&filed),
+        json!({"action": "withdraw"}),
+    )
+    .await;
+    // The county's export, as another installation would hand it over.
+    let mut records = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let path = match &next {
+            None => "/api/v1/export?limit=500".to_owned(),
+            Some(c) => format!("/api/v1/export?limit=500&cursor={c}"),
+        };
+        let page: Value = app.get(&path, Some(&key)).await.json().await.unwrap();
+        records.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next"].as_str() {
+            Some(c) => next = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let open = [
+        "submitted",
+        "awaiting_respondent",
+        "in_mediation",
+        "agreement_pending",
+        "unmediable",
+    ];
+    let is_open = |r: &Value| open.contains(&r["case"]["status"].as_str().unwrap());
+    let (opened, ended) = (
+        records.iter().filter(|r| is_open(r)).count(),
+        records.iter().filter(|r| !is_open(r)).count(),
+    );
+    assert!(opened > 0 && ended > 0, "open and ended disputes");
+    // Another system writes records itself, with numbers in full; and some it gets wrong.
+    let mut own = records.iter().find(|r| is_open(r)).unwrap().clone();
+    own["case"]["number"] = json!("GRID-2026-7");
+    own["case"]["parties"][0]["phone"] = json!("13900007777");
+    let mut nowhere = own.clone();
+    nowhere["case"]["number"] = json!("GRID-2026-8");
+    nowhere["case"]["village"]["code"] = json!("330681999999");
+    let mut future = own.clone();
+    future["case"]["number"] = json!("GRID-2026-9");
+    future["case"]["format"] = json!("ignored");
+    future["format"] = json!("fengqiao-record/2");
+    let mut file: Vec<String> = records.iter().map(Value::to_string).collect();
+    file.extend([
+        own.to_string(),
+        nowhere.to_string(),
+        future.to_string(),
+        "{\"format\": \"fengqiao-record/1\", \"case\": ".to_owned(),
+        String::new(),
+        own.to_string(),
+    ]);
+    let path = app.config.data_dir.join("records.jsonl");
+    std::fs::create_dir_all(&app.config.data_dir).unwrap();
+    std::fs::write(&path, file.join("\n") + "\n").unwrap();
+    let before = app.count("SELECT count(*) FROM cases").await;
+    let run = || {
+        let out = fengqiao(
+            &app,
+            &[
+                "import",
+                path.to_str().unwrap(),
+                "--county",
+                "330681000000",
+                "--by",
+                "admin@demo.test",
+            ],
+        );
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        said
+    };
+    let said = run();
+    let n = records.len();
+    assert!(
+        said.trim_end().ends_with(&format!(
+            "{} filed, 0 filed before, {} refused",
+            opened + 1,
+            ended + 4
+        )),
+        "{said}"
+    );
+    let ended_line = records.iter().position(|r| !is_open(r)).unwrap() + 1;
+    assert!(
+        said.contains(&format!("line {ended_line} ("))
+            && said.contains("says the dispute has ended"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("line {} (GRID-2026-8): ", n + 2)),
+        "{said}"
+    );
+    assert!(
+        said.contains("is not a village or community we serve"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "line {} (GRID-2026-9): format \"fengqiao-record/2\"",
+            n + 3
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("line {} (): The line is not a record", n + 4)),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "line {} (GRID-2026-7): case.number GRID-2026-7 is on line {} already.",
+            n + 6,
+            n + 1
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM cases").await - before,
+        opened as i64 + 1
+    );
+    // Filed as assisted filings on paper, at the village, clock running; the history chained.
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM cases c JOIN imported_cases i ON i.case_id = c.id \
+             JOIN case_filings f ON f.case_id = c.id \
+             WHERE c.status = 'submitted' AND c.level = 'village' AND c.deadline_at IS NOT NULL \
+             AND f.assisted_consent = 'paper'"
+        )
+        .await,
+        opened as i64 + 1
+    );
+    let audit = fengqiao(&app, &["verify-audit"]);
+    assert!(
+        audit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audit.stdout)
+    );
+    // The same file again: nothing new.
+    let said = run();
+    assert!(
+        said.trim_end().ends_with(&format!(
+            "0 filed, {} filed before, {} refused",
+            opened + 1,
+            ended + 4
+        )),
+        "{said}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM cases").await - before,
+        opened as i64 + 1
+    );
+}

@@ -276,8 +276,9 @@ async fn a_system_pages_through_the_export_with_its_key_and_every_call_is_audite
     let app = TestApp::spawn().await;
     let admin = app.login("admin@demo.test").await;
     let mediator = app.login("village.mediator@demo.test").await;
+    let mut filed = Vec::new();
     for _ in 0..3 {
-        app.file().await;
+        filed.push(id(&app.file().await.1));
     }
     let res = app
         .post_json(
@@ -343,6 +344,45 @@ async fn a_system_pages_through_the_export_with_its_key_and_every_call_is_audite
         .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 0);
 
+    // A sync pass from a moment: only the cases changed since, one a page, in filing order; the
+    // cursor keeps the moment, so the second page holds the second changed case and nothing else.
+    let began = Utc::now();
+    for case in [&filed[2], &filed[0]] {
+        app.act_ok(&mediator, case, json!({"action": "accept"}))
+            .await;
+    }
+    let since = began.to_rfc3339().replace('+', "%2B");
+    let mut seen = Vec::new();
+    let mut next: Option<String> = None;
+    let mut pass_calls = 0;
+    loop {
+        pass_calls += 1;
+        let path = match &next {
+            None => format!("/api/v1/export?since={since}&limit=1"),
+            Some(c) => format!("/api/v1/export?limit=1&cursor={c}"),
+        };
+        let page: Value = app.get(&path, Some(&key)).await.json().await.unwrap();
+        for item in page["items"].as_array().unwrap() {
+            assert_eq!(item["case"]["status"], "awaiting_respondent", "{item}");
+            seen.push(item["case"]["id"].as_str().unwrap().to_owned());
+        }
+        match page["next"].as_str() {
+            Some(c) => next = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![filed[0].clone(), filed[2].clone()]);
+    // A cursor of the earlier format (change time _ id) is refused, not misread.
+    error_of(
+        app.get(
+            &format!("/api/v1/export?cursor=1796000000123456_{}", filed[0]),
+            Some(&key),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
     // Bad input gets a reason; a key is not a person; a person's token is not a key.
     for bad in [
         "/api/v1/export?since=yesterday",
@@ -378,7 +418,11 @@ async fn a_system_pages_through_the_export_with_its_key_and_every_call_is_audite
 
     // Every call with the key is in the audit, the refused ones too.
     let calls = app.count("SELECT count(*) FROM api_key_calls").await;
-    assert_eq!(calls, 2 + 1 + 3, "pages, the since call, three refused");
+    assert_eq!(
+        calls,
+        2 + 1 + pass_calls + 1 + 3,
+        "pages, the since call, the pass, an old cursor, three refused"
+    );
     let listed: Value = app
         .get("/api/v1/api-keys", Some(&admin))
         .await
@@ -554,9 +598,33 @@ async fn the_admin_loads_a_grid_spreadsheet_on_the_page() {
         "{html}"
     );
     assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 2);
+    // Records in the record format go through the same upload: an open one is filed, an ended
+    // one and a broken line are refused with their reasons in Chinese.
+    let record = |number: &str, status: &str| {
+        json!({"format": "fengqiao-record/1", "case": {
+            "number": number, "category": "neighbour", "narrative": "邻居的排水管对着院墙。",
+            "request": "改管", "amount": null, "village": {"code": "330681109201"},
+            "status": status, "filed_at": Utc::now().to_rfc3339(),
+            "parties": [{"side": "applicant", "name": "孙奶奶", "phone": "13900003333"},
+                        {"side": "respondent", "name": "钱大伯", "phone": "138****8000"}]}})
+        .to_string()
+    };
+    let records = format!(
+        "{}\n{}\n{{\"format\":\n",
+        record("R-1", "submitted"),
+        record("R-2", "closed")
+    );
+    let html = send(records.into_bytes()).await.text().await.unwrap();
+    assert!(
+        html.contains("新登记 1 · 以前已登记 0 · 未登记 2"),
+        "{html}"
+    );
+    assert!(html.contains("这件纠纷在原系统里已经办完"), "{html}");
+    assert!(html.contains("这一行不是系统认识的案件记录"), "{html}");
+    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 3);
     let res = send(vec![b'a'; 11 * 1024 * 1024]).await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 2);
+    assert_eq!(app.count("SELECT count(*) FROM imported_cases").await, 3);
 }
 
 /// A system with a `file` key files for a resident once per external id; a `read` key cannot.

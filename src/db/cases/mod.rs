@@ -276,24 +276,25 @@ pub async fn keys_of_county(
         .await
 }
 
-/// The county's cases changed after the cursor `(updated_at, id)`, oldest change first (the
-/// export's pages; `cases_changed`).
-pub async fn changed_cases(
+/// The next `limit` cases of a county after the case `after`, in the order of their ids (filing
+/// order: ids are time-ordered), changed at or after `since` (the export's pages). It walks the
+/// primary key and checks `updated_at` on the way: no index on `updated_at`, because every case
+/// update would have to write it (the sweep paid a fifth more for one), while a sync pass reads
+/// each case of its county at most once.
+pub async fn export_keys(
     conn: &mut AsyncPgConnection,
     county_id: Uuid,
-    after: (DateTime<Utc>, Uuid),
+    since: DateTime<Utc>,
+    after: Uuid,
     limit: i64,
-) -> QueryResult<Vec<(Uuid, Uuid, DateTime<Utc>)>> {
+) -> QueryResult<Vec<Uuid>> {
     cases::table
         .filter(cases::county_id.eq(county_id))
-        .filter(
-            cases::updated_at
-                .gt(after.0)
-                .or(cases::updated_at.eq(after.0).and(cases::id.gt(after.1))),
-        )
-        .order((cases::updated_at.asc(), cases::id.asc()))
+        .filter(cases::id.gt(after))
+        .filter(cases::updated_at.ge(since))
+        .order(cases::id.asc())
         .limit(limit)
-        .select((cases::county_id, cases::id, cases::updated_at))
+        .select(cases::id)
         .load(conn)
         .await
 }

@@ -38,14 +38,16 @@ pub struct ExportPage {
     pub next: Option<String>,
 }
 
-fn cursor_text((at, id): Cursor) -> String {
-    format!("{}_{id}", at.timestamp_micros())
+// `since` (microseconds) and the last case's id, with a dot: a cursor of the earlier format
+// (change time and id, with an underscore) is refused rather than read with another meaning.
+fn cursor_text((since, id): Cursor) -> String {
+    format!("{}.{id}", since.timestamp_micros())
 }
 
 fn parse_cursor(text: &str) -> Option<Cursor> {
-    let (micros, id) = text.split_once('_')?;
-    let at = DateTime::<Utc>::from_timestamp_micros(micros.parse().ok()?)?;
-    Some((at, id.parse().ok()?))
+    let (micros, id) = text.split_once('.')?;
+    let since = DateTime::<Utc>::from_timestamp_micros(micros.parse().ok()?)?;
+    Some((since, id.parse().ok()?))
 }
 
 fn start_of(q: &ExportQuery) -> Result<(Cursor, i64), AppError> {
@@ -64,7 +66,7 @@ fn start_of(q: &ExportQuery) -> Result<(Cursor, i64), AppError> {
         return Ok((cursor, limit));
     }
     let since = match &q.since {
-        None => return Ok(((DateTime::<Utc>::UNIX_EPOCH, Uuid::nil()), limit)),
+        None => DateTime::<Utc>::UNIX_EPOCH,
         Some(t) => DateTime::parse_from_rfc3339(t)
             .map_err(|_| {
                 AppError::BadRequest(
@@ -73,11 +75,7 @@ fn start_of(q: &ExportQuery) -> Result<(Cursor, i64), AppError> {
             })?
             .with_timezone(&Utc),
     };
-    // Just before `since`, so a case changed at `since` itself is on the first page.
-    Ok((
-        (since - chrono::Duration::microseconds(1), Uuid::nil()),
-        limit,
-    ))
+    Ok(((since, Uuid::nil()), limit))
 }
 
 async fn page(req: &HttpRequest, state: &AppState, caller: &SystemCaller) -> AppResult<ExportPage> {
@@ -99,7 +97,7 @@ async fn page(req: &HttpRequest, state: &AppState, caller: &SystemCaller) -> App
     path = "/api/v1/export",
     operation_id = "export",
     tag = "integrations",
-    summary = "The county's cases in the record format, oldest change first (API key)",
+    summary = "The county's cases in the record format, in filing order, changed since a time (API key)",
     params(ExportQuery),
     responses((status = 200, description = "A page of records", body = ExportPage), answers::BadRequest, answers::Unauthorized, answers::TooMany, answers::Unavailable),
     security(("api_key" = [])),
@@ -131,7 +129,12 @@ mod tests {
             Uuid::now_v7(),
         );
         assert_eq!(parse_cursor(&cursor_text(c)), Some(c));
-        assert_eq!(parse_cursor("x_y"), None);
+        assert_eq!(parse_cursor("x.y"), None);
         assert_eq!(parse_cursor("12"), None);
+        // The earlier format (change time _ id) is refused, not read with another meaning.
+        assert_eq!(
+            parse_cursor(&format!("1796000000123456_{}", Uuid::now_v7())),
+            None
+        );
     }
 }

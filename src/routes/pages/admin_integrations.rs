@@ -179,7 +179,7 @@ async fn read_upload(
         return Ok(bytes);
     }
     Err(refuse(crate::error::AppError::BadRequest(
-        "Choose the CSV file to load.".into(),
+        "Choose the file to load.".into(),
     )))
 }
 
@@ -194,7 +194,7 @@ pub async fn import(
     let importer = crate::casework::import::Importer::admin(ctx.user()?).or_page(&ctx)?;
     let bytes = read_upload(payload, &ctx).await?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let report = crate::casework::import::import_csv(
+    let report = crate::casework::import::import_file(
         &mut conn,
         &importer,
         std::io::Cursor::new(bytes),

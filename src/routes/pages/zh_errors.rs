@@ -242,6 +242,43 @@ const TABLE: &[(&str, &str)] = &[
         "The line cannot be read as CSV in UTF-8: {}.",
         "这一行读不出来，请确认文件是 UTF-8 编码的 CSV。",
     ),
+    (
+        "The line is not a record in the format {}: {}.",
+        "这一行不是系统认识的案件记录（格式 {}）。",
+    ),
+    (
+        "format {} is not {}, the one this service reads.",
+        "记录格式 {} 不是本系统能读的 {}。",
+    ),
+    (
+        "case.number must be 1 to 100 characters.",
+        "案件编号不能为空，最多 100 个字。",
+    ),
+    (
+        "case.number {} is on line {} already.",
+        "案件编号 {} 在第 {} 行已经出现过。",
+    ),
+    (
+        "case.status {} says the dispute has ended where it was recorded; only open disputes are filed here.",
+        "这件纠纷在原系统里已经办完，不再登记。",
+    ),
+    (
+        "case.category {} is not known; use a code ({}).",
+        "纠纷类型 {} 不认识。",
+    ),
+    ("case.filed_at {} is in the future.", "申请日期 {} 还没到。"),
+    (
+        "case.filed_at {} is more than five years ago; such a dispute is no longer for mediation here.",
+        "申请日期 {} 已超过五年，不再在这里调解。",
+    ),
+    (
+        "case.parties must name one applicant; this record names {}.",
+        "记录里应当有一位申请人，这条记录有 {} 位。",
+    ),
+    (
+        "The line cannot be read as UTF-8 text: {}.",
+        "这一行读不出来，请确认文件是 UTF-8 编码。",
+    ),
     ("the name of {}", "{}的姓名"),
     ("respondent {}: {}", "被申请人 {}：{}"),
     ("the applicant: {}", "申请人：{}"),

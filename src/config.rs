@@ -68,6 +68,8 @@ pub struct Config {
     pub rate_per_address: u32,
     pub rate_per_account: u32,
     pub rate_nodes: u32,
+    /// Reverse proxies whose `X-Real-IP` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -164,6 +166,14 @@ impl Config {
             rate_per_address: parsed("RATE_LIMIT_PER_ADDRESS", 1200)?,
             rate_per_account: parsed("RATE_LIMIT_PER_ACCOUNT", 600)?,
             rate_nodes: parsed("RATE_LIMIT_NODES", 1)?,
+            trusted_proxies: match var("TRUSTED_PROXIES") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(|ip| ip.trim().parse::<std::net::IpAddr>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .context("TRUSTED_PROXIES is a comma-separated list of IP addresses")?,
+            },
         };
         config.check()?;
         Ok(config)

@@ -3,10 +3,12 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod background;
 pub mod bundle;
 pub mod casework;
 pub mod cli;
 pub mod config;
+pub mod counters;
 pub mod crypto;
 pub mod db;
 pub mod documents;

@@ -85,9 +85,11 @@ impl Application {
                 config.rate_nodes,
             ),
         });
+        let trusted = crate::auth::login::TrustedProxies(config.trusted_proxies.clone());
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(trusted.clone())
                 .configure(routes::configure)
                 .wrap(middleware::from_fn(routes::compression::mark))
                 .wrap(middleware::Compress::default())

@@ -101,6 +101,7 @@ pub async fn send_code(
     let limits = limits(&key, &client.address);
     conn.transaction::<(), AppError, _>(async |conn| {
         if let Err(wait) = db::sign_in::take(conn, &limits, now).await? {
+            crate::counters::NODE.refused(crate::counters::Refusal::Throttle);
             return Err(AppError::TooManyRequests {
                 retry_after_secs: u64::try_from(wait).unwrap_or(60),
             });

@@ -33,9 +33,26 @@ pub async fn logout(conn: &mut AsyncPgConnection, claims: &Claims) -> Result<(),
     Ok(())
 }
 
-/// The address the connection came from; forwarded headers are not trusted for throttling.
+/// The reverse proxies (`TRUSTED_PROXIES`) whose `X-Real-IP` header names the client; the
+/// server registers it as app data.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<std::net::IpAddr>);
+
+/// The client's address, for throttling, rate limits and the consent record: the connection's
+/// own address, or, when the connection comes from a trusted proxy, the address that proxy puts
+/// in `X-Real-IP` (deploy/nginx.conf always overwrites it). From anyone else the header is
+/// ignored, so a client cannot choose the address it is counted under.
 pub fn client_address(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+    let peer = req.peer_addr().map(|a| a.ip());
+    let proxied = peer
+        .filter(|ip| {
+            req.app_data::<TrustedProxies>()
+                .is_some_and(|trusted| trusted.0.contains(ip))
+        })
+        .and_then(|_| req.headers().get("x-real-ip"))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    proxied
+        .or(peer)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }

@@ -58,6 +58,7 @@ async fn reserve_or(
         db::sign_in::lock_keys(conn, &keys).await?;
         for (key, max) in &sorted {
             if db::users::failures_since(conn, key, since).await? >= *max {
+                crate::counters::NODE.refused(crate::counters::Refusal::Throttle);
                 return Err(refusal(key));
             }
         }

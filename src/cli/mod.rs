@@ -1,5 +1,5 @@
 //! Subcommands: serve, migrate, seed-demo, seed-load, create-user, import-divisions, sweep,
-//! send-mail, rollup, verify-audit, anchor, purge, bundle-key, verify-bundle.
+//! send-mail, rollup, verify-audit, verify-evidence, anchor, purge, bundle-key, verify-bundle.
 
 /// A line on standard output. A reader that stops early (`fengqiao sweep | head -1`) closes
 /// the pipe: what was done stays done, and the rest of the report is dropped without a panic.
@@ -12,6 +12,7 @@ macro_rules! say {
 
 mod audit;
 mod bundle;
+mod evidence_check;
 mod load;
 mod users;
 
@@ -20,7 +21,35 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::{config, db, jobs, notify, seed, startup};
+use crate::{background, config, db, jobs, notify, seed, startup};
+
+/// How long `serve` waits at exit for the background jobs to finish the run in hand, after
+/// the HTTP server has answered its last request (deploy/fengqiao.service leaves 45 s in all).
+const JOBS_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(12);
+
+/// Returns when the process is asked to stop (SIGTERM or SIGINT).
+async fn stopping() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -68,6 +97,9 @@ enum Command {
     /// Check the keyed chain of every case's history and every daily anchor; exits non-zero if
     /// any row was altered, removed or added behind the service's back.
     VerifyAudit,
+    /// Check every evidence file against its row: present in DATA_DIR/evidence and still of
+    /// the SHA-256 the row records. Exits non-zero naming each file missing or changed.
+    VerifyEvidence,
     /// Anchor each county's history now (serve does it daily at midnight, local time): the
     /// keyed root is stored and mailed to the county's judges and administrators.
     Anchor {
@@ -140,40 +172,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => {
             db::migrate(&config.database_url).await?;
             let app = startup::Application::build(config.clone()).await?;
-            let pool = db::pool(&config.database_url, 2)?;
-            let reminder_pool = db::pool(&config.database_url, 1)?;
-            tokio::spawn(jobs::reminders::run_forever(
-                reminder_pool,
+            let (stopper, stop) = background::stop_pair();
+            let mut running = tokio::task::JoinSet::new();
+            running.spawn(jobs::reminders::run_forever(
+                db::pool(&config.database_url, 1)?,
                 std::time::Duration::from_secs(300),
+                stop.clone(),
             ));
-            tokio::spawn(jobs::sweeper::run_forever(
-                pool,
+            running.spawn(jobs::sweeper::run_forever(
+                db::pool(&config.database_url, 2)?,
                 std::time::Duration::from_secs(60),
+                stop.clone(),
             ));
-            tokio::spawn(jobs::rollup::run_forever(
+            running.spawn(jobs::rollup::run_forever(
                 db::pool(&config.database_url, 1)?,
                 std::time::Duration::from_secs(30),
+                stop.clone(),
             ));
-            tokio::spawn(jobs::housekeeping::run_forever(
+            running.spawn(jobs::housekeeping::run_forever(
                 db::pool(&config.database_url, 1)?,
                 std::time::Duration::from_secs(3600),
                 crate::evidence::Store::new(&config.data_dir),
+                stop.clone(),
             ));
             // Built before serving, so a bad SMTP_URL or MAIL_FROM stops the start.
             let notifier = notify::Notifier::from_config(&config)?;
-            tokio::spawn(notify::worker::run_forever(
+            running.spawn(notify::worker::run_forever(
                 db::pool(&config.database_url, 2)?,
                 notifier,
                 std::time::Duration::from_secs(5),
+                stop.clone(),
             ));
-            tokio::spawn(crate::interop::delivery::run_forever(
+            running.spawn(crate::interop::delivery::run_forever(
                 db::pool(&config.database_url, 1)?,
                 crate::crypto::Sealer::new(&config.data_key),
                 config.is_production(),
                 std::time::Duration::from_secs(5),
+                stop,
             ));
             tracing::info!(port = app.port(), config = ?config, "serving");
+            // The HTTP server stops on SIGTERM/SIGINT by itself; the jobs are told at the same
+            // moment, finish the run in hand while the last requests are answered, and the
+            // process waits for them (a bounded while) before it exits.
+            tokio::spawn(async move {
+                stopping().await;
+                stopper.stop();
+            });
             app.run_until_stopped().await?;
+            let waited = tokio::time::timeout(JOBS_STOP_WAIT, running.join_all()).await;
+            if waited.is_err() {
+                tracing::warn!(
+                    "a background job was still working at exit; what it held is done again by the next run"
+                );
+            }
         }
         Command::Migrate => {
             let applied = db::migrate(&config.database_url).await?;
@@ -303,6 +354,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("{} case histories do not verify", broken.len());
             }
             say!("every case history verifies");
+        }
+        Command::VerifyEvidence => {
+            let pool = db::pool(&config.database_url, 1)?;
+            let mut conn = pool.get().await.context("connecting to the database")?;
+            let store = crate::evidence::Store::new(&config.data_dir);
+            let (checked, broken) = evidence_check::verify_all(&mut conn, &store).await?;
+            if !broken.is_empty() {
+                for line in &broken {
+                    say!("{line}");
+                }
+                anyhow::bail!(
+                    "{} of {checked} evidence file(s) do not verify",
+                    broken.len()
+                );
+            }
+            say!("{checked} evidence file(s) verify");
         }
         Command::Purge { dry_run, now } => {
             let now = match now {

@@ -80,3 +80,25 @@ pub async fn uses_of(conn: &mut AsyncPgConnection, sha256: &str) -> QueryResult<
         .get_result(conn)
         .await
 }
+
+/// Up to `limit` distinct hashes of evidence rows after `after`, in order, with the size the
+/// rows record: what `fengqiao verify-evidence` checks against the store.
+pub async fn hashes_after(
+    conn: &mut AsyncPgConnection,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<(String, i64)>> {
+    evidence::table
+        .filter(evidence::sha256.gt(after))
+        .group_by(evidence::sha256)
+        .select((evidence::sha256, diesel::dsl::max(evidence::size)))
+        .order(evidence::sha256.asc())
+        .limit(limit)
+        .load::<(String, Option<i64>)>(conn)
+        .await
+        .map(|rows| {
+            rows.into_iter()
+                .map(|(sha, size)| (sha, size.unwrap_or(0)))
+                .collect()
+        })
+}

@@ -5,6 +5,7 @@ pub mod access;
 pub mod access_log;
 pub mod anchors;
 pub mod api_keys;
+pub mod backlog;
 pub mod case_cards;
 pub mod cases;
 pub mod courts;
@@ -70,13 +71,25 @@ pub fn pool(database_url: &str, size: usize) -> anyhow::Result<Pool> {
         .context("building the database pool")
 }
 
+/// The advisory lock under which one process at a time migrates.
+const MIGRATION_LOCK: i64 = 0x6671_6d69_6772;
+
 /// Applies pending migrations. Diesel's migration harness is synchronous, so it runs on a
 /// blocking thread over a wrapped async connection (never `block_on` on a runtime thread).
+/// Nodes started together take turns under a lock: the first applies what is pending, the
+/// others then find nothing to do (instead of failing on a table another just created).
 pub async fn migrate(database_url: &str) -> anyhow::Result<Vec<String>> {
     let url = database_url.to_owned();
     tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
         let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
             .with_context(|| "connecting to the database to migrate")?;
+        // Held by this session until it ends (the connection is dropped on return).
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query("SELECT pg_advisory_lock($1)")
+                .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK),
+            &mut conn,
+        )
+        .context("waiting for another node's migrations")?;
         let applied = conn
             .run_pending_migrations(MIGRATIONS)
             .map_err(|e| anyhow::anyhow!("migrating: {e}"))?;

@@ -471,6 +471,7 @@ diesel::table! {
 diesel::joinable!(user_sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    job_runs,
     account_link_uses,
     api_keys,
     case_likeness,
@@ -652,5 +653,13 @@ diesel::table! {
         summary -> Text,
         obligations -> Jsonb,
         words -> Array<Text>,
+    }
+}
+
+diesel::table! {
+    job_runs (job) {
+        job -> Text,
+        covered_until -> Timestamptz,
+        finished_at -> Timestamptz,
     }
 }

@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::signature;
+use crate::counters::Job;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::db::webhooks::{Attempt, Due};
@@ -191,18 +192,29 @@ pub async fn drain(
 }
 
 /// Inside `serve`: drain every `every`; errors are logged and retried on the next tick.
-pub async fn run_forever(pool: db::Pool, sealer: Sealer, production: bool, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match pool.get().await {
-            Ok(mut conn) => match drain(&mut conn, &sealer, production, Utc::now()).await {
-                Ok(r) if r == Report::default() => {}
-                Ok(r) => tracing::info!(?r, "webhook worker"),
-                Err(e) => tracing::warn!(error = %e, "webhook worker failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "webhook worker: no database connection"),
+pub async fn run_forever(
+    pool: db::Pool,
+    sealer: Sealer,
+    production: bool,
+    every: Duration,
+    stop: crate::background::Stop,
+) {
+    crate::background::every(Job::Webhooks, every, stop, || async {
+        let mut conn = pool.get().await.map_err(|e| {
+            tracing::warn!(error = %e, "webhook worker: no database connection");
+        })?;
+        match drain(&mut conn, &sealer, production, Utc::now()).await {
+            Ok(r) => {
+                if r != Report::default() {
+                    tracing::info!(?r, "webhook worker");
+                }
+                Ok(r.delivered as u64)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook worker failed");
+                Err(())
+            }
         }
-    }
+    })
+    .await;
 }

@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 
+use crate::counters::Job;
 use crate::db;
 
 pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> diesel::QueryResult<()> {
@@ -42,29 +43,35 @@ pub async fn run_forever(
     pool: db::Pool,
     every: std::time::Duration,
     store: crate::evidence::Store,
+    stop: crate::background::Stop,
 ) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match pool.get().await {
-            Ok(mut conn) => {
-                if let Err(e) = run(&mut conn, Utc::now()).await {
-                    tracing::warn!(error = %e, "housekeeping failed");
-                }
-                if let Err(e) = prune_recordings(&mut conn, &store, Utc::now()).await {
-                    tracing::warn!(error = %e, "pruning filing recordings failed");
-                }
-                if let Err(e) = super::anchors::run(&mut conn, Utc::now()).await {
-                    tracing::warn!(error = %e, "history anchoring failed");
-                }
-                match super::retention::run(&mut conn, &store, Utc::now(), false).await {
-                    Ok(r) if !r.cases.is_empty() => tracing::info!(%r, "retention"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "retention failed"),
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "housekeeping: no database connection"),
+    crate::background::every(Job::Housekeeping, every, stop, || async {
+        let mut conn = pool.get().await.map_err(|e| {
+            tracing::warn!(error = %e, "housekeeping: no database connection");
+        })?;
+        // Each part runs whatever the others did; the run counts as failed if one failed.
+        let mut ok = true;
+        if let Err(e) = run(&mut conn, Utc::now()).await {
+            tracing::warn!(error = %e, "housekeeping failed");
+            ok = false;
         }
-    }
+        if let Err(e) = prune_recordings(&mut conn, &store, Utc::now()).await {
+            tracing::warn!(error = %e, "pruning filing recordings failed");
+            ok = false;
+        }
+        if let Err(e) = super::anchors::run(&mut conn, Utc::now()).await {
+            tracing::warn!(error = %e, "history anchoring failed");
+            ok = false;
+        }
+        match super::retention::run(&mut conn, &store, Utc::now(), false).await {
+            Ok(r) if !r.cases.is_empty() => tracing::info!(%r, "retention"),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "retention failed");
+                ok = false;
+            }
+        }
+        if ok { Ok(0) } else { Err(()) }
+    })
+    .await;
 }

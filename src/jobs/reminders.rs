@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use crate::counters::Job;
 use crate::db;
 use crate::workflow::{Notice, reminders};
 
@@ -74,18 +75,27 @@ async fn batch(
 }
 
 /// Inside `serve`: look for due reminders every `every`. Errors are logged and retried.
-pub async fn run_forever(pool: db::Pool, every: std::time::Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match pool.get().await {
-            Ok(mut conn) => match run(&mut conn, Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(reminders = n, "reminders written"),
-                Err(e) => tracing::warn!(error = %e, "reminders failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "reminders: no database connection"),
+pub async fn run_forever(
+    pool: db::Pool,
+    every: std::time::Duration,
+    stop: crate::background::Stop,
+) {
+    crate::background::every(Job::Reminders, every, stop, || async {
+        let mut conn = pool.get().await.map_err(|e| {
+            tracing::warn!(error = %e, "reminders: no database connection");
+        })?;
+        match run(&mut conn, Utc::now()).await {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(reminders = n, "reminders written");
+                }
+                Ok(n as u64)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "reminders failed");
+                Err(())
+            }
         }
-    }
+    })
+    .await;
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use crate::counters::Job;
 use crate::db::{self, Pool};
 use crate::stats::facts::{CaseInput, Entry, facts};
 use crate::stats::month_of;
@@ -117,26 +118,35 @@ async fn roll(conn: &mut AsyncPgConnection, due: &[db::stats::Due]) -> anyhow::R
 }
 
 /// Runs the job every `interval` on one node at a time, for as long as the server runs.
-pub async fn run_forever(pool: Pool, interval: Duration) {
-    let mut tick = tokio::time::interval(interval);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let Ok(mut conn) = pool.get().await else {
-            continue;
-        };
+pub async fn run_forever(pool: Pool, interval: Duration, stop: crate::background::Stop) {
+    crate::background::every(Job::Rollup, interval, stop, || async {
+        let mut conn = pool.get().await.map_err(|e| {
+            tracing::warn!(error = %e, "the indicators' job: no database connection");
+        })?;
         let started = std::time::Instant::now();
+        let started_at = chrono::Utc::now();
         match locked(&mut conn).await {
-            Ok(Some(r)) if r != Report::default() => tracing::info!(
-                cases = r.cases,
-                months = r.months,
-                ms = started.elapsed().as_millis() as u64,
-                "indicators brought up to date"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "the indicators' job failed"),
+            Ok(Some(r)) => {
+                if r != Report::default() {
+                    tracing::info!(
+                        cases = r.cases,
+                        months = r.months,
+                        ms = started.elapsed().as_millis() as u64,
+                        "indicators brought up to date"
+                    );
+                }
+                // Everything that happened before `started_at` is in the indicators now.
+                db::backlog::job_finished(&mut conn, Job::Rollup.name(), started_at).await;
+                Ok(r.cases as u64)
+            }
+            Ok(None) => Ok(0),
+            Err(e) => {
+                tracing::error!(error = %e, "the indicators' job failed");
+                Err(())
+            }
         }
-    }
+    })
+    .await;
 }
 
 /// One run under the job's lock; `None` when another node holds it.

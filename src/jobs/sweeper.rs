@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use crate::counters::Job;
 use crate::db;
 use crate::notify;
 use crate::workflow::{self, Action, Actor, Policy};
@@ -173,15 +174,24 @@ async fn work_through(
 }
 
 /// Inside `serve`: sweep every `every`, forever. Errors are logged and retried next time.
-pub async fn run_forever(pool: db::Pool, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match sweep(&pool, Utc::now(), 1).await {
-            Ok(r) if r.changed > 0 || r.refused > 0 => tracing::info!(%r, "deadline sweep"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "deadline sweep failed"),
+pub async fn run_forever(pool: db::Pool, every: Duration, stop: crate::background::Stop) {
+    crate::background::every(Job::Sweep, every, stop, || async {
+        let started = Utc::now();
+        match sweep(&pool, started, 1).await {
+            Ok(r) => {
+                if r.changed > 0 || r.refused > 0 {
+                    tracing::info!(%r, "deadline sweep");
+                }
+                if let Ok(mut conn) = pool.get().await {
+                    db::backlog::job_finished(&mut conn, Job::Sweep.name(), started).await;
+                }
+                Ok(r.changed as u64)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "deadline sweep failed");
+                Err(())
+            }
         }
-    }
+    })
+    .await;
 }

@@ -18,6 +18,7 @@ use super::Notifier;
 use super::render::{Links, MailInput, link_days, message, number_and_code, render, target};
 use super::sms::Text;
 use super::{short_links, sms_text};
+use crate::counters::Job;
 use crate::db;
 use crate::db::outbox::DueMail;
 
@@ -230,20 +231,30 @@ pub async fn drain(
 }
 
 /// Inside `serve`: drain every `every`. Errors are logged and retried on the next tick.
-pub async fn run_forever(pool: db::Pool, notifier: Notifier, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        match pool.get().await {
-            Ok(mut conn) => match drain(&mut conn, &notifier, Utc::now()).await {
-                Ok(r) if r == DrainReport::default() => {}
-                Ok(r) => tracing::info!(%r, "mail worker"),
-                Err(e) => tracing::warn!(error = %e, "mail worker failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "mail worker: no database connection"),
+pub async fn run_forever(
+    pool: db::Pool,
+    notifier: Notifier,
+    every: Duration,
+    stop: crate::background::Stop,
+) {
+    crate::background::every(Job::Mail, every, stop, || async {
+        let mut conn = pool.get().await.map_err(|e| {
+            tracing::warn!(error = %e, "mail worker: no database connection");
+        })?;
+        match drain(&mut conn, &notifier, Utc::now()).await {
+            Ok(r) => {
+                if r != DrainReport::default() {
+                    tracing::info!(%r, "mail worker");
+                }
+                Ok(r.sent as u64)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "mail worker failed");
+                Err(())
+            }
         }
-    }
+    })
+    .await;
 }
 
 #[cfg(test)]

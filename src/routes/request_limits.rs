@@ -113,10 +113,7 @@ pub async fn limit_requests<B: MessageBody>(
     if exempt(req.path()) {
         return next.call(req).await.map(|r| r.map_into_left_body());
     }
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let address = crate::auth::login::client_address(req.request());
     // Only a genuine token names an account: a forged one cannot spend someone else's share.
     // An API key is its own account: only its holder can present it (a made-up one gets a
     // bucket of its own, still under the address's limit).
@@ -129,6 +126,7 @@ pub async fn limit_requests<B: MessageBody>(
     });
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
     if let Some(wait) = state.limits.check(&address, account.as_deref(), now) {
+        crate::counters::NODE.refused(crate::counters::Refusal::RateLimit);
         let (http, _) = req.into_parts();
         let error = AppError::TooManyRequests {
             retry_after_secs: wait,

@@ -184,6 +184,7 @@ pub fn test_config(database_url: String) -> Config {
         rate_per_address: 1200,
         rate_per_account: 600,
         rate_nodes: 1,
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -8,6 +8,8 @@ use std::path::Path;
 /// Module → the modules it may use. Anything not named here is above it or beside it.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &[]),
+    ("counters", &[]),
+    ("background", &["counters"]),
     ("bundle", &[]),
     ("workflow", &[]),
     ("documents", &["workflow", "domain"]),
@@ -19,12 +21,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("evidence", &["domain", "error"]),
     (
         "auth",
-        &["db", "domain", "workflow", "error", "crypto", "config"],
+        &[
+            "db", "domain", "workflow", "error", "crypto", "config", "counters",
+        ],
     ),
     (
         "notify",
         &[
-            "db", "auth", "workflow", "domain", "crypto", "config", "error",
+            "db",
+            "auth",
+            "workflow",
+            "domain",
+            "crypto",
+            "config",
+            "error",
+            "counters",
+            "background",
         ],
     ),
     (
@@ -62,21 +74,40 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "accounts",
         &[
             "db", "auth", "notify", "workflow", "domain", "error", "crypto", "config", "services",
+            "counters",
         ],
     ),
     (
         "jobs",
         &[
-            "db", "workflow", "notify", "evidence", "stats", "domain", "config", "crypto",
+            "db",
+            "workflow",
+            "notify",
+            "evidence",
+            "stats",
+            "domain",
+            "config",
+            "crypto",
             "likeness",
+            "counters",
+            "background",
         ],
     ),
     ("likeness", &[]),
     (
         "interop",
-        &["db", "auth", "notify", "domain", "error", "crypto"],
+        &[
+            "db",
+            "auth",
+            "notify",
+            "domain",
+            "error",
+            "crypto",
+            "counters",
+            "background",
+        ],
     ),
-    ("telemetry", &["db"]),
+    ("telemetry", &["db", "counters"]),
     // The web layer reaches data through `casework` and `accounts`; `db` only for the pool it
     // holds (see `WEB_TO_DB`).
     (
@@ -98,6 +129,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "db",
             "documents",
             "interop",
+            "counters",
         ],
     ),
     (
@@ -127,8 +159,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "cli",
         &[
-            "accounts", "config", "crypto", "db", "evidence", "jobs", "notify", "seed", "startup",
-            "stats", "casework", "workflow", "bundle", "interop",
+            "accounts",
+            "config",
+            "crypto",
+            "db",
+            "evidence",
+            "jobs",
+            "notify",
+            "seed",
+            "startup",
+            "stats",
+            "casework",
+            "workflow",
+            "bundle",
+            "interop",
+            "background",
         ],
     ),
 ];

@@ -23,6 +23,7 @@ mod integrations;
 mod journeys;
 mod layers;
 mod mail_support;
+mod monitoring;
 mod notifications;
 mod openapi;
 mod operations;

@@ -83,10 +83,7 @@ pub async fn lookup(
     state: web::Data<AppState>,
     body: web::Json<CaseKey>,
 ) -> AppResult<web::Json<PublicStatus>> {
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = crate::auth::login::client_address(&req);
     let mut conn = state.pool.get().await?;
     Ok(web::Json(
         parties::lookup(

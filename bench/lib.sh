@@ -131,3 +131,74 @@ pg_settings() {
        'max_connections', 'effective_cache_size', 'fsync', 'wal_level', 'random_page_cost',
        'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'full_page_writes')"
 }
+
+# --- nginx in front of the nodes, with the shipped deploy/nginx.conf ---------------------------
+# proxy_start HTTPS_PORT HTTP_PORT NODE_PORT...: Debian's nginx (installed when missing) as an
+# unprivileged-port copy of deploy/nginx.conf: a self-signed certificate for localhost, the
+# upstream lines replaced by the given nodes, everything else as shipped. PROXY_DIR holds the
+# certificate (PROXY_DIR/tls/fullchain.pem, for curl --cacert), logs and pid.
+PROXY_DIR=
+proxy_start() {
+    local https=$1 http=$2 node
+    shift 2
+    if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+        say "installing nginx"
+        apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+            || apt-get install -y -qq nginx >/dev/null
+    fi
+    command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
+    PROXY_DIR=$(mktemp -d /tmp/fq-proxy.XXXXXX)
+    chmod 755 "$PROXY_DIR"  # nginx's workers run as another user
+    mkdir -p "$PROXY_DIR/tls" "$PROXY_DIR/logs"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+        -keyout "$PROXY_DIR/tls/privkey.pem" -out "$PROXY_DIR/tls/fullchain.pem" 2>/dev/null
+    local upstream=""
+    for node in "$@"; do
+        upstream+="    server 127.0.0.1:$node max_fails=1 fail_timeout=10s;\n"
+    done
+    # Only the addresses of this machine change; every directive of the site stays as shipped.
+    awk -v up="$upstream" -v https="$https" -v http="$http" -v tls="$PROXY_DIR/tls" '
+        /^upstream fengqiao/ { print; printf "%s", up; skip = 1; next }
+        skip && /^ *server 127\.0\.0\.1:/ { next }
+        skip && /^}/ { skip = 0 }
+        /listen \[::\]/ { next }
+        { gsub(/listen 443 /, "listen " https " ")
+          gsub(/listen 80;/, "listen " http ";")
+          gsub(/\/etc\/fengqiao\/tls/, tls)
+          gsub(/tiaojie\.example\.gov\.cn/, "localhost")
+          gsub(/return 301 https:\/\/\$host\$request_uri/, "return 301 https://$host:" https "$request_uri")
+          print }' deploy/nginx.conf >"$PROXY_DIR/site.conf"
+    # Debian's nginx.conf in miniature: what the site expects around it.
+    cat >"$PROXY_DIR/nginx.conf" <<CONF
+worker_processes 1;
+pid $PROXY_DIR/nginx.pid;
+error_log $PROXY_DIR/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    include /etc/nginx/mime.types;
+    # Which node answered each request: the multi-node drill counts them.
+    log_format drill '\$remote_addr "\$request" \$status upstream=\$upstream_addr '
+                     'upstream_status=\$upstream_status \$request_time';
+    access_log $PROXY_DIR/logs/access.log drill;
+    client_body_temp_path $PROXY_DIR/body;
+    proxy_temp_path $PROXY_DIR/proxy;
+    fastcgi_temp_path $PROXY_DIR/fastcgi;
+    uwsgi_temp_path $PROXY_DIR/uwsgi;
+    scgi_temp_path $PROXY_DIR/scgi;
+    include $PROXY_DIR/site.conf;
+}
+CONF
+    local nginx_bin
+    nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+    "$nginx_bin" -t -q -p "$PROXY_DIR" -c "$PROXY_DIR/nginx.conf"
+    "$nginx_bin" -p "$PROXY_DIR" -c "$PROXY_DIR/nginx.conf"
+    PROXY="https://localhost:$https"
+}
+
+proxy_stop() {
+    [[ -n $PROXY_DIR && -f $PROXY_DIR/nginx.pid ]] && kill -QUIT "$(cat "$PROXY_DIR/nginx.pid")" 2>/dev/null
+    sleep 0.3
+    [[ -n $PROXY_DIR ]] && rm -rf "$PROXY_DIR"
+    PROXY_DIR=
+}

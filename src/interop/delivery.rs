@@ -177,8 +177,20 @@ pub async fn drain(
     production: bool,
     now: DateTime<Utc>,
 ) -> QueryResult<Report> {
+    drain_while(conn, sealer, production, now, || true).await
+}
+
+/// `drain`, asking `keep_going` before each batch: a node being stopped ends after the batch
+/// it holds is recorded, so nothing it posted is posted again by another node.
+pub async fn drain_while(
+    conn: &mut AsyncPgConnection,
+    sealer: &Sealer,
+    production: bool,
+    now: DateTime<Utc>,
+    keep_going: impl Fn() -> bool,
+) -> QueryResult<Report> {
     let mut total = Report::default();
-    loop {
+    while keep_going() {
         let (claimed, r) = batch(conn, sealer, production, now).await?;
         total.delivered += r.delivered;
         total.retrying += r.retrying;
@@ -199,11 +211,16 @@ pub async fn run_forever(
     every: Duration,
     stop: crate::background::Stop,
 ) {
+    let asked = stop.clone();
     crate::background::every(Job::Webhooks, every, stop, || async {
         let mut conn = pool.get().await.map_err(|e| {
             tracing::warn!(error = %e, "webhook worker: no database connection");
         })?;
-        match drain(&mut conn, &sealer, production, Utc::now()).await {
+        match drain_while(&mut conn, &sealer, production, Utc::now(), || {
+            !asked.asked()
+        })
+        .await
+        {
             Ok(r) => {
                 if r != Report::default() {
                     tracing::info!(?r, "webhook worker");

@@ -217,17 +217,30 @@ pub async fn drain(
     notifier: &Notifier,
     now: DateTime<Utc>,
 ) -> QueryResult<DrainReport> {
+    drain_while(conn, notifier, now, || true).await
+}
+
+/// `drain`, asking `keep_going` before each batch: a node being stopped ends after the batch
+/// it holds, which is committed (a batch abandoned half-sent would be sent again by another
+/// node).
+pub async fn drain_while(
+    conn: &mut AsyncPgConnection,
+    notifier: &Notifier,
+    now: DateTime<Utc>,
+    keep_going: impl Fn() -> bool,
+) -> QueryResult<DrainReport> {
     super::deferred::expand_all(conn, now).await?;
     let mut total = DrainReport::default();
-    loop {
+    while keep_going() {
         let (claimed, r) = batch(conn, notifier, now).await?;
         total.sent += r.sent;
         total.retrying += r.retrying;
         total.failed += r.failed;
         if claimed == 0 {
-            return Ok(total);
+            break;
         }
     }
+    Ok(total)
 }
 
 /// Inside `serve`: drain every `every`. Errors are logged and retried on the next tick.
@@ -237,11 +250,12 @@ pub async fn run_forever(
     every: Duration,
     stop: crate::background::Stop,
 ) {
+    let asked = stop.clone();
     crate::background::every(Job::Mail, every, stop, || async {
         let mut conn = pool.get().await.map_err(|e| {
             tracing::warn!(error = %e, "mail worker: no database connection");
         })?;
-        match drain(&mut conn, &notifier, Utc::now()).await {
+        match drain_while(&mut conn, &notifier, Utc::now(), || !asked.asked()).await {
             Ok(r) => {
                 if r != DrainReport::default() {
                     tracing::info!(%r, "mail worker");

@@ -137,15 +137,29 @@ pub async fn write_row(
     Ok(())
 }
 
-/// Moves the received file into the store and records it, with a history event carrying its hash.
+/// The `Idempotency-Key` of an upload and whose it is.
+pub struct UploadKey<'a> {
+    pub user_id: Uuid,
+    pub key: &'a str,
+}
+
+/// What an upload recorded: the item, and whether it was recorded by an earlier request with
+/// the same key (this one then stored nothing).
+pub struct Recorded {
+    pub item: EvidenceView,
+    pub replayed: bool,
+}
+
+/// Moves the received file into the store and records it, with a history event carrying its
+/// hash. With a key, a repeat of the same upload to the same case returns the first item.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     store: &Store,
-    state: &CaseState,
-    actor: &Actor,
+    (state, actor): (&CaseState, &Actor),
     mut received: Received,
+    key: Option<UploadKey<'_>>,
     now: DateTime<Utc>,
-) -> Result<EvidenceView, AppError> {
+) -> Result<Recorded, AppError> {
     let temp = received
         .temp
         .path()
@@ -164,27 +178,63 @@ pub async fn record(
         },
         now,
     );
+    let fingerprint = format!("evidence:{}:{}", state.id, row.sha256);
     let recorded = conn
-        .transaction::<(), AppError, _>(async |conn| {
+        .transaction::<Option<Uuid>, AppError, _>(async |conn| {
+            if let Some(k) = &key
+                && let Some(earlier) =
+                    db::idempotency::claim(conn, k.user_id, k.key, &fingerprint).await?
+            {
+                if earlier.request_hash != fingerprint {
+                    return Err(AppError::Unprocessable(
+                        "This Idempotency-Key was already used for another request.".into(),
+                    ));
+                }
+                return earlier.evidence_id.map(Some).ok_or_else(|| {
+                    AppError::conflict("The first upload with this key is still in progress.")
+                });
+            }
             write_row(conn, state, actor, &row, now).await?;
+            if let Some(k) = &key {
+                db::idempotency::settle_evidence(conn, k.user_id, k.key, (state.id, row.id))
+                    .await?;
+            }
             // The file goes into place last, inside the transaction: a row never exists without
             // its file, and a failure before COMMIT is undone below.
             store
                 .commit(&temp, &row.sha256)
                 .await
                 .map_err(AppError::internal)?;
-            Ok(())
+            Ok(None)
         })
         .await;
-    // From here the temporary file is gone (moved into place or dropped as a duplicate).
+    // From here the temporary file is gone (moved into place or dropped as a duplicate), or,
+    // for a repeated upload, removed here.
     received.temp.disarm();
-    if let Err(e) = recorded {
-        let _ = tokio::fs::remove_file(&temp).await;
-        forget_unrecorded(conn, store, &row.sha256).await;
-        return Err(e);
+    match recorded {
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&temp).await;
+            forget_unrecorded(conn, store, &row.sha256).await;
+            Err(e)
+        }
+        Ok(Some(earlier)) => {
+            let _ = tokio::fs::remove_file(&temp).await;
+            let first = db::evidence::by_id(conn, earlier).await?.ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("a settled key's item is gone"))
+            })?;
+            Ok(Recorded {
+                item: first.into(),
+                replayed: true,
+            })
+        }
+        Ok(None) => {
+            tracing::info!(case_id = %state.id, evidence_id = %row.id, size = row.size, "evidence added");
+            Ok(Recorded {
+                item: row.into(),
+                replayed: false,
+            })
+        }
     }
-    tracing::info!(case_id = %state.id, evidence_id = %row.id, size = row.size, "evidence added");
-    Ok(row.into())
 }
 
 /// After a failed recording: removes the stored file unless a recorded upload shares it, so no

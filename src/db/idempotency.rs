@@ -1,5 +1,5 @@
-//! `Idempotency-Key` rows of filing: a repeat of a request with the same key returns the first
-//! case. A key is kept for a day (`prune`, from the hourly housekeeping): long enough for any
+//! `Idempotency-Key` rows of filings and evidence uploads: a repeat of a request with the same
+//! key returns the first case (or evidence item). A key is kept for a day (`prune`, from the hourly housekeeping): long enough for any
 //! client's retries, short enough that the table stays small.
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,8 +15,10 @@ pub const KEPT_FOR_HOURS: i64 = 24;
 /// What an earlier request with the same key left.
 pub struct Earlier {
     pub request_hash: String,
-    /// `None` while the first request is still being written.
+    /// `None` while the first request is still being written (or when it was an upload).
     pub case_id: Option<Uuid>,
+    /// The evidence item a first upload recorded.
+    pub evidence_id: Option<Uuid>,
 }
 
 /// Claims the key for this request; `None` when it was free (now taken), else what the first
@@ -39,14 +41,15 @@ pub async fn claim(
     if claimed == 1 {
         return Ok(None);
     }
-    let (request_hash, case_id) = ik::table
+    let (request_hash, case_id, evidence_id) = ik::table
         .find((user_id, key))
-        .select((ik::request_hash, ik::case_id))
-        .first::<(String, Option<Uuid>)>(conn)
+        .select((ik::request_hash, ik::case_id, ik::evidence_id))
+        .first::<(String, Option<Uuid>, Option<Uuid>)>(conn)
         .await?;
     Ok(Some(Earlier {
         request_hash,
         case_id,
+        evidence_id,
     }))
 }
 
@@ -59,6 +62,20 @@ pub async fn settle(
 ) -> QueryResult<()> {
     diesel::update(ik::table.find((user_id, key)))
         .set(ik::case_id.eq(case_id))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Records the evidence item the key's upload created (on its case).
+pub async fn settle_evidence(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    key: &str,
+    (case_id, evidence_id): (Uuid, Uuid),
+) -> QueryResult<()> {
+    diesel::update(ik::table.find((user_id, key)))
+        .set((ik::case_id.eq(case_id), ik::evidence_id.eq(evidence_id)))
         .execute(conn)
         .await
         .map(|_| ())

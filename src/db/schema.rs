@@ -183,6 +183,7 @@ diesel::table! {
         county_id -> Nullable<Uuid>,
         case_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        evidence_id -> Nullable<Uuid>,
     }
 }
 

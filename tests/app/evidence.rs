@@ -109,6 +109,84 @@ async fn round_trip_keeps_bytes_and_hash_and_records_history() {
     assert_eq!(app.temp_files(), 0);
 }
 
+async fn upload_with_key(
+    app: &TestApp,
+    token: &str,
+    case: &str,
+    bytes: Vec<u8>,
+    key: &str,
+) -> reqwest::Response {
+    let form = Form::new().part(
+        "file",
+        Part::bytes(bytes)
+            .file_name("院墙.jpg")
+            .mime_str("image/jpeg")
+            .unwrap(),
+    );
+    app.client
+        .post(app.url(&format!("/api/v1/cases/{case}/evidence")))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_repeated_with_its_key_is_recorded_once() {
+    let app = TestApp::spawn().await;
+    let (resident, case) = app.file().await;
+    let case_id = id(&case);
+    let bytes = jpeg(20_000);
+    // A client that lost the first answer sends the same upload again, twice at once.
+    let first = upload_with_key(&app, &resident, &case_id, bytes.clone(), "photo-1").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await.unwrap();
+    let (a, b) = tokio::join!(
+        upload_with_key(&app, &resident, &case_id, bytes.clone(), "photo-1"),
+        upload_with_key(&app, &resident, &case_id, bytes.clone(), "photo-1"),
+    );
+    for again in [a, b] {
+        assert_eq!(again.status(), StatusCode::CREATED);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["id"], first["id"], "the first item, not a new one");
+    }
+    // The key with another file is refused and records nothing; so is a key out of bounds.
+    let other = upload_with_key(&app, &resident, &case_id, jpeg(21_000), "photo-1").await;
+    error_of(other, StatusCode::UNPROCESSABLE_ENTITY).await;
+    for bad in ["", &"k".repeat(201)] {
+        let res = upload_with_key(&app, &resident, &case_id, bytes.clone(), bad).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "key {bad:?}");
+    }
+    let events: Value = app
+        .get(&format!("/api/v1/cases/{case_id}/events"), Some(&resident))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let added = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "evidence_added")
+        .count();
+    assert_eq!(added, 1, "one item, one history entry");
+    let listed: Value = app
+        .get(
+            &format!("/api/v1/cases/{case_id}/evidence"),
+            Some(&resident),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(app.temp_files(), 0, "the repeats' files are not kept");
+}
+
 fn walk_count(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .map(|d| {

@@ -42,14 +42,7 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<FilingInput>,
 ) -> AppResult<HttpResponse> {
-    let key = match req.headers().get("Idempotency-Key") {
-        None => None,
-        Some(v) => Some(
-            v.to_str()
-                .map_err(|_| AppError::BadRequest("Idempotency-Key must be plain text.".into()))?
-                .to_owned(),
-        ),
-    };
+    let key = super::idempotency_key(&req)?;
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
     let filed = file(

@@ -37,16 +37,18 @@ pub struct EvidenceUpload {
     operation_id = "evidence_upload",
     tag = "evidence",
     summary = "Attach evidence (streamed; type from the bytes; 25 MB per file, 200 MB per case)",
-    params(("id" = Uuid, Path, description = "The case")),
+    params(("id" = Uuid, Path, description = "The case"), ("Idempotency-Key" = Option<String>, Header, description = "A repeat of the same upload to the same case with the same key returns the first item (header Idempotent-Replayed) and stores nothing; the key with another file is 422.")),
     request_body(content = inline(EvidenceUpload), content_type = "multipart/form-data"),
     responses((status = 201, description = "The recorded item with its SHA-256", body = crate::casework::attach::EvidenceView), answers::BadRequest, answers::Unauthorized, answers::Forbidden, answers::NotFound, answers::Conflict, answers::TooLarge, answers::NotJson, answers::Unprocessable, answers::Unavailable),
 )]
 pub async fn upload(
+    req: actix_web::HttpRequest,
     principal: Principal,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     payload: Multipart,
 ) -> AppResult<HttpResponse> {
+    let key = super::idempotency_key(&req)?;
     let config = &state.config;
     let (case, actor, remaining) = {
         let mut conn = state.pool.get().await?;
@@ -76,8 +78,24 @@ pub async fn upload(
     // No connection is held while the body streams in.
     let received = receive(payload, &state.store, &limits).await?;
     let mut conn = state.pool.get().await?;
-    let view = attach::record(&mut conn, &state.store, &case, &actor, received, Utc::now()).await?;
-    Ok(HttpResponse::Created().json(view))
+    let key = key.as_deref().map(|key| attach::UploadKey {
+        user_id: principal.id,
+        key,
+    });
+    let recorded = attach::record(
+        &mut conn,
+        &state.store,
+        (&case, &actor),
+        received,
+        key,
+        Utc::now(),
+    )
+    .await?;
+    let mut response = HttpResponse::Created();
+    if recorded.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(response.json(recorded.item))
 }
 
 #[utoipa::path(

@@ -37,3 +37,21 @@ pub fn request_lang(
         caller.map(|p| p.language.as_str()),
     )
 }
+
+/// The request's `Idempotency-Key` (filings and uploads): plain text of 1 to 200 characters.
+pub fn idempotency_key(
+    req: &actix_web::HttpRequest,
+) -> Result<Option<String>, crate::error::AppError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let key = value.to_str().map_err(|_| {
+        crate::error::AppError::BadRequest("Idempotency-Key must be plain text.".into())
+    })?;
+    if key.is_empty() || key.len() > 200 {
+        return Err(crate::error::AppError::BadRequest(
+            "Idempotency-Key must be 1 to 200 characters.".into(),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}

@@ -197,9 +197,9 @@ pub async fn evidence_form(
     attach::record(
         &mut conn,
         &state.store,
-        &case_state,
-        &actor,
+        (&case_state, &actor),
         received,
+        None,
         Utc::now(),
     )
     .await

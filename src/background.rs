@@ -1,7 +1,8 @@
 //! The loop every background job of `serve` runs in: wait for the next tick, do one run, count
-//! it for `/metrics` (`counters`), and on a stop finish the run in hand before leaving. A node
-//! being restarted therefore never abandons a mail, a webhook or a swept batch half-done: what
-//! it claimed is committed (or, if the run fails, released) before the process exits.
+//! it for `/metrics` (`counters`), and on a stop leave. A job that sends mail, texts or webhooks
+//! (or removes files) finishes the batch in hand first, so a node being restarted never leaves
+//! something sent but unrecorded; a job that only writes the database is cut off at once, its
+//! open transaction rolled back, and the next run on any node does that work again.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -61,8 +62,16 @@ where
             () = stop.wait() => break,
         }
         let started = Instant::now();
-        // Not raced against the stop: the run in hand finishes.
-        let outcome = run().await;
+        // A run that talks to the outside world finishes what it holds; one that only writes
+        // the database in transactions is dropped at once (rolled back, done again later).
+        let outcome = if job.may_be_cut_off() {
+            tokio::select! {
+                outcome = run() => outcome,
+                () = stop.wait() => break,
+            }
+        } else {
+            run().await
+        };
         NODE.ran(job, started.elapsed(), outcome);
         if stop.asked() {
             break;
@@ -77,6 +86,37 @@ mod tests {
     use super::*;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicU64, Ordering};
+
+    #[tokio::test]
+    async fn a_stop_cuts_off_a_run_that_only_writes_the_database() {
+        let (handle, stop) = stop_pair();
+        let finished = Arc::new(AtomicU64::new(0));
+        let f = finished.clone();
+        let job = tokio::spawn(every(
+            Job::Sweep,
+            Duration::from_millis(10),
+            stop,
+            move || {
+                let f = f.clone();
+                async move {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    f.fetch_add(1, Ordering::SeqCst);
+                    Ok(1)
+                }
+            },
+        ));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        handle.stop();
+        tokio::time::timeout(Duration::from_secs(5), job)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            finished.load(Ordering::SeqCst),
+            0,
+            "dropped, not waited for"
+        );
+    }
 
     #[tokio::test]
     async fn a_stop_lets_the_run_in_hand_finish_and_starts_no_other() {

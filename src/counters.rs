@@ -45,6 +45,13 @@ impl Job {
         }
     }
 
+    /// Whether a run may be dropped when the node stops: it only writes the database, in
+    /// transactions that are rolled back if cut off, and the next run anywhere does it again.
+    /// The mail and webhook workers, and housekeeping (which removes files), are not.
+    pub fn may_be_cut_off(self) -> bool {
+        matches!(self, Job::Sweep | Job::Reminders | Job::Rollup)
+    }
+
     fn index(self) -> usize {
         JOBS.iter().position(|j| *j == self).unwrap_or(0)
     }

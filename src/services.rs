@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::auth::Keys;
+use crate::auth::principal_cache::PrincipalCache;
 use crate::bundle::BundleKey;
 use crate::config::Config;
 use crate::crypto::Sealer;
@@ -17,6 +18,8 @@ use crate::notify::Notifier;
 pub struct Services {
     pub pool: Pool,
     pub keys: Keys,
+    /// Callers seen recently, forgotten when the database announces a change.
+    pub principals: Arc<PrincipalCache>,
     pub sealer: Sealer,
     /// Sends what cannot wait for the outbox: sign-in codes and account links.
     pub notifier: Notifier,

@@ -10,6 +10,7 @@ use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::Keys;
+use crate::auth::principal_cache::PrincipalCache;
 use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::evidence::Store;
@@ -66,10 +67,17 @@ impl Application {
                     None
                 }
             };
+        // Callers are kept between requests while this node hears every account change.
+        let principals = Arc::new(PrincipalCache::default());
+        tokio::spawn(crate::auth::principal_cache::listen_forever(
+            principals.clone(),
+            config.database_url.clone(),
+        ));
         let state = web::Data::new(AppState {
             services: Services {
                 pool,
                 keys: Keys::new(&config.jwt_secret),
+                principals,
                 sealer: Sealer::new(&config.data_key),
                 notifier: crate::notify::Notifier::from_config(&config)?,
                 store,

@@ -49,9 +49,10 @@ impl Metrics {
 
     /// The whole page: this node's requests, connections and background jobs, then the
     /// installation's backlog as the database holds it.
-    pub async fn render(&self, pool: &crate::db::Pool) -> String {
+    pub async fn render(&self, pool: &crate::db::Pool, callers: CallerFigures) -> String {
         let mut out = String::new();
         self.render_requests(&mut out, pool);
+        render_callers(&mut out, callers);
         render_jobs(&mut out);
         let backlog = match pool.get().await {
             Ok(mut conn) => crate::db::backlog::read(&mut conn).await.ok(),
@@ -151,6 +152,33 @@ struct Series<T> {
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}");
     let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+/// How this node found its callers: kept in memory or read from the database.
+#[derive(Debug, Clone, Copy)]
+pub struct CallerFigures {
+    pub kept: u64,
+    pub read: u64,
+    /// The node hears account changes, so it may keep callers.
+    pub listening: bool,
+}
+
+fn render_callers(out: &mut String, c: CallerFigures) {
+    family(
+        out,
+        "fengqiao_callers_total",
+        "counter",
+        "Requests whose caller was kept in memory (kept) or read from the database (read).",
+    );
+    let _ = writeln!(out, "fengqiao_callers_total{{from=\"kept\"}} {}", c.kept);
+    let _ = writeln!(out, "fengqiao_callers_total{{from=\"read\"}} {}", c.read);
+    family(
+        out,
+        "fengqiao_callers_listening",
+        "gauge",
+        "1 when this node hears account changes from the database and may keep callers; 0 while it reads every caller.",
+    );
+    let _ = writeln!(out, "fengqiao_callers_listening {}", u8::from(c.listening));
 }
 
 /// This node's background jobs since it started.

@@ -6,6 +6,7 @@ mod jwt_crypto;
 pub mod login;
 pub mod password;
 pub mod principal;
+pub mod principal_cache;
 pub mod rate_limit;
 
 pub use jwt::{Audience, Claims, Keys};

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::SESSION_COOKIE;
 use super::jwt::{Audience, Claims, Keys};
+use super::principal_cache::PrincipalCache;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::domain::Role;
@@ -56,26 +57,31 @@ pub fn token_from_request(req: &HttpRequest) -> Option<String> {
     req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned())
 }
 
-/// The principal a token stands for, read fresh from the database.
+/// The principal a token stands for: kept from an earlier request while this node hears every
+/// account change (`principal_cache`), else read from the database in one statement.
 pub async fn load(
     pool: &db::Pool,
     keys: &Keys,
     sealer: &Sealer,
+    cache: &PrincipalCache,
     token: Option<String>,
 ) -> Result<Principal, AppError> {
     let token = token.ok_or(AppError::Unauthorized)?;
+    // The signature, audience and expiry are checked on every request, kept or not.
     let claims = keys
         .verify(&token, Audience::Session)
         .map_err(|_| AppError::Unauthorized)?;
-    let user_id = claims.subject().ok_or(AppError::Unauthorized)?;
-    let mut conn = pool.get().await?;
-    if db::users::is_revoked(&mut conn, claims.jti).await? {
-        return Err(AppError::Unauthorized);
+    if let Some(kept) = cache.get(claims.jti) {
+        return Ok(kept);
     }
-    let (user, committee, county_code) = db::users::with_scope(&mut conn, user_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if user.token_version != claims.ver || user.deactivated_at.is_some() {
+    let user_id = claims.subject().ok_or(AppError::Unauthorized)?;
+    let epoch = cache.epoch();
+    let mut conn = pool.get().await?;
+    let (user, committee, county_code, revoked) =
+        db::users::with_scope_unless(&mut conn, user_id, claims.jti)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+    if revoked || user.token_version != claims.ver || user.deactivated_at.is_some() {
         return Err(AppError::Unauthorized);
     }
     let phone = user
@@ -93,7 +99,7 @@ pub async fn load(
             county_id: c.county_id,
         })
     });
-    Ok(Principal {
+    let principal = Principal {
         id: user.id,
         email: user.email,
         phone,
@@ -104,7 +110,9 @@ pub async fn load(
         county_id: user.county_id,
         county_code,
         token: claims,
-    })
+    };
+    cache.keep(epoch, &principal);
+    Ok(principal)
 }
 
 /// A write to the API authenticated by the session cookie alone must come from this site's own

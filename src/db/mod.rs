@@ -18,6 +18,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod invitations;
 pub mod likeness;
+pub mod listen;
 pub mod locks;
 pub mod messages;
 pub mod notice_queue;

@@ -198,10 +198,13 @@ pub async fn end_all_sessions(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRe
 }
 
 /// The user with their committee and county code, read fresh on every request.
-pub async fn with_scope(
+/// `with_scope`, and whether the token `jti` was revoked, in one statement: all a request
+/// needs to know its caller.
+pub async fn with_scope_unless(
     conn: &mut AsyncPgConnection,
     id: Uuid,
-) -> QueryResult<Option<(UserRow, Option<CommitteeScope>, Option<String>)>> {
+    jti: Uuid,
+) -> QueryResult<Option<(UserRow, Option<CommitteeScope>, Option<String>, bool)>> {
     let (county, committee_division) = diesel::alias!(divisions as county, divisions as cdiv);
     users::table
         .left_join(committees::table.on(committees::id.nullable().eq(users::committee_id)))
@@ -222,10 +225,20 @@ pub async fn with_scope(
             )
                 .nullable(),
             county.field(divisions::code).nullable(),
+            diesel::dsl::exists(revoked_tokens::table.find(jti)),
         ))
         .first(conn)
         .await
         .optional()
+}
+
+pub async fn with_scope(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<(UserRow, Option<CommitteeScope>, Option<String>)>> {
+    Ok(with_scope_unless(conn, id, Uuid::nil())
+        .await?
+        .map(|(user, committee, county, _)| (user, committee, county)))
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, user: &NewUser<'_>) -> QueryResult<()> {
@@ -283,12 +296,6 @@ pub async fn revoke_token(
         .execute(conn)
         .await
         .map(|_| ())
-}
-
-pub async fn is_revoked(conn: &mut AsyncPgConnection, jti: Uuid) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(revoked_tokens::table.find(jti)))
-        .get_result(conn)
-        .await
 }
 
 /// Failures for a key since `since`.

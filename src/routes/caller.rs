@@ -35,7 +35,14 @@ impl FromRequest for Principal {
         }
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
-            principal::load(&state.pool, &state.keys, &state.sealer, token).await
+            principal::load(
+                &state.pool,
+                &state.keys,
+                &state.sealer,
+                &state.principals,
+                token,
+            )
+            .await
         })
     }
 }

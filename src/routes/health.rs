@@ -22,7 +22,13 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 }
 
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let kept = state.principals.figures();
+    let callers = crate::telemetry::CallerFigures {
+        kept: kept.hits,
+        read: kept.misses,
+        listening: kept.listening,
+    };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(&state.pool).await)
+        .body(state.metrics.render(&state.pool, callers).await)
 }

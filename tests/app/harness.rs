@@ -210,6 +210,12 @@ impl TestApp {
         Self::serve(config, db_name).await
     }
 
+    /// A second node of this server: the same configuration and database, its own port and
+    /// memory (the database stays until the first node's test ends).
+    pub async fn another_node(&self) -> TestApp {
+        Self::serve(self.config.clone(), String::new()).await
+    }
+
     /// A server whose database cannot be reached at all.
     pub async fn spawn_without_database() -> TestApp {
         let config = test_config("postgres://nobody@127.0.0.1:1/nothing".to_owned());

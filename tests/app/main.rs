@@ -10,6 +10,7 @@ mod browser_journeys;
 mod browser_privacy;
 mod browser_sign_in;
 mod bundle;
+mod callers;
 mod case_errors;
 mod cases_support;
 mod documents;

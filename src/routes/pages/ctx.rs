@@ -49,7 +49,15 @@ impl Ctx {
         let user = match token_from_request(req) {
             None => None,
             Some(token) => {
-                match principal::load(&state.pool, &state.keys, &state.sealer, Some(token)).await {
+                match principal::load(
+                    &state.pool,
+                    &state.keys,
+                    &state.sealer,
+                    &state.principals,
+                    Some(token),
+                )
+                .await
+                {
                     Ok(p) => Some(p),
                     Err(AppError::Unauthorized) => None,
                     Err(e) => return Err(PageError::new(e, lang)),

@@ -91,6 +91,7 @@ pub async fn step(
         &state.pool,
         &state.keys,
         &state.sealer,
+        &state.principals,
         Some(done.token.clone()),
     )
     .await

@@ -134,6 +134,8 @@ impl Sealer {
 
 /// What is stored of a case's access code: SHA-256 over the number and the code as typed
 /// (trimmed, upper case). The code has 40 bits; guesses are counted and limited per address.
+/// The filing function of migration 000034 (`file_case`) computes the same in SQL for a new
+/// case, whose number it makes; `tests/app/filing.rs` opens such a case with its code.
 pub fn hash_access_code(case_number: &str, code: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(format!(

@@ -21,6 +21,15 @@ pub enum Opened {
     Evidence(Uuid),
 }
 
+/// Who the read audit records for an opening by `who`: staff and judges, not the parties.
+pub fn opener(who: &Principal, at: DateTime<Utc>) -> Option<db::cases::Opener<'static>> {
+    (who.role != Role::Resident).then(|| db::cases::Opener {
+        user_id: who.id,
+        role: who.role.as_str(),
+        at,
+    })
+}
+
 /// Records the opening when the caller is staff or a judge.
 pub async fn record(
     conn: &mut AsyncPgConnection,
@@ -29,7 +38,7 @@ pub async fn record(
     opened: Opened,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    if who.role == Role::Resident {
+    if opener(who, now).is_none() {
         return Ok(());
     }
     let (what, target_id) = match opened {

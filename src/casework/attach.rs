@@ -254,9 +254,18 @@ pub async fn list(
 ) -> Result<Vec<EvidenceView>, AppError> {
     let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
-    let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
-    Ok(db::evidence::of_case(conn, state.county_id, state.id)
-        .await?
+    let rows = db::evidence::of_case(conn, state.county_id, state.id).await?;
+    shown(principal, &state, rows)
+}
+
+/// What of a case's evidence items the caller may see.
+pub fn shown(
+    principal: &Principal,
+    state: &CaseState,
+    rows: Vec<EvidenceRow>,
+) -> Result<Vec<EvidenceView>, AppError> {
+    let reader = reader_of(principal, state).ok_or(AppError::NotFound)?;
+    Ok(rows
         .into_iter()
         .filter(|e| may_see_evidence(reader, e.uploader_party_id, e.visible_to_other_parties))
         .map(EvidenceView::from)

@@ -22,8 +22,11 @@ async fn held(
 ) -> Result<Option<CaseState>, AppError> {
     let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
-    let keeps = actor_for(principal, &state).is_some_and(|a| may_keep_card(&state, &a));
-    Ok(keeps.then_some(state))
+    Ok(keeps(principal, &state).then_some(state))
+}
+
+fn keeps(principal: &Principal, state: &CaseState) -> bool {
+    actor_for(principal, state).is_some_and(|a| may_keep_card(state, &a))
 }
 
 /// The case's live code, made the first time it is asked for; `None` for a caller who may not
@@ -34,9 +37,21 @@ pub async fn of_case(
     case_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, AppError> {
-    let Some(state) = held(conn, principal, case_id).await? else {
+    let record = super::open(conn, principal, case_id).await?;
+    let state = record.state().map_err(AppError::internal)?;
+    of_state(conn, principal, &state, now).await
+}
+
+/// `of_case` for a case the caller already passed the gate for.
+pub async fn of_state(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    state: &CaseState,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    if !keeps(principal, state) {
         return Ok(None);
-    };
+    }
     let key = (state.county_id, state.id);
     if let Some(code) = db::case_cards::live(conn, key).await? {
         return Ok(Some(code));

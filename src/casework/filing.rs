@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -14,7 +13,7 @@ use crate::crypto::Sealer;
 use crate::db;
 use crate::domain::{Category, DivisionCode, Email, Phone, Role};
 use crate::error::AppError;
-use crate::workflow::{self, Actor, ConsentMethod, Filing, Side};
+use crate::workflow::{self, ConsentMethod};
 
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,7 +56,7 @@ pub struct AssistedFilingInput {
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
 
 /// Who files, and how the applicant consented.
-enum Filer<'a> {
+pub(super) enum Filer<'a> {
     Resident(&'a Principal),
     Assisted {
         mediator: &'a Principal,
@@ -79,13 +78,23 @@ pub struct Filed {
     pub case_id: Uuid,
     pub access_code: Option<String>,
     pub replayed: bool,
+    /// What was written, when this request wrote it (not for a repeat): the answer is made
+    /// from it without reading the case back.
+    pub written: Option<Written>,
 }
 
-struct Checked {
-    category: Category,
-    village: DivisionCode,
-    respondents: Vec<(String, Option<Email>, Option<Phone>)>,
-    amount_fen: Option<i64>,
+/// A case as its filing wrote it.
+pub struct Written {
+    pub record: db::cases::CaseRecord,
+    pub labels: db::cases::Labels,
+    pub policy: workflow::Policy,
+}
+
+pub(super) struct Checked {
+    pub(super) category: Category,
+    pub(super) village: DivisionCode,
+    pub(super) respondents: Vec<(String, Option<Email>, Option<Phone>)>,
+    pub(super) amount_fen: Option<i64>,
 }
 
 fn text(field: &str, value: &str, max: usize) -> Result<(), AppError> {
@@ -164,15 +173,6 @@ fn check_people(people: &[RespondentInput], what: &str) -> Result<Vec<Person>, A
     Ok(out)
 }
 
-/// Eight characters a person can read out on the phone (no 0/O, 1/I/L).
-fn access_code() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut rng = rand::rng();
-    (0..8)
-        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-        .collect()
-}
-
 pub use crate::crypto::hash_access_code;
 
 fn request_hash(input: &FilingInput) -> String {
@@ -208,176 +208,45 @@ pub async fn file(
         ));
     }
     let fingerprint = request_hash(&input);
-    let principal = principal.clone();
-    conn.transaction::<Filed, AppError, _>(async |conn| {
-        if let Some(key) = &idempotency_key
-            && let Some(earlier) =
-                db::idempotency::claim(conn, principal.id, key, &fingerprint).await?
-        {
-            if earlier.request_hash != fingerprint {
-                return Err(AppError::Unprocessable(
-                    "This Idempotency-Key was already used for a different filing.".into(),
-                ));
-            }
-            let case_id = earlier.case_id.ok_or_else(|| {
-                AppError::conflict("The first filing with this key is still in progress.")
-            })?;
-            return Ok(Filed {
-                case_id,
-                access_code: None,
-                replayed: true,
-            });
-        }
-        let filed = create(
-            conn,
-            Filer::Resident(&principal),
-            &input,
-            &checked,
-            sealer,
-            now,
-        )
-        .await?;
-        if let Some(key) = &idempotency_key {
-            db::idempotency::settle(conn, principal.id, key, filed.case_id).await?;
-        }
-        Ok(filed)
-    })
-    .await
-}
-
-async fn create(
-    conn: &mut AsyncPgConnection,
-    filer: Filer<'_>,
-    input: &FilingInput,
-    checked: &Checked,
-    sealer: &Sealer,
-    now: DateTime<Utc>,
-) -> Result<Filed, AppError> {
-    let (village, route) = db::divisions::route_of_village(conn, checked.village.as_str())
+    let key = idempotency_key.as_deref().map(|key| db::cases::FilingKey {
+        user_id: principal.id,
+        key,
+        request_hash: &fingerprint,
+    });
+    let created = super::new_case::create(
+        conn,
+        Filer::Resident(principal),
+        &input,
+        &checked,
+        sealer,
+        key,
+        now,
+    )
+    .await?;
+    if let Some(filed) = created {
+        return Ok(filed);
+    }
+    // The key was claimed by an earlier request (waited for, when it was still being
+    // written): answer with its case.
+    let key = idempotency_key.as_deref().unwrap_or_default();
+    let earlier = db::idempotency::earlier(conn, principal.id, key)
         .await?
         .ok_or_else(|| {
-            AppError::Unprocessable(format!(
-                "{} is not a village or community we serve.",
-                checked.village
-            ))
+            AppError::conflict("The first filing with this key was undone; send it again.")
         })?;
-    let own_county = match &filer {
-        Filer::Resident(_) => None,
-        Filer::Assisted { mediator, .. } => Some(mediator.committee.as_ref().map(|c| c.county_id)),
-        Filer::Imported { county_id, .. } => Some(Some(*county_id)),
-    };
-    if own_county.is_some_and(|c| c != Some(village.county_id)) {
+    if earlier.request_hash != fingerprint {
         return Err(AppError::Unprocessable(
-            "You can file only for villages of your own county.".into(),
+            "This Idempotency-Key was already used for a different filing.".into(),
         ));
     }
-    let policy = db::policy::of_county(conn, village.county_id).await?;
-    let case_id = Uuid::now_v7();
-    let applicant_party = Uuid::now_v7();
-    let (applicant_user, applicant_details, filed_by, assisted) = match &filer {
-        Filer::Resident(p) => (
-            Some(p.id),
-            db::cases::NewParty {
-                name: p.name.clone(),
-                email: p.email.clone(),
-                phone_enc: None,
-                phone_key: None,
-            },
-            None,
-            None,
-        ),
-        Filer::Assisted {
-            mediator,
-            applicant: (name, email, phone),
-            method,
-        } => (
-            account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?,
-            party_details(sealer, name, email.as_ref(), phone.as_ref()),
-            Some(mediator.id),
-            Some(method.as_str()),
-        ),
-        Filer::Imported {
-            by,
-            applicant: (name, email, phone),
-            method,
-            ..
-        } => (
-            account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?,
-            party_details(sealer, name, email.as_ref(), phone.as_ref()),
-            Some(*by),
-            Some(method.as_str()),
-        ),
-    };
-    let mut parties = vec![(applicant_party, Side::Applicant, applicant_user)];
-    let mut details = vec![applicant_details];
-    for (name, email, phone) in &checked.respondents {
-        let user_id = account_of(conn, sealer, email.as_ref(), phone.as_ref()).await?;
-        parties.push((Uuid::now_v7(), Side::Respondent, user_id));
-        details.push(party_details(sealer, name, email.as_ref(), phone.as_ref()));
-    }
-    let filing = Filing {
-        case_id,
-        county_id: village.county_id,
-        route,
-        parties,
-        filed_by,
-    };
-    let transition = workflow::file(&filing, now, &policy)
-        .map_err(|r| AppError::Unprocessable(r.to_string()))?;
-    let number = db::cases::next_number(conn, village.county_id, &village.code[..6], now).await?;
-    let code = access_code();
-    let actor = match &filer {
-        Filer::Resident(p) => Actor::Party {
-            user_id: Some(p.id),
-            party_id: applicant_party,
-        },
-        Filer::Assisted { mediator, .. } => Actor::Mediator {
-            user_id: mediator.id,
-            committee_id: mediator
-                .committee
-                .as_ref()
-                .map(|c| c.committee_id)
-                .unwrap_or_default(),
-            is_head: mediator.role == Role::CommitteeHead,
-        },
-        Filer::Imported { .. } => Actor::System,
-    };
-    db::cases::insert_filed(
-        conn,
-        &db::cases::NewCase {
-            number: &number,
-            access_code_hash: &hash_access_code(&number, &code),
-            category: checked.category.as_str(),
-            narrative: input.narrative.trim(),
-            request: input.request.trim(),
-            amount_fen: checked.amount_fen,
-            village_id: village.id,
-            parties: &details,
-        },
-        &transition,
-        filed_by,
-        &actor,
-        now,
-    )
-    .await?;
-    db::cases::record_consent_to_notice(
-        conn,
-        village.county_id,
-        case_id,
-        PRIVACY_NOTICE_VERSION,
-        now,
-        assisted,
-    )
-    .await?;
-    // The receipt is the one mail that carries the access code; keyed by kind so that the
-    // committee's "new case" mail does not.
-    let receipt = serde_json::json!({ "filing_receipt": { "access_code": code } });
-    crate::notify::enqueue(conn, &transition.case, &transition.notices, &receipt, now).await?;
-    tracing::info!(case_id = %case_id, number = %number, assisted = filed_by.is_some(), "case filed");
+    let case_id = earlier.case_id.ok_or_else(|| {
+        AppError::conflict("This Idempotency-Key was already used for another request.")
+    })?;
     Ok(Filed {
         case_id,
-        access_code: Some(code),
-        replayed: false,
+        access_code: None,
+        replayed: true,
+        written: None,
     })
 }
 
@@ -421,59 +290,21 @@ pub async fn file_assisted(
     let applicant = people
         .pop()
         .ok_or_else(|| AppError::Unprocessable("Name the applicant.".into()))?;
-    conn.transaction::<Filed, AppError, _>(async |conn| {
-        create(
-            conn,
-            Filer::Assisted {
-                mediator,
-                applicant,
-                method,
-            },
-            &case_input,
-            &checked,
-            sealer,
-            now,
-        )
-        .await
-    })
-    .await
-}
-
-/// The account of a person named by address or number, if they have one: a respondent who
-/// already signed in sees the case from that account at once.
-async fn account_of(
-    conn: &mut AsyncPgConnection,
-    sealer: &Sealer,
-    email: Option<&Email>,
-    phone: Option<&Phone>,
-) -> Result<Option<Uuid>, AppError> {
-    if let Some(e) = email
-        && let Some(user) = db::users::by_email(conn, e.as_str()).await?
-    {
-        return Ok(Some(user.id));
-    }
-    match phone {
-        Some(p) => Ok(db::users::by_phone_key(conn, &sealer.phone(p).1)
-            .await?
-            .map(|u| u.id)),
-        None => Ok(None),
-    }
-}
-
-/// A party's row details: the number sealed and findable by its keyed hash.
-fn party_details(
-    sealer: &Sealer,
-    name: &str,
-    email: Option<&Email>,
-    phone: Option<&Phone>,
-) -> db::cases::NewParty {
-    let (phone_enc, phone_key) = phone.map(|p| sealer.phone(p)).unzip();
-    db::cases::NewParty {
-        name: name.to_owned(),
-        email: email.map(|e| e.to_string()),
-        phone_enc,
-        phone_key,
-    }
+    super::new_case::create(
+        conn,
+        Filer::Assisted {
+            mediator,
+            applicant,
+            method,
+        },
+        &case_input,
+        &checked,
+        sealer,
+        None,
+        now,
+    )
+    .await?
+    .ok_or_else(|| AppError::internal(anyhow::anyhow!("a filing without a key was not written")))
 }
 
 /// One line of another system's records, as `casework::import` read it.
@@ -512,7 +343,7 @@ pub async fn file_imported(
         .pop()
         .ok_or_else(|| AppError::Unprocessable("Name the applicant.".into()))?;
     conn.transaction::<Filed, AppError, _>(async |conn| {
-        let filed = create(
+        let filed = super::new_case::create(
             conn,
             Filer::Imported {
                 county_id,
@@ -523,9 +354,13 @@ pub async fn file_imported(
             &input,
             &checked,
             sealer,
+            None,
             now,
         )
-        .await?;
+        .await?
+        .ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("a filing without a key was not written"))
+        })?;
         db::imports::record(
             conn,
             county_id,

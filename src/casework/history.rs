@@ -12,6 +12,7 @@ use super::attach::reader_of;
 use crate::auth::Principal;
 use crate::db;
 use crate::db::events::EventRow;
+use crate::db::evidence::EvidenceRow;
 use crate::error::AppError;
 use crate::workflow::{CaseState, may_see_evidence};
 
@@ -21,14 +22,24 @@ pub async fn visible_events(
     principal: &Principal,
     state: &CaseState,
 ) -> Result<Vec<EventRow>, AppError> {
+    let evidence = db::evidence::of_case(conn, state.county_id, state.id).await?;
+    let events = db::events::of_case(conn, state.county_id, state.id).await?;
+    shown(principal, state, events, &evidence)
+}
+
+/// What of a case's `events` the caller may read, given its evidence items.
+pub fn shown(
+    principal: &Principal,
+    state: &CaseState,
+    events: Vec<EventRow>,
+    evidence: &[EvidenceRow],
+) -> Result<Vec<EventRow>, AppError> {
     let reader = reader_of(principal, state).ok_or(AppError::NotFound)?;
-    let hidden: HashSet<Uuid> = db::evidence::of_case(conn, state.county_id, state.id)
-        .await?
-        .into_iter()
+    let hidden: HashSet<Uuid> = evidence
+        .iter()
         .filter(|e| !may_see_evidence(reader, e.uploader_party_id, e.visible_to_other_parties))
         .map(|e| e.id)
         .collect();
-    let events = db::events::of_case(conn, state.county_id, state.id).await?;
     if hidden.is_empty() {
         return Ok(events);
     }

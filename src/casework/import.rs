@@ -405,8 +405,9 @@ pub async fn file_once(
         now,
     )
     .await?;
-    let number = db::imports::filed_as(conn, importer.county_id, &external_id)
-        .await?
+    let number = filed
+        .written
+        .map(|w| w.record.row.number)
         .unwrap_or_default();
     Ok(Once::Filed {
         case_id: filed.case_id,

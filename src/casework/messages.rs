@@ -10,9 +10,10 @@ use super::attach::reader_of;
 use super::{actor_for, refused};
 use crate::auth::Principal;
 use crate::db;
+use crate::db::cases::CaseRecord;
 use crate::db::messages::MessageRow;
 use crate::error::AppError;
-use crate::workflow::{Actor, Audience, may_post, may_read};
+use crate::workflow::{Actor, Audience, CaseState, may_post, may_read};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -124,8 +125,19 @@ pub async fn list(
 ) -> Result<Vec<MessageView>, AppError> {
     let record = super::open(conn, principal, case_id).await?;
     let state = record.state().map_err(AppError::internal)?;
-    let reader = reader_of(principal, &state).ok_or(AppError::NotFound)?;
     let rows = db::messages::of_case(conn, state.county_id, state.id).await?;
+    shown(conn, principal, (&record, &state), rows).await
+}
+
+/// What of a case's messages the caller may read, with their authors' names (staff names are
+/// read; the parties' come with the record).
+pub async fn shown(
+    conn: &mut AsyncPgConnection,
+    principal: &Principal,
+    (record, state): (&CaseRecord, &CaseState),
+    rows: Vec<db::messages::MessageRow>,
+) -> Result<Vec<MessageView>, AppError> {
+    let reader = reader_of(principal, state).ok_or(AppError::NotFound)?;
     let mut names: std::collections::HashMap<Uuid, String> = record
         .parties
         .iter()
@@ -136,7 +148,9 @@ pub async fn list(
         .filter(|r| r.author_party_id.is_none())
         .filter_map(|r| r.author_id)
         .collect();
-    names.extend(db::users::names(conn, &staff).await?);
+    if !staff.is_empty() {
+        names.extend(db::users::names(conn, &staff).await?);
+    }
     Ok(rows
         .into_iter()
         .filter(|r| may_read(reader, audience_of(r)))

@@ -255,6 +255,64 @@ pub fn build(input: ViewInput<'_>) -> CaseView {
     }
 }
 
+/// A case as this caller sees it, through the gate (404 outside it), with the record and state
+/// it was built from: one statement, and for staff and judges the opening recorded in the same
+/// round trip (`db::cases::find_whole`).
+pub async fn open_view(
+    conn: &mut diesel_async::AsyncPgConnection,
+    principal: &Principal,
+    case_id: uuid::Uuid,
+    lang: Lang,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<(CaseRecord, CaseState, CaseView), crate::error::AppError> {
+    use crate::error::AppError;
+    let whole = crate::db::cases::find_whole(
+        conn,
+        super::scope_of(principal),
+        case_id,
+        super::access_log::opener(principal, now),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let state = whole.record.state().map_err(AppError::internal)?;
+    let view = build(ViewInput {
+        record: &whole.record,
+        state: &state,
+        labels: whole.labels,
+        principal: Some(principal),
+        lang,
+        policy: &whole.policy,
+        sealer,
+        now,
+    });
+    Ok((whole.record, state, view))
+}
+
+/// The view of a case this request has just filed, from what it wrote.
+pub fn filed_view(
+    principal: &Principal,
+    written: &super::filing::Written,
+    lang: Lang,
+    sealer: &Sealer,
+    now: DateTime<Utc>,
+) -> Result<CaseView, crate::error::AppError> {
+    let state = written
+        .record
+        .state()
+        .map_err(crate::error::AppError::internal)?;
+    Ok(build(ViewInput {
+        record: &written.record,
+        state: &state,
+        labels: written.labels.clone(),
+        principal: Some(principal),
+        lang,
+        policy: &written.policy,
+        sealer,
+        now,
+    }))
+}
+
 /// Reads what the view needs beyond the record (names, county policy) and builds it.
 pub async fn load_view(
     conn: &mut diesel_async::AsyncPgConnection,

@@ -116,17 +116,45 @@ pub async fn import(conn: &mut AsyncPgConnection, rows: &[ImportRow]) -> anyhow:
 }
 
 /// A village and the committees of its village, township and county: the road a case travels.
-/// One statement: filing runs it on every request, and each round trip counts (benchmarks.md).
 pub async fn route_of_village(
     conn: &mut AsyncPgConnection,
     code: &str,
 ) -> QueryResult<Option<(DivisionRow, crate::workflow::Route)>> {
+    Ok(road_of_village(conn, code)
+        .await?
+        .map(|road| (road.village, road.route)))
+}
+
+/// What filing needs of the village a dispute arose in: the village, the road of committees,
+/// how the village's committee is reached and the county's deadlines.
+pub struct Road {
+    pub village: DivisionRow,
+    pub route: crate::workflow::Route,
+    pub committee_name: String,
+    pub committee_phone: Option<String>,
+    pub committee_address: Option<String>,
+    pub policy: crate::workflow::Policy,
+}
+
+/// The road of a village, in one statement; generic over the connection so that filing sends
+/// it with its other reads in one round trip.
+pub async fn road_of_village<C>(conn: &mut C, code: &str) -> QueryResult<Option<Road>>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>,
+{
+    use diesel::sql_types::{Array, Int4, Nullable};
     let (vc, tc, cc) = diesel::alias!(
         committees as village_committee,
         committees as township_committee,
         committees as county_committee
     );
-    let found: Option<(DivisionRow, (Uuid, Uuid, Uuid))> = divisions::table
+    type Found = (
+        DivisionRow,
+        (Uuid, Uuid, Uuid),
+        (String, Option<String>, Option<String>),
+        Option<Vec<i32>>,
+    );
+    let found: Option<Found> = divisions::table
         .inner_join(vc.on(vc.field(committees::division_id).eq(divisions::id)))
         .inner_join(tc.on(divisions::parent_id.eq(tc.field(committees::division_id).nullable())))
         .inner_join(cc.on(cc.field(committees::division_id).eq(divisions::county_id)))
@@ -139,18 +167,31 @@ pub async fn route_of_village(
                 tc.field(committees::id),
                 cc.field(committees::id),
             ),
+            (
+                vc.field(committees::name),
+                vc.field(committees::phone),
+                vc.field(committees::address),
+            ),
+            diesel::dsl::sql::<Nullable<Array<Int4>>>(&format!(
+                "(SELECT {} FROM county_policies p WHERE p.county_id = divisions.county_id)",
+                super::policy::DAYS
+            )),
         ))
         .first(conn)
         .await
         .optional()?;
-    Ok(found.map(|(village, (village_c, township, county))| {
-        (
+    Ok(
+        found.map(|(village, (v, t, c), (name, phone, address), days)| Road {
             village,
-            crate::workflow::Route {
-                village: village_c,
-                township,
-                county,
+            route: crate::workflow::Route {
+                village: v,
+                township: t,
+                county: c,
             },
-        )
-    }))
+            committee_name: name,
+            committee_phone: phone,
+            committee_address: address,
+            policy: days.map_or_else(Default::default, |d| super::policy::from_days(&d)),
+        }),
+    )
 }

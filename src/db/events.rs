@@ -37,7 +37,7 @@ pub fn keys() -> &'static HistoryKeys {
 /// The hash before the first event of every case.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = case_events)]
 pub struct EventRow {
     pub county_id: Uuid,
@@ -211,24 +211,14 @@ pub fn chain(
 
 /// One statement for any number of rows: eleven arrays, whatever the count, so PostgreSQL parses
 /// the same text every time and the bind stays small (a `VALUES` list of 1 000 rows binds
-/// 10 000 parameters and is a new statement for every row count). The same statement queues
-/// each event for the county's webhook endpoints that asked for its kind, so a committed event
-/// is always delivered and no writer can forget to (no extra round trip).
+/// 10 000 parameters and is a new statement for every row count). A trigger on the table
+/// (migration 000033) queues each event for the county's webhook endpoints that asked for its
+/// kind, so a committed event is always delivered and no writer can forget to.
 const INSERT: &str = "
-WITH written AS (
-  INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
-                           prev_hash, hash, key_id)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::text[],
-                       $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])
-  RETURNING county_id, case_id, seq, kind, at
-)
-INSERT INTO webhook_deliveries (county_id, endpoint_id, case_id, seq, kind, at, next_attempt_at)
-SELECT w.county_id, e.id, w.case_id, w.seq, w.kind, w.at, w.at
-FROM written w
-JOIN webhook_endpoints e ON e.county_id = w.county_id
-  AND (w.kind = ANY (e.events) OR '*' = ANY (e.events))
-WHERE e.paused_at IS NULL AND e.deleted_at IS NULL
-ORDER BY w.case_id, w.seq";
+INSERT INTO case_events (county_id, case_id, seq, kind, actor_id, actor_role, data, at,
+                         prev_hash, hash, key_id)
+SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int4[], $4::text[], $5::uuid[], $6::text[],
+                     $7::jsonb[], $8::timestamptz[], $9::text[], $10::text[], $11::text[])";
 
 /// Inserts linked rows (of one case or many) in one statement. The caller holds the cases' rows.
 pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> QueryResult<()> {
@@ -254,11 +244,12 @@ pub async fn insert_rows(conn: &mut AsyncPgConnection, rows: &[EventRow]) -> Que
         .map(|_| ())
 }
 
-pub async fn of_case(
-    conn: &mut AsyncPgConnection,
-    county_id: Uuid,
-    case_id: Uuid,
-) -> QueryResult<Vec<EventRow>> {
+/// Generic over the connection so that the case page can send it with others in one round
+/// trip (`&mut &AsyncPgConnection` pipelines).
+pub async fn of_case<C>(conn: &mut C, county_id: Uuid, case_id: Uuid) -> QueryResult<Vec<EventRow>>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>,
+{
     case_events::table
         .filter(case_events::county_id.eq(county_id))
         .filter(case_events::case_id.eq(case_id))

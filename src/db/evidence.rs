@@ -42,11 +42,16 @@ pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option
         .optional()
 }
 
-pub async fn of_case(
-    conn: &mut AsyncPgConnection,
+/// Generic over the connection so that the case page can send it with others in one round
+/// trip (`&mut &AsyncPgConnection` pipelines).
+pub async fn of_case<C>(
+    conn: &mut C,
     county_id: Uuid,
     case_id: Uuid,
-) -> QueryResult<Vec<EvidenceRow>> {
+) -> QueryResult<Vec<EvidenceRow>>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>,
+{
     evidence::table
         .filter(evidence::county_id.eq(county_id))
         .filter(evidence::case_id.eq(case_id))

@@ -53,18 +53,26 @@ pub async fn claim(
     }))
 }
 
-/// Records the case the key's request created.
-pub async fn settle(
+/// What the first request with this key recorded, if any (a filing's key is claimed and
+/// settled by `db::cases::file` in one call).
+pub async fn earlier(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     key: &str,
-    case_id: Uuid,
-) -> QueryResult<()> {
-    diesel::update(ik::table.find((user_id, key)))
-        .set(ik::case_id.eq(case_id))
-        .execute(conn)
+) -> QueryResult<Option<Earlier>> {
+    ik::table
+        .find((user_id, key))
+        .select((ik::request_hash, ik::case_id, ik::evidence_id))
+        .first::<(String, Option<Uuid>, Option<Uuid>)>(conn)
         .await
-        .map(|_| ())
+        .optional()
+        .map(|found| {
+            found.map(|(request_hash, case_id, evidence_id)| Earlier {
+                request_hash,
+                case_id,
+                evidence_id,
+            })
+        })
 }
 
 /// Records the evidence item the key's upload created (on its case).

@@ -30,11 +30,16 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &MessageRow) -> QueryResu
         .map(|_| ())
 }
 
-pub async fn of_case(
-    conn: &mut AsyncPgConnection,
+/// Generic over the connection so that the case page can send it with others in one round
+/// trip (`&mut &AsyncPgConnection` pipelines).
+pub async fn of_case<C>(
+    conn: &mut C,
     county_id: Uuid,
     case_id: Uuid,
-) -> QueryResult<Vec<MessageRow>> {
+) -> QueryResult<Vec<MessageRow>>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>,
+{
     case_messages::table
         .filter(case_messages::county_id.eq(county_id))
         .filter(case_messages::case_id.eq(case_id))

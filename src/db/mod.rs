@@ -125,3 +125,14 @@ pub async fn migrations_applied(conn: &mut AsyncPgConnection) -> QueryResult<boo
         .await?;
     Ok(newest.as_deref() >= Some(latest_migration().as_str()))
 }
+
+/// Bytes as the hex a SQL function decodes (`decode(x, 'hex')`): for rows sent as JSON.
+pub(crate) fn hex_bytes<S: serde::Serializer>(
+    bytes: &Option<Vec<u8>>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    match bytes {
+        Some(b) => out.serialize_some(&hex::encode(b)),
+        None => out.serialize_none(),
+    }
+}

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::schema::{cases, notifications, outbox};
 
 /// One message on one channel, as the worker will send it.
-#[derive(Insertable)]
+#[derive(Insertable, serde::Serialize)]
 #[diesel(table_name = outbox)]
 pub struct NewMail {
     pub county_id: Uuid,
@@ -21,6 +21,7 @@ pub struct NewMail {
     pub user_id: Option<Uuid>,
     pub email: Option<String>,
     pub channel: &'static str,
+    #[serde(serialize_with = "super::hex_bytes")]
     pub phone_enc: Option<Vec<u8>>,
     pub party_id: Option<Uuid>,
     pub language: &'static str,
@@ -30,7 +31,7 @@ pub struct NewMail {
 }
 
 /// One in-app notification of one account.
-#[derive(Insertable)]
+#[derive(Insertable, serde::Serialize)]
 #[diesel(table_name = notifications)]
 pub struct NewNotification {
     pub county_id: Uuid,

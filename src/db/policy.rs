@@ -24,6 +24,29 @@ fn from_row(r: Row) -> Policy {
     }
 }
 
+/// The nine deadlines as one array, in the order of `Row`: reads that bring a county's policy
+/// along in a subselect (a case's view, a filing's road) take it so and turn it into a
+/// `Policy` with `from_days`.
+pub(super) const DAYS: &str = "ARRAY[acceptance_days_village, acceptance_days_township, \
+    acceptance_days_county, response_days, mediation_days, extension_days, signature_days, \
+    confirmation_days, follow_up_days]";
+
+/// The nine deadlines in the order of `Row`, as read through `DAYS`.
+pub(super) fn from_days(days: &[i32]) -> Policy {
+    let day = |i: usize| days.get(i).copied().unwrap_or_default();
+    from_row((
+        day(0),
+        day(1),
+        day(2),
+        day(3),
+        day(4),
+        day(5),
+        day(6),
+        day(7),
+        day(8),
+    ))
+}
+
 pub async fn of_county(conn: &mut AsyncPgConnection, county_id: Uuid) -> QueryResult<Policy> {
     let row: Option<Row> = cp::table
         .find(county_id)

@@ -120,8 +120,35 @@ pub async fn committee_staff(
         .await
 }
 
-/// Accounts by id (a mediator who has left the committee).
-pub async fn staff_by_id(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<StaffRow>> {
+/// The mediators and heads of a village's committee, by the village's code: filing reads them
+/// with its other reads, before it knows the committee's id.
+pub async fn village_committee_staff<C>(
+    conn: &mut C,
+    village_code: &str,
+) -> QueryResult<Vec<StaffRow>>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>,
+{
+    use super::schema::{committees, divisions};
+    let committee = committees::table
+        .inner_join(divisions::table.on(divisions::id.eq(committees::division_id)))
+        .filter(divisions::code.eq(village_code))
+        .filter(divisions::level.eq("village"))
+        .select(committees::id.nullable());
+    users::table
+        .filter(users::committee_id.eq_any(committee))
+        .filter(users::role.eq_any([Role::Mediator.as_str(), Role::CommitteeHead.as_str()]))
+        .order(users::email)
+        .select(staff_columns!())
+        .load(conn)
+        .await
+}
+
+/// Accounts by id: where to reach each (also for the parties of a case being filed).
+pub async fn staff_by_id<C>(conn: &mut C, ids: &[Uuid]) -> QueryResult<Vec<StaffRow>>
+where
+    C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>,
+{
     users::table
         .filter(users::id.eq_any(ids))
         .select(staff_columns!())

@@ -61,12 +61,48 @@ pub async fn enqueue_many(
     changes: &[(&CaseState, &[Notice], &Value)],
     now: DateTime<Utc>,
 ) -> QueryResult<Enqueued> {
-    let changes: Vec<_> = changes.iter().filter(|(_, n, _)| !n.is_empty()).collect();
+    let changes: Vec<_> = changes
+        .iter()
+        .filter(|(_, n, _)| !n.is_empty())
+        .copied()
+        .collect();
     if changes.is_empty() {
         return Ok(Enqueued::default());
     }
     let cases: Vec<(&CaseState, &[Notice])> = changes.iter().map(|(c, n, _)| (*c, *n)).collect();
     let book = Book::load(conn, &cases).await?;
+    let planned = plan(&book, &changes, now);
+    db::outbox::insert_mails(conn, &planned.mails).await?;
+    db::outbox::insert_notifications(conn, &planned.bells).await?;
+    Ok(planned.done())
+}
+
+/// The rows of some notices, before they are written.
+pub struct Planned {
+    pub mails: Vec<NewMail>,
+    pub bells: Vec<NewNotification>,
+    phone_calls: usize,
+}
+
+impl Planned {
+    pub fn done(&self) -> Enqueued {
+        Enqueued {
+            mails: self.mails.len(),
+            notifications: self.bells.len(),
+            phone_calls: self.phone_calls,
+        }
+    }
+}
+
+/// Turns notices into mail and bell rows for the people `book` knows: each person once per
+/// kind, by the channel they can be reached on; a party nobody can reach becomes a bell asking
+/// the case's handlers to call them. Pure: the caller writes the rows (filing sends them with
+/// the rest of the new case in one call).
+pub fn plan(
+    book: &Book,
+    changes: &[(&CaseState, &[Notice], &Value)],
+    now: DateTime<Utc>,
+) -> Planned {
     let mut mails = Vec::new();
     let mut bells = Vec::new();
     let mut phone_calls = 0;
@@ -123,14 +159,11 @@ pub async fn enqueue_many(
             }
         }
     }
-    let done = Enqueued {
-        mails: mails.len(),
-        notifications: bells.len(),
+    Planned {
+        mails,
+        bells,
         phone_calls,
-    };
-    db::outbox::insert_mails(conn, &mails).await?;
-    db::outbox::insert_notifications(conn, &bells).await?;
-    Ok(done)
+    }
 }
 
 fn bell(

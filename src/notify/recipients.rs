@@ -169,16 +169,12 @@ impl Book {
             .iter()
             .any(|(_, n)| n.iter().any(|x| matches!(x.to, Recipient::Judges)));
         let committee_staff = db::recipients::committee_staff(conn, &committee_ids).await?;
-        for row in &committee_staff {
-            if let Some(c) = row.3 {
-                book.committees
-                    .entry(c)
-                    .or_default()
-                    .push(staff_person(row));
-            }
-            if mediator_ids.contains(&row.0) {
-                book.mediators.insert(row.0, staff_person(row));
-            }
+        book.add_committee_staff(&committee_staff);
+        for row in committee_staff
+            .iter()
+            .filter(|r| mediator_ids.contains(&r.0))
+        {
+            book.mediators.insert(row.0, staff_person(row));
         }
         let missing: Vec<Uuid> = mediator_ids
             .iter()
@@ -203,6 +199,31 @@ impl Book {
             }
         }
         Ok(book)
+    }
+
+    /// The book of a case being filed, from what the filing already holds: its parties with
+    /// their accounts, and the staff of the committee it goes to. Its number is not known yet:
+    /// `db::cases::file` writes it into each mail.
+    pub fn of_new_case(
+        case: &CaseState,
+        parties: Vec<PartyContact>,
+        committee_staff: &[StaffRow],
+    ) -> Book {
+        let mut book = Book::default();
+        book.parties.insert(case.id, parties);
+        book.add_committee_staff(committee_staff);
+        book
+    }
+
+    fn add_committee_staff(&mut self, rows: &[StaffRow]) {
+        for row in rows {
+            if let Some(c) = row.3 {
+                self.committees
+                    .entry(c)
+                    .or_default()
+                    .push(staff_person(row));
+            }
+        }
     }
 
     pub fn number(&self, case: &CaseState) -> String {

@@ -10,7 +10,6 @@ use uuid::Uuid;
 use super::stories::Step::*;
 use super::stories::Who::*;
 use super::stories::{STORIES, Step, Story, Who};
-use crate::casework::filing::hash_access_code;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::db::schema::{cases, users};
@@ -216,7 +215,6 @@ async fn tell(
         filed_by: (!with_accounts).then_some(cast.village),
     };
     let mut t = workflow::file(&filing, at, tale.policy).map_err(|r| anyhow::anyhow!("{r}"))?;
-    let number = db::cases::next_number(conn, village.county_id, &village.code[..6], at).await?;
     let details = if with_accounts {
         [
             db::cases::NewParty {
@@ -262,8 +260,7 @@ async fn tell(
         }
     };
     let new = db::cases::NewCase {
-        number: &number,
-        access_code_hash: &hash_access_code(&number, "DEMO2026"),
+        access_code: DEMO_ACCESS_CODE,
         category: story.category,
         narrative: story.narrative,
         request: story.request,
@@ -271,15 +268,15 @@ async fn tell(
         village_id: village.id,
         parties: &details,
     };
-    db::cases::insert_filed(conn, &new, &t, filing.filed_by, &filer, at).await?;
     let method = (!with_accounts).then_some(crate::workflow::ConsentMethod::InPerson.as_str());
-    db::cases::record_consent_to_notice(
+    let number = file_quietly(
         conn,
-        village.county_id,
-        filing.case_id,
-        crate::casework::filing::PRIVACY_NOTICE_VERSION,
-        at,
+        &new,
+        &t,
+        (filing.filed_by, &filer),
+        &village.code,
         method,
+        at,
     )
     .await?;
     for (who, step) in story.steps {
@@ -376,4 +373,38 @@ async fn attach_pdf(
     let row = crate::casework::attach::evidence_row(case, &actor, file, at);
     crate::casework::attach::write_row(conn, case, &actor, &row, at).await?;
     Ok(())
+}
+
+/// The demo cases' access code (every demo case is opened with it).
+pub(crate) const DEMO_ACCESS_CODE: &str = "DEMO2026";
+
+/// Writes a demo case as a filing writes one (`db::cases::file`), without notices: the demo
+/// county's past is told, not mailed.
+pub(crate) async fn file_quietly(
+    conn: &mut AsyncPgConnection,
+    new: &db::cases::NewCase<'_>,
+    t: &workflow::Transition,
+    (filed_by, filer): (Option<Uuid>, &Actor),
+    village_code: &str,
+    assisted: Option<&str>,
+    at: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    db::cases::file(
+        conn,
+        &db::cases::Filing {
+            new,
+            transition: t,
+            filed_by,
+            actor: filer,
+            now: at,
+            county_prefix: &village_code[..6],
+            notice_version: crate::casework::filing::PRIVACY_NOTICE_VERSION,
+            assisted,
+            key: None,
+            mails: &[],
+            bells: &[],
+        },
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("a demo case without a key was not written"))
 }

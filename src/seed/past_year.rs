@@ -10,7 +10,6 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::casework::filing::{PRIVACY_NOTICE_VERSION, hash_access_code};
 use crate::crypto::Sealer;
 use crate::db;
 use crate::db::schema::{divisions, users};
@@ -226,9 +225,6 @@ impl Past<'_> {
         };
         let mut at = self.filed;
         let mut t = workflow::file(&filing, at, self.policy).map_err(|r| anyhow::anyhow!("{r}"))?;
-        let number =
-            db::cases::next_number(conn, self.village.county_id, &self.village.code[..6], at)
-                .await?;
         let (a, r) = NAMES[self.i % NAMES.len()];
         let (category, narrative, request) = STORIES[self.i % STORIES.len()];
         let parties = [
@@ -246,8 +242,7 @@ impl Past<'_> {
             },
         ];
         let new = db::cases::NewCase {
-            number: &number,
-            access_code_hash: &hash_access_code(&number, "DEMO2026"),
+            access_code: super::cases::DEMO_ACCESS_CODE,
             category,
             narrative,
             request,
@@ -256,14 +251,14 @@ impl Past<'_> {
             parties: &parties,
         };
         let filer = self.village_mediator(&t.case);
-        db::cases::insert_filed(conn, &new, &t, filing.filed_by, &filer, at).await?;
-        db::cases::record_consent_to_notice(
+        let number = super::cases::file_quietly(
             conn,
-            self.village.county_id,
-            filing.case_id,
-            PRIVACY_NOTICE_VERSION,
-            at,
+            &new,
+            &t,
+            (filing.filed_by, &filer),
+            &self.village.code,
             Some(crate::workflow::ConsentMethod::InPerson.as_str()),
+            at,
         )
         .await?;
         for (who, action) in self.steps(&t.case) {

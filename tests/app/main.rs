@@ -15,6 +15,7 @@ mod case_errors;
 mod cases_support;
 mod documents;
 mod evidence;
+mod filing;
 mod hardening;
 mod harness;
 mod http_support;

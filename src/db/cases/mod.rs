@@ -1,14 +1,19 @@
 //! Cases as rows, and their conversion to and from the engine's `CaseState`.
 
 pub mod batch;
+mod filed;
 mod lists;
 mod parties;
 pub mod ways_in;
+mod whole;
 mod write;
 
+pub use filed::{Filing, FilingKey, NewCase, NewParty, file, number_year, record_of_filed};
 pub use lists::{Cursor, ListFilter, list, queue};
 pub use parties::{AddedParty, insert_party, link_party, set_particulars};
-pub use write::{NewCase, NewParty, apply, insert_filed, next_number};
+pub use whole::{Opener, Whole, find_whole};
+pub use write::apply;
+use write::opt_str;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -340,29 +345,6 @@ pub async fn labels(conn: &mut AsyncPgConnection, row: &CaseRow) -> QueryResult<
         village_name,
         mediator_name,
     })
-}
-
-/// The privacy notice the applicant accepted (and, for assisted filing, how they consented).
-pub async fn record_consent_to_notice(
-    conn: &mut AsyncPgConnection,
-    county_id: Uuid,
-    case_id: Uuid,
-    version: &str,
-    at: DateTime<Utc>,
-    assisted: Option<&str>,
-) -> QueryResult<()> {
-    use super::schema::case_filings as f;
-    diesel::insert_into(f::table)
-        .values((
-            f::county_id.eq(county_id),
-            f::case_id.eq(case_id),
-            f::privacy_notice_version.eq(version),
-            f::privacy_consented_at.eq(at),
-            f::assisted_consent.eq(assisted),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
 }
 
 /// When the applicant consented to the privacy notice, and how, when a mediator filed for them.

@@ -67,16 +67,17 @@ pub async fn filed_response(
     filed: crate::casework::filing::Filed,
     now: chrono::DateTime<Utc>,
 ) -> AppResult<HttpResponse> {
-    let record = casework::open(conn, principal, filed.case_id).await?;
-    let case = load_view(
-        conn,
-        principal,
-        record,
-        super::request_lang(req, Some(principal)),
-        &state.sealer,
-        now,
-    )
-    .await?;
+    let lang = super::request_lang(req, Some(principal));
+    let case = match &filed.written {
+        Some(written) => {
+            crate::casework::view::filed_view(principal, written, lang, &state.sealer, now)?
+        }
+        // A repeat: the first request's case, read.
+        None => {
+            let record = casework::open(conn, principal, filed.case_id).await?;
+            load_view(conn, principal, record, lang, &state.sealer, now).await?
+        }
+    };
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/cases/{}", case.id)));
     if filed.replayed {
@@ -223,24 +224,13 @@ pub async fn show(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<CaseView>> {
     let mut conn = state.pool.get().await?;
-    let record = casework::open(&mut conn, &principal, *id).await?;
-    let now = Utc::now();
-    let case_state = record.state().map_err(AppError::internal)?;
-    crate::casework::access_log::record(
+    let (_, _, view) = crate::casework::view::open_view(
         &mut conn,
         &principal,
-        &case_state,
-        crate::casework::access_log::Opened::Case,
-        now,
-    )
-    .await?;
-    let view = load_view(
-        &mut conn,
-        &principal,
-        record,
+        *id,
         super::request_lang(&req, Some(&principal)),
         &state.sealer,
-        now,
+        Utc::now(),
     )
     .await?;
     Ok(web::Json(view))

@@ -11,9 +11,10 @@ use uuid::Uuid;
 
 use super::{Ctx, OrPage, PageError, PageResult, labels, page};
 use crate::casework::actor_for;
-use crate::casework::attach::{self, EvidenceView};
-use crate::casework::messages::{self, MessageView};
-use crate::casework::view::{CaseView, load_view};
+use crate::casework::attach::EvidenceView;
+use crate::casework::case_page::{self, CasePageRead};
+use crate::casework::messages::MessageView;
+use crate::casework::view::CaseView;
 use crate::error::AppError;
 use crate::routes::AppState;
 use crate::workflow::{Actor, Audience, may_attach, may_post};
@@ -89,27 +90,16 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     let user = ctx.user()?;
     let now = Utc::now();
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let record = crate::casework::open(&mut conn, user, *id)
+    let CasePageRead {
+        state: case_state,
+        view: c,
+        events,
+        evidence,
+        messages,
+        ..
+    } = case_page::read(&mut conn, user, *id, ctx.lang, &state.sealer, now)
         .await
         .or_page(&ctx)?;
-    let case_state = record
-        .state()
-        .map_err(|e| PageError::of(AppError::internal(e), &ctx))?;
-    let events = crate::casework::history::visible_events(&mut conn, user, &case_state)
-        .await
-        .or_page(&ctx)?;
-    let c = load_view(
-        &mut conn,
-        user,
-        record.clone(),
-        ctx.lang,
-        &state.sealer,
-        now,
-    )
-    .await
-    .or_page(&ctx)?;
-    let evidence = attach::list(&mut conn, user, *id).await.or_page(&ctx)?;
-    let messages = messages::list(&mut conn, user, *id).await.or_page(&ctx)?;
     let actor = actor_for(user, &case_state);
     let staff = matches!(actor, Some(Actor::Mediator { .. }));
     let can_attach = actor
@@ -176,15 +166,6 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
             .collect(),
         _ => Vec::new(),
     };
-    crate::casework::access_log::record(
-        &mut conn,
-        user,
-        &case_state,
-        crate::casework::access_log::Opened::Case,
-        now,
-    )
-    .await
-    .or_page(&ctx)?;
     let viewers = match user.role {
         crate::domain::Role::Resident => Some(
             crate::casework::access_log::recent(&mut conn, &case_state, 20)
@@ -280,7 +261,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, id: web::Path<Uu
     } else {
         None
     };
-    let card_link = crate::casework::card::of_case(&mut conn, user, *id, now)
+    let card_link = crate::casework::card::of_state(&mut conn, user, &case_state, now)
         .await
         .or_page(&ctx)?
         .map(|code| card_url(&state, &code))

@@ -22,6 +22,7 @@ need_tools() {
     command -v psql >/dev/null || missing+=(postgresql-client)
     command -v pgbench >/dev/null || missing+=(postgresql-contrib)
     command -v lscpu >/dev/null || missing+=(util-linux)
+    command -v wrk >/dev/null || missing+=(wrk)
     if ((${#missing[@]})); then
         say "installing ${missing[*]}"
         apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -30,7 +31,7 @@ need_tools() {
 
 build() {
     say "building the release binary and the load generator"
-    cargo build -j1 --release --bin fengqiao --example loadgen >&2
+    cargo build --release --bin fengqiao --example loadgen >&2
 }
 
 q() { psql -X -qAt -d "$DB" -c "$1"; }
@@ -95,11 +96,15 @@ serve_start() {
         RATE_LIMIT_PER_ADDRESS=0 RATE_LIMIT_PER_ACCOUNT=0 \
         RUST_LOG="${RUST_LOG:-warn}" "$@" "$BIN" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 100); do
-        curl -fsS "$BASE/readyz" >/dev/null 2>&1 && return 0
+    ready "$BASE" || { say "the server did not become ready; see $WORK/server.log"; return 1; }
+}
+
+# ready BASE: waits up to 15 s for BASE/readyz to answer 200.
+ready() {
+    for _ in $(seq 1 150); do
+        curl -fsS "$1/readyz" >/dev/null 2>&1 && return 0
         sleep 0.1
     done
-    say "the server did not become ready; see $WORK/server.log"
     return 1
 }
 
@@ -136,8 +141,9 @@ pg_settings() {
 # proxy_start HTTPS_PORT HTTP_PORT NODE_PORT...: Debian's nginx (installed when missing) as an
 # unprivileged-port copy of deploy/nginx.conf: a self-signed certificate for localhost, the
 # upstream lines replaced by the given nodes, everything else as shipped. PROXY_DIR holds the
-# certificate (PROXY_DIR/tls/fullchain.pem, for curl --cacert), logs and pid.
+# certificates (PROXY_CA is the authority to trust: curl --cacert), logs and pid.
 PROXY_DIR=
+PROXY_CA=
 proxy_start() {
     local https=$1 http=$2 node
     shift 2
@@ -150,9 +156,19 @@ proxy_start() {
     PROXY_DIR=$(mktemp -d /tmp/fq-proxy.XXXXXX)
     chmod 755 "$PROXY_DIR"  # nginx's workers run as another user
     mkdir -p "$PROXY_DIR/tls" "$PROXY_DIR/logs"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-        -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
-        -keyout "$PROXY_DIR/tls/privkey.pem" -out "$PROXY_DIR/tls/fullchain.pem" 2>/dev/null
+    # A certificate authority of the drill's own and a certificate for localhost signed by it
+    # (TLS clients such as rustls refuse a self-signed certificate that is its own CA).
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Fengqiao drill CA" \
+        -keyout "$PROXY_DIR/tls/ca.key" -out "$PROXY_DIR/tls/ca.pem" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj /CN=localhost \
+        -keyout "$PROXY_DIR/tls/privkey.pem" -out "$PROXY_DIR/tls/site.csr" 2>/dev/null
+    printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+        "keyUsage=digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" \
+        >"$PROXY_DIR/tls/site.ext"
+    openssl x509 -req -in "$PROXY_DIR/tls/site.csr" -CA "$PROXY_DIR/tls/ca.pem" \
+        -CAkey "$PROXY_DIR/tls/ca.key" -CAcreateserial -days 2 -extfile "$PROXY_DIR/tls/site.ext" \
+        -out "$PROXY_DIR/tls/fullchain.pem" 2>/dev/null
+    PROXY_CA="$PROXY_DIR/tls/ca.pem"
     local upstream=""
     for node in "$@"; do
         upstream+="    server 127.0.0.1:$node max_fails=1 fail_timeout=10s;\n"

@@ -9,6 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+
+#[path = "loadgen_mixed.rs"]
+mod mixed;
 use serde_json::{Value, json};
 
 #[derive(Parser)]
@@ -16,6 +19,9 @@ struct Cli {
     /// The server, e.g. http://127.0.0.1:8080
     #[arg(long)]
     base: String,
+    /// A PEM certificate to trust besides the system's (a proxy's self-signed one).
+    #[arg(long)]
+    cacert: Option<String>,
     #[command(subcommand)]
     mode: Mode,
 }
@@ -58,6 +64,26 @@ enum Mode {
         #[arg(long, default_value_t = 100)]
         n: usize,
     },
+    /// The multi-node drill's mixed load (filings, queue reads, uploads, actions), each
+    /// repeated when a client may safely repeat it (`mixed.rs`); acknowledged filings go to
+    /// --ledger.
+    Mixed {
+        #[arg(long)]
+        tokens: String,
+        #[arg(long)]
+        villages: String,
+        /// A mediator's token; --cases are cases of that mediator's committee.
+        #[arg(long)]
+        mediator: String,
+        #[arg(long)]
+        cases: String,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        #[arg(long)]
+        ledger: Option<String>,
+    },
     /// Upload evidence to the cases of --cases (one id per line) in a closed loop; acknowledged
     /// evidence ids go to --ledger.
     Upload {
@@ -84,6 +110,16 @@ fn lines(path: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// A line of a ledger: the acknowledged id and when the acknowledgement arrived (Unix seconds),
+/// tab-separated, so a drill can ask what was acknowledged before a given moment.
+fn ledger_line(id: &str) -> String {
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    format!("{id}\t{at:.6}")
 }
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
@@ -178,7 +214,7 @@ async fn file(
                         let body: Value = r.json().await.unwrap_or(Value::Null);
                         // Acknowledged: it must exist after any crash from now on.
                         if let Some(id) = body["id"].as_str() {
-                            acked.lock().unwrap().push(id.to_owned());
+                            acked.lock().unwrap().push(ledger_line(id));
                         }
                         ok_ms.lock().unwrap().push(took);
                         201
@@ -205,7 +241,11 @@ async fn file(
     let secs = start.elapsed().as_secs_f64();
     let acked = acked.lock().unwrap().clone();
     if let Some(path) = ledger {
-        std::fs::write(&path, acked.join("\n") + "\n").unwrap();
+        std::fs::write(
+            &path,
+            acked.iter().map(|l| format!("{l}\n")).collect::<String>(),
+        )
+        .unwrap();
     }
     let mut out = summary(ok_ms.lock().unwrap().clone());
     out["per_sec"] = json!(acked.len() as f64 / secs);
@@ -295,7 +335,7 @@ async fn upload(
                         let v: Value = r.json().await.unwrap_or(Value::Null);
                         if code == 201 {
                             let id = v["id"].as_str().or(v["items"][0]["id"].as_str());
-                            acked.lock().unwrap().extend(id.map(str::to_owned));
+                            acked.lock().unwrap().extend(id.map(ledger_line));
                         }
                         code
                     }
@@ -314,7 +354,11 @@ async fn upload(
     }
     let acked = acked.lock().unwrap().clone();
     if let Some(path) = ledger {
-        std::fs::write(&path, acked.join("\n") + "\n").unwrap();
+        std::fs::write(
+            &path,
+            acked.iter().map(|l| format!("{l}\n")).collect::<String>(),
+        )
+        .unwrap();
     }
     println!(
         "{}",
@@ -325,11 +369,14 @@ async fn upload(
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let c = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
-        .pool_max_idle_per_host(256)
-        .build()
-        .unwrap();
+        .pool_max_idle_per_host(256);
+    if let Some(path) = &cli.cacert {
+        let pem = std::fs::read(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+        builder = builder.add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap());
+    }
+    let c = builder.build().unwrap();
     let base = cli.base.trim_end_matches('/').to_owned();
     match cli.mode {
         Mode::Rate {
@@ -357,6 +404,26 @@ async fn main() {
             .await
         }
         Mode::Idem { token, village, n } => idem(c, base, token, village, n).await,
+        Mode::Mixed {
+            tokens,
+            villages,
+            mediator,
+            cases,
+            concurrency,
+            seconds,
+            ledger,
+        } => {
+            let load = mixed::Mixed {
+                tokens: lines(&tokens),
+                villages: lines(&villages),
+                mediator,
+                cases: lines(&cases),
+                concurrency,
+                seconds,
+                ledger,
+            };
+            mixed::run(c, base, load).await
+        }
         Mode::Upload {
             token,
             cases,

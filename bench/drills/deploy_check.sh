@@ -105,7 +105,7 @@ fi
 check "it says so in its log" grep -q 'env: Production' "$ROOT/node.log"
 
 proxy_start "$HTTPS_PORT" "$HTTP_PORT" "$NODE_PORT"
-CURL=(curl -sS --cacert "$PROXY_DIR/tls/fullchain.pem" --max-time 20)
+CURL=(curl -sS --cacert "$PROXY_CA" --max-time 20)
 headers=$("${CURL[@]}" -D - -o /dev/null "$PROXY/readyz")
 check "ready through the proxy over TLS" grep -q '^HTTP/[0-9.]* 200' <<<"$headers"
 check "HSTS on every answer" grep -qi '^strict-transport-security: max-age=31536000' <<<"$headers"

@@ -38,7 +38,7 @@ AFTER=$(curl -sS -o /dev/null -m 10 -w '%{http_code}' -X POST "$BASE/api/v1/case
     -H "Authorization: Bearer $(head -1 "$WORK/tokens")" -H 'Content-Type: application/json' \
     -d "{\"category\":\"other\",\"narrative\":\"恢复检查\",\"request\":\"调解\",\"village_code\":\"$(head -1 "$WORK/villages")\",\"respondents\":[{\"name\":\"李\"}]}")
 ACKED=$(grep -c . "$WORK/ledger" || true)
-psql -X -q -d "$DB" -c "CREATE TEMP TABLE ledger (id uuid)" \
+psql -X -q -d "$DB" -c "CREATE TEMP TABLE ledger (id uuid, at float8)" \
     -c "\\copy ledger FROM '$WORK/ledger'" \
     -c "\\o $WORK/missing.txt" \
     -c "SELECT count(*) FROM ledger l WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = l.id)"

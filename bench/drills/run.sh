@@ -18,6 +18,13 @@ source bench/drills/idempotency_storm.sh
 source bench/drills/sigterm_upload.sh
 source bench/drills/kill_postgres.sh
 serve_stop
+source bench/drills/multi_node.sh
+source bench/drills/backup_restore.sh
+# The deployment guide followed on this machine (its own database, node and proxy).
+if bash bench/drills/deploy_check.sh >"$WORK/deploy_check.txt" 2>&1; then DEPLOY_OK=yes; else DEPLOY_OK=no; fi
+drill deploy_check "docs/deploy.md followed: the unit's command, environment file and nginx config" \
+    "$(grep -c ': ok$' "$WORK/deploy_check.txt") checks passed, $(grep -c ': FAILED$' "$WORK/deploy_check.txt") failed" \
+    "$DEPLOY_OK"
 
 {
     echo "<!-- drills:begin -->"
@@ -29,6 +36,10 @@ serve_stop
     while IFS=$'\t' read -r name what result pass; do
         echo "| $name | $what | $result | $pass |"
     done <"$DRILLS_OUT"
+    echo
+    echo "The multi-node drill, per node (its jobs' items summed over its restart):"
+    echo
+    cat "$WORK/nodes.md"
     echo "<!-- drills:end -->"
 } >"$WORK/drills.md"
 bench/report.sh drills "$WORK/drills.md"

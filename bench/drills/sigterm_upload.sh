@@ -21,7 +21,7 @@ while read -r f; do
     [[ $(q "SELECT count(*) FROM evidence WHERE sha256 = '$sha'") -gt 0 ]] || FILES_WITHOUT_ROW=$((FILES_WITHOUT_ROW + 1))
 done < <(find "$DATA_DIR/evidence" -type f)
 LOST=0
-while read -r id; do
+while read -r id _; do
     [[ -z $id ]] && continue
     [[ $(q "SELECT count(*) FROM evidence WHERE id = '$id'") == 1 ]] || LOST=$((LOST + 1))
 done <"$WORK/evidence.ledger"

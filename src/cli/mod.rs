@@ -93,6 +93,10 @@ enum Command {
         rebuild: bool,
         #[arg(long, requires = "rebuild")]
         check: bool,
+        /// Only the cases of this county (its code), without --rebuild: a province's first
+        /// run takes long, and one county can be brought up to date first.
+        #[arg(long, conflicts_with = "rebuild")]
+        county: Option<String>,
     },
     /// Check the keyed chain of every case's history and every daily anchor; exits non-zero if
     /// any row was altered, removed or added behind the service's back.
@@ -278,7 +282,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let secs = started.elapsed().as_secs_f64();
             say!("{reminded} reminder(s) written ({secs:.2} s)");
         }
-        Command::Rollup { rebuild, check } => rollup(&config, rebuild, check).await?,
+        Command::Rollup {
+            rebuild,
+            check,
+            county,
+        } => rollup(&config, rebuild, check, county.as_deref()).await?,
         Command::SendMail => {
             let notifier = notify::Notifier::from_config(&config)?;
             let pool = db::pool(&config.database_url, 1)?;
@@ -413,12 +421,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn rollup(config: &config::Config, rebuild: bool, check: bool) -> anyhow::Result<()> {
+async fn rollup(
+    config: &config::Config,
+    rebuild: bool,
+    check: bool,
+    county: Option<&str>,
+) -> anyhow::Result<()> {
     let pool = db::pool(&config.database_url, 1)?;
     let mut conn = pool.get().await.context("connecting to the database")?;
     let started = std::time::Instant::now();
     if !rebuild {
-        let r = jobs::rollup::run_once(&mut conn).await?;
+        let county = match county {
+            None => None,
+            Some(code) => Some(
+                db::stats::county_by_code(&mut conn, code)
+                    .await?
+                    .with_context(|| format!("no county with the code {code}"))?,
+            ),
+        };
+        let r = jobs::rollup::run_once_within(&mut conn, county).await?;
         say!(
             "indicators: {} case(s) and {} month(s) brought up to date ({:.1} s)",
             r.cases,

@@ -27,17 +27,33 @@ pub struct Report {
 
 /// Brings every fact and sum up to date; what it did.
 pub async fn run_once(conn: &mut AsyncPgConnection) -> anyhow::Result<Report> {
+    run_once_within(conn, None).await
+}
+
+/// `run_once` for one county's cases only (`None`: all): a province's first run takes hours,
+/// and an operator may bring one county up to date first.
+pub async fn run_once_within(
+    conn: &mut AsyncPgConnection,
+    county: Option<Uuid>,
+) -> anyhow::Result<Report> {
     let mut report = Report::default();
-    // One pass in key order; what moves on meanwhile is for the next run.
-    let mut after = None;
+    // One pass in key order (county, case); what moves on meanwhile is for the next run.
+    let mut after = county.map(|c| (c, Uuid::nil()));
     loop {
-        let due = db::stats::due(conn, after, BATCH).await?;
+        let mut due = db::stats::due(conn, after, BATCH).await?;
         let Some(last) = due.last() else {
             break;
         };
         after = Some((last.county_id, last.case_id));
+        let past_the_county = county.is_some_and(|c| last.county_id != c);
+        due.retain(|d| county.is_none_or(|c| d.county_id == c));
         report.cases += due.len();
-        roll(conn, &due).await?;
+        if !due.is_empty() {
+            roll(conn, &due).await?;
+        }
+        if past_the_county {
+            break;
+        }
     }
     loop {
         let stale = db::stats::stale(conn, 200).await?;

@@ -226,6 +226,25 @@ async fn every_indicator_is_exact_through_the_api_the_csv_and_the_xlsx() {
 }
 
 #[tokio::test]
+async fn one_county_is_brought_up_to_date_on_its_own() {
+    let app = TestApp::spawn().await;
+    four_cases(&app).await;
+    let said = fengqiao(&app, &["rollup", "--county", "330681"]);
+    assert!(said.contains("4 case(s)"), "{said}");
+    // Nothing of that county is left for the run over all of them.
+    let said = fengqiao(&app, &["rollup"]);
+    assert!(said.contains("0 case(s) and 0 month(s)"), "{said}");
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(["rollup", "--county", "999999"])
+        .env("DATABASE_URL", &app.config.database_url)
+        .env_remove("FENGQIAO_ENV")
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no county with the code 999999"));
+}
+
+#[tokio::test]
 async fn the_public_figures_hide_small_cells_and_need_no_login() {
     let app = TestApp::spawn().await;
     four_cases(&app).await;

@@ -1,0 +1,57 @@
+# A province's worth (`bench/run --province`): sourced by bench/run once the synthetic province
+# of $CASES cases (default 10 000 000) in $COUNTIES counties is seeded on the private cluster.
+# Records the disk it takes, the fresh server's catch-up (the clocks that ran out while it was
+# seeded), the indicators of the measured county, then the filing ratio and the reads of the
+# normal run, into the `province` section of docs/benchmarks.md.
+RESULTS="$WORK/results.tsv"
+source bench/measure.sh
+record "seed_load_${CASES}_cases" "$(printf %.1f "$SEED_SECS")" s "- (1M in <= 120 s is the budget)" -
+DB_BYTES=$(q "SELECT pg_database_size(current_database())")
+CLUSTER_BYTES=$(du -sb "$PG_PRIVATE/data" | cut -f1)
+WAL_BYTES=$(du -sb "$PG_PRIVATE/data/pg_wal" | cut -f1)
+gib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1073741824 }'; }
+record database_size "$(gib "$DB_BYTES")" GiB "- ($(gib "$CLUSTER_BYTES") GiB the whole cluster directory, of which $(gib "$WAL_BYTES") GiB write-ahead log)" -
+q "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c
+   JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+   WHERE c.relkind = 'r' ORDER BY 2 DESC LIMIT 8" |
+    while IFS='|' read -r table bytes; do printf '%s %s GiB; ' "$table" "$(gib "$bytes")"; done \
+    >"$WORK/largest.txt"
+record largest_tables "-" "" "$(cat "$WORK/largest.txt")" -
+
+busiest_committee
+# What a fresh server would do first: every clock that ran out while the province was seeded.
+CATCH_START=$(date +%s.%N)
+"$BIN" sweep >"$WORK/catch-up.txt"
+record catch_up_sweep "$(printf %.0f "$(echo "$(date +%s.%N) - $CATCH_START" | bc)")" s \
+    "- ($(tr '\n' ' ' <"$WORK/catch-up.txt" | cut -c1-200))" -
+# The indicators of the measured county (the whole province's first run takes hours; serve's
+# job does it county by county in the background).
+ROLLUP_START=$(date +%s.%N)
+"$BIN" rollup --county "$COUNTY_CODE" >"$WORK/rollup.txt"
+record rollup_one_county "$(printf %.1f "$(echo "$(date +%s.%N) - $ROLLUP_START" | bc)")" s \
+    "- ($(cat "$WORK/rollup.txt"))" -
+serve_start
+settled
+for i in $(seq 0 7); do login "resident$i@load.test"; done >"$WORK/tokens"
+q "SELECT code FROM divisions WHERE level = 'village' AND code LIKE '99%'" >"$WORK/villages"
+filing_ratio
+settled
+queue_page_judge_dashboard
+serve_stop
+
+{
+    echo "<!-- province:begin -->"
+    echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), \`bench/run --province\`"
+    echo "on $(machine); PostgreSQL $(q 'SHOW server_version') ($(pg_settings))."
+    echo "Server: WORKERS=$WORKERS, DB_POOL_SIZE=$DB_POOL_SIZE; $CASES seeded cases in $COUNTIES"
+    echo "counties; the queue is that of the committee with the most open cases ($OPEN)."
+    echo
+    echo "| Figure | Value | Budget | Pass |"
+    echo "|---|---|---|---|"
+    while IFS=$'\t' read -r name value unit budget pass; do
+        echo "| $name | $value $unit | $budget | $pass |"
+    done <"$RESULTS"
+    echo "<!-- province:end -->"
+} >"$WORK/province.md"
+bench/report.sh province "$WORK/province.md"
+say "province results written to docs/benchmarks.md"

@@ -35,6 +35,8 @@ pub enum Change {
     Token(Uuid),
     /// Committees, divisions or many accounts changed at once: forget everything.
     All,
+    /// A node's heartbeat (`listen_forever`): changes nothing.
+    Ping(Uuid),
 }
 
 impl Change {
@@ -45,6 +47,7 @@ impl Change {
         match payload.split_once(':') {
             Some(("user", rest)) => id(rest).map_or(Change::All, Change::User),
             Some(("token", rest)) => id(rest).map_or(Change::All, Change::Token),
+            Some(("ping", rest)) => id(rest).map_or(Change::All, Change::Ping),
             _ => Change::All,
         }
     }
@@ -146,6 +149,7 @@ impl PrincipalCache {
                 kept.remove(&jti);
             }
             Change::All => kept.clear(),
+            Change::Ping(_) => {}
         }
     }
 
@@ -162,48 +166,67 @@ impl PrincipalCache {
     }
 }
 
-/// How long a quiet listening connection goes before it is asked whether it still answers, and
-/// how long it has to answer.
+/// How long a quiet listening connection goes before it pings itself, and how long the ping has
+/// to come back.
 const HEARTBEAT: Duration = Duration::from_secs(10);
 const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 
 /// Keeps this node listening for as long as the process runs: connect, `LISTEN`, apply every
 /// announcement; on a lost connection stop using the cache and connect again after a second.
-/// A connection lost without a word is found by the heartbeat, so the cache is trusted at most
-/// `HEARTBEAT + ANSWER_WITHIN` after its connection died (and nothing is kept beyond `KEPT_FOR`).
+/// A quiet connection pings itself on the channel (`db::listen::ping`) and must hear it back:
+/// one that no longer hears — lost without a word, or behind a pooler in transaction mode,
+/// where `LISTEN` stays on a server connection the node no longer has — is given up within
+/// `HEARTBEAT + ANSWER_WITHIN`, and nothing is kept beyond `KEPT_FOR` in any case.
 pub async fn listen_forever(cache: std::sync::Arc<PrincipalCache>, database_url: String) {
     use futures_util::StreamExt;
+    let node = Uuid::new_v4();
     loop {
         match crate::db::listen::principals(&database_url).await {
             Ok(mut conn) => {
-                cache.set_listening(true);
+                // Listening only once the first ping came back.
+                let mut pinged: Option<std::time::Instant> = None;
+                let mut heard_self = false;
                 loop {
+                    let wait = match pinged {
+                        Some(sent) => ANSWER_WITHIN.saturating_sub(sent.elapsed()),
+                        None if heard_self => HEARTBEAT,
+                        None => Duration::ZERO,
+                    };
                     let heard = {
                         let mut announcements = std::pin::pin!(conn.notifications_stream());
                         tokio::select! {
                             next = announcements.next() => Some(next),
-                            () = tokio::time::sleep(HEARTBEAT) => None,
+                            () = tokio::time::sleep(wait) => None,
                         }
                     };
                     match heard {
-                        Some(Some(Ok(n))) => cache.forget(Change::parse(&n.payload)),
+                        Some(Some(Ok(n))) => match Change::parse(&n.payload) {
+                            Change::Ping(id) if id == node => {
+                                pinged = None;
+                                if !heard_self {
+                                    heard_self = true;
+                                    cache.set_listening(true);
+                                }
+                            }
+                            Change::Ping(_) => {}
+                            change => cache.forget(change),
+                        },
                         Some(_) => break,
+                        None if pinged.is_some() => break,
                         None => {
-                            let answered = tokio::time::timeout(
-                                ANSWER_WITHIN,
-                                crate::db::listen::ping(&mut conn),
-                            )
-                            .await;
-                            if !matches!(answered, Ok(true)) {
+                            if !crate::db::listen::ping(&mut conn, node).await {
                                 break;
                             }
+                            pinged = Some(std::time::Instant::now());
                         }
                     }
                 }
-                cache.set_listening(false);
-                tracing::warn!(
-                    "lost the connection that hears account changes; reading callers from the database until it is back"
-                );
+                if heard_self {
+                    cache.set_listening(false);
+                    tracing::warn!(
+                        "lost the connection that hears account changes; reading callers from the database until it is back"
+                    );
+                }
             }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot listen for account changes; reading callers from the database");
@@ -271,6 +294,13 @@ mod tests {
         assert!(cache.get(b.token.jti).is_some());
         cache.forget(Change::parse(&format!("token:{}", b.token.jti)));
         assert!(cache.get(b.token.jti).is_none());
+        // Another node's heartbeat forgets nothing.
+        let node = Uuid::now_v7();
+        assert_eq!(Change::parse(&format!("ping:{node}")), Change::Ping(node));
+        let c = principal(Uuid::now_v7());
+        cache.keep(cache.epoch(), &c);
+        cache.forget(Change::Ping(node));
+        assert!(cache.get(c.token.jti).is_some());
         assert_eq!(Change::parse("nonsense"), Change::All);
         assert_eq!(Change::parse("user:not-an-id"), Change::All);
     }

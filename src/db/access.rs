@@ -27,9 +27,10 @@ pub type CaseFilter = Box<dyn BoxableExpression<cases::table, Pg, SqlType = Bool
 
 /// A fixed condition written into the SQL, not bound: it matches the predicate of a partial
 /// index (`cases_by_village_committee`, `cases_by_township_committee`, `cases_for_judges`), and
-/// only a literal lets a prepared statement's generic plan prove it (see `cases::open`).
-fn literal(condition: &'static str) -> diesel::expression::SqlLiteral<Bool> {
-    diesel::dsl::sql(condition)
+/// only a literal lets a prepared statement's generic plan prove it (see `cases::open`). A
+/// `Fixed`, so the gate's statements stay prepared.
+fn literal(condition: &'static str) -> super::fixed_sql::Fixed<Bool> {
+    super::fixed_sql::fixed(condition)
 }
 
 /// The SQL condition that keeps only the cases `scope` may see.

@@ -136,6 +136,13 @@ pub struct Road {
     pub policy: crate::workflow::Policy,
 }
 
+static ROAD_POLICY: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+    String::leak(format!(
+        "(SELECT {} FROM county_policies p WHERE p.county_id = divisions.county_id)",
+        super::policy::DAYS
+    ))
+});
+
 /// The road of a village, in one statement; generic over the connection so that filing sends
 /// it with its other reads in one round trip.
 pub async fn road_of_village<C>(conn: &mut C, code: &str) -> QueryResult<Option<Road>>
@@ -172,10 +179,7 @@ where
                 vc.field(committees::phone),
                 vc.field(committees::address),
             ),
-            diesel::dsl::sql::<Nullable<Array<Int4>>>(&format!(
-                "(SELECT {} FROM county_policies p WHERE p.county_id = divisions.county_id)",
-                super::policy::DAYS
-            )),
+            super::fixed_sql::fixed::<Nullable<Array<Int4>>>(*ROAD_POLICY),
         ))
         .first(conn)
         .await

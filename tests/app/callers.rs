@@ -144,7 +144,7 @@ async fn a_node_that_cannot_hear_announcements_reads_every_caller_until_it_hears
     let cut = db
         .execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-              WHERE datname = $1 AND query LIKE 'LISTEN%'",
+              WHERE datname = $1 AND application_name = 'fengqiao listener'",
             &[&name],
         )
         .await

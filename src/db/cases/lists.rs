@@ -2,7 +2,6 @@
 //! both keyset-paginated so that page 1000 costs what page 1 costs.
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -49,8 +48,8 @@ pub struct ListFilter {
     pub due_before: Option<DateTime<Utc>>,
 }
 
-fn infinity() -> diesel::expression::SqlLiteral<Nullable<Timestamptz>> {
-    sql::<Nullable<Timestamptz>>("'infinity'::timestamptz")
+fn infinity() -> crate::db::fixed_sql::Fixed<Nullable<Timestamptz>> {
+    crate::db::fixed_sql::fixed("'infinity'::timestamptz")
 }
 
 /// A committee's open cases, soonest deadline first (cases without a clock last).

@@ -5,7 +5,6 @@
 //! round trip; PostgreSQL's time went to starting statements, not to reading rows.
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::sql;
 use diesel::pg::sql_types::Record;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Bytea, Int4, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -14,6 +13,7 @@ use uuid::Uuid;
 
 use super::{CaseRecord, CaseRow, Labels, PartyRow, SessionRow};
 use crate::db::access::{Scope, visible};
+use crate::db::fixed_sql::fixed;
 use crate::db::schema::{case_access_log, cases};
 use crate::workflow::Policy;
 
@@ -89,6 +89,13 @@ const LABELS: &str = "(SELECT ROW(c.name, c.phone, c.address, v.code, v.name, \
     (SELECT u.name FROM users u WHERE u.id = cases.mediator_id)) \
     FROM committees c, divisions v WHERE c.id = cases.committee_id AND v.id = cases.village_id)";
 
+static POLICY: std::sync::LazyLock<&'static str> = std::sync::LazyLock::new(|| {
+    String::leak(format!(
+        "(SELECT {} FROM county_policies WHERE county_id = cases.county_id)",
+        crate::db::policy::DAYS
+    ))
+});
+
 /// The case as its view needs it.
 pub struct Whole {
     pub record: CaseRecord,
@@ -117,14 +124,11 @@ pub async fn find_whole(
         .filter(visible(scope))
         .select((
             CaseRow::as_select(),
-            sql::<Nullable<Array<PartySql>>>(PARTIES),
-            sql::<Nullable<Array<SessionSql>>>(SESSIONS),
-            sql::<LabelSql>(LABELS),
+            fixed::<Nullable<Array<PartySql>>>(PARTIES),
+            fixed::<Nullable<Array<SessionSql>>>(SESSIONS),
+            fixed::<LabelSql>(LABELS),
             // The county's deadlines; none when the county keeps the defaults.
-            sql::<Nullable<Array<Int4>>>(&format!(
-                "(SELECT {} FROM county_policies WHERE county_id = cases.county_id)",
-                crate::db::policy::DAYS
-            )),
+            fixed::<Nullable<Array<Int4>>>(*POLICY),
         ));
     type Fields = (
         CaseRow,

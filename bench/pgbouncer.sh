@@ -17,7 +17,10 @@ PGB_DIR=$(mktemp -d /tmp/fq-pgbouncer.XXXXXX)
 chmod 755 "$PGB_DIR"
 PGB_PID=
 pgb_stop() {
-    [[ -n $PGB_PID ]] && kill "$PGB_PID" 2>/dev/null && wait "$PGB_PID" 2>/dev/null
+    if [[ -n $PGB_PID ]]; then
+        kill "$PGB_PID" 2>/dev/null || true
+        wait "$PGB_PID" 2>/dev/null || true
+    fi
     PGB_PID=
 }
 trap 'pgb_stop; rm -rf "$PGB_DIR"; cleanup' EXIT

@@ -1,1 +1,1 @@
-DROP FUNCTION file_case(uuid, text, text, jsonb, text, int, text, jsonb, jsonb, text, timestamptz, text, jsonb, jsonb);
+DROP FUNCTION file_case(uuid, uuid, text, text, jsonb, text, int, text, jsonb, jsonb, text, timestamptz, text, jsonb, jsonb);

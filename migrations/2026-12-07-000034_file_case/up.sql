@@ -9,8 +9,11 @@
 -- With an Idempotency-Key the key is claimed first; when it is already taken (a repeat, or a
 -- concurrent first attempt, which this waits for) nothing is written and NULL is returned: the
 -- service then answers with the earlier case. Rows come as JSON arrays of objects whose keys
--- are the columns; byte columns as hex.
+-- are the columns; byte columns as hex. The county comes first and on its own, so that with
+-- Citus the function can be distributed by it (create_distributed_function('file_case(…)',
+-- '$1', colocate_with := 'cases')) and run on the county's shard: docs/scaling.md.
 CREATE FUNCTION file_case(
+    p_county uuid,
     p_key_user uuid, p_key text, p_request_hash text,
     p_case jsonb, p_prefix text, p_year int, p_access_code text,
     p_parties jsonb, p_events jsonb,
@@ -18,7 +21,7 @@ CREATE FUNCTION file_case(
     p_mails jsonb, p_bells jsonb
 ) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
-    v_county uuid := (p_case->>'county_id')::uuid;
+    v_county uuid := p_county;
     v_case uuid := (p_case->>'id')::uuid;
     v_last int;
     v_number text;
@@ -41,7 +44,7 @@ BEGIN
                        amount_fen, village_id, village_committee_id, township_committee_id,
                        county_committee_id, level, committee_id, status, version, mediator_id,
                        deadline_at, deadline_kind, filed_by, filed_at, updated_at)
-    SELECT county_id, id, v_number,
+    SELECT v_county, id, v_number,
            encode(sha256(convert_to(v_number || ':' || p_access_code, 'UTF8')), 'hex'),
            category, narrative, request, amount_fen, village_id, village_committee_id,
            township_committee_id, county_committee_id, level, committee_id, status, version,

@@ -173,8 +173,10 @@ pub async fn file(
         f.now,
     );
     let numbered: Numbered = diesel::sql_query(
-        "SELECT file_case($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) AS number",
+        "SELECT file_case($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         AS number",
     )
+    .bind::<SqlUuid, _>(c.county_id)
     .bind::<Nullable<SqlUuid>, _>(f.key.as_ref().map(|k| k.user_id))
     .bind::<Nullable<Text>, _>(f.key.as_ref().map(|k| k.key))
     .bind::<Nullable<Text>, _>(f.key.as_ref().map(|k| k.request_hash))

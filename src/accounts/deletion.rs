@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::staff::admin_county;
 use crate::auth::Principal;
+use crate::auth::principal_cache::{Change, PrincipalCache};
 use crate::db;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -24,6 +25,7 @@ pub struct Requested {
 
 pub async fn request(
     conn: &mut AsyncPgConnection,
+    cache: &PrincipalCache,
     who: &Principal,
     reason: Option<&str>,
     now: DateTime<Utc>,
@@ -44,6 +46,7 @@ pub async fn request(
         None => {
             // Party to nothing and of no county: nothing to weigh, nothing to keep.
             db::deletions::delete_account(conn, who.id, now).await?;
+            cache.forget(Change::User(who.id));
             tracing::info!(user_id = %who.id, "account deleted at its owner's request");
             Ok(Requested {
                 deleted: true,
@@ -91,6 +94,7 @@ pub async fn pending(
 /// Deletes the account (refused while a case holds it) or refuses the request with a note.
 pub async fn decide(
     conn: &mut AsyncPgConnection,
+    cache: &PrincipalCache,
     admin: &Principal,
     id: Uuid,
     delete: bool,
@@ -116,6 +120,7 @@ pub async fn decide(
             Ok(())
         })
         .await?;
+        cache.forget(Change::User(request.user_id));
         tracing::info!(user_id = %request.user_id, "account deleted by the county admin on request");
     } else {
         let Some(note) = note else {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::session;
 use crate::auth::login::Client;
+use crate::auth::principal_cache::{Change, PrincipalCache};
 use crate::auth::{Audience, Claims, Principal, password};
 use crate::db;
 use crate::db::sign_in::Limit;
@@ -262,6 +263,7 @@ pub async fn use_link(
             db::users::by_id(conn, id).await?.ok_or_else(link_gone)
         })
         .await?;
+    state.principals.forget(Change::User(id));
     session::start_session(conn, state, &user, "password", client, now).await
 }
 
@@ -299,6 +301,7 @@ pub async fn change_password(
                 .ok_or(AppError::Unauthorized)
         })
         .await?;
+    state.principals.forget(Change::User(who.id));
     session::start_session(conn, state, &user, "password", client, now).await
 }
 
@@ -306,6 +309,7 @@ pub async fn change_password(
 /// session of it at once (its token version moves on).
 pub async fn set_active(
     conn: &mut AsyncPgConnection,
+    cache: &PrincipalCache,
     admin: &Principal,
     id: Uuid,
     active: bool,
@@ -326,6 +330,7 @@ pub async fn set_active(
         Ok(())
     })
     .await?;
+    cache.forget(Change::User(id));
     tracing::info!(user_id = %id, active, "account activity changed by the county admin");
     Ok(())
 }
@@ -333,6 +338,7 @@ pub async fn set_active(
 /// `DELETE /api/v1/me/sessions`: every session of the caller ends, this one included.
 pub async fn end_all_sessions(
     conn: &mut AsyncPgConnection,
+    cache: &PrincipalCache,
     who: &Principal,
 ) -> Result<(), AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
@@ -340,7 +346,9 @@ pub async fn end_all_sessions(
         db::sessions::forget_all(conn, who.id).await?;
         Ok(())
     })
-    .await
+    .await?;
+    cache.forget(Change::User(who.id));
+    Ok(())
 }
 
 /// Unlock mails per account in the window: one is enough while the lock lasts.

@@ -4,6 +4,7 @@
 use diesel_async::AsyncPgConnection;
 
 use super::jwt::Claims;
+use super::principal_cache::{Change, PrincipalCache};
 use crate::db;
 use crate::error::AppError;
 
@@ -27,9 +28,15 @@ impl Client {
     }
 }
 
-/// Revokes a session token until it would have expired.
-pub async fn logout(conn: &mut AsyncPgConnection, claims: &Claims) -> Result<(), AppError> {
+/// Revokes a session token until it would have expired. This node forgets the caller at once;
+/// the others when the database's announcement reaches them (`principal_cache`).
+pub async fn logout(
+    conn: &mut AsyncPgConnection,
+    cache: &PrincipalCache,
+    claims: &Claims,
+) -> Result<(), AppError> {
     db::users::revoke_token(conn, claims.jti, claims.expires_at()).await?;
+    cache.forget(Change::Token(claims.jti));
     Ok(())
 }
 

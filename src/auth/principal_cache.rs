@@ -3,7 +3,11 @@
 //! committee change, a deactivation, "log out everywhere", a new name or number — changes a row
 //! of `users` or `revoked_tokens`, and triggers on those tables (migration 000032) announce it
 //! with `NOTIFY fengqiao_principals` when the change commits. Every node listens
-//! (`listen_forever`) and forgets what was announced at once.
+//! (`listen_forever`) and forgets what was announced at once. The announcement reaches the
+//! listener a moment after the commit, so the node that makes such a change (logout, log out
+//! everywhere, deactivation, a new password) also forgets it itself as soon as it commits: the
+//! caller's very next request, on that node, is read afresh. Other nodes hear it within the
+//! delivery of a notification (milliseconds).
 //!
 //! The cache is only used while this node is listening: before the first `LISTEN` succeeds,
 //! and from the moment the listening connection fails until it is back, every request reads

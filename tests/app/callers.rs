@@ -8,10 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio_postgres::NoTls;
 
-use crate::harness::TestApp;
-
-/// The announcement reaches the other node within this; in practice it takes milliseconds.
-const BOUND: Duration = Duration::from_secs(2);
+use crate::harness::{BOUND, TestApp, refused_within};
 
 fn series(metrics: &str, name: &str) -> f64 {
     metrics
@@ -30,23 +27,6 @@ async fn listening(app: &TestApp) {
     while figure(app, "fengqiao_callers_listening").await != 1.0 {
         assert!(Instant::now() < until, "the node never started listening");
         tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Asks `path` with `token` until it is refused, and says how long that took.
-async fn refused_within(app: &TestApp, path: &str, token: &str) -> Duration {
-    let start = Instant::now();
-    loop {
-        let status = app.get(path, Some(token)).await.status();
-        if status == StatusCode::UNAUTHORIZED {
-            return start.elapsed();
-        }
-        assert_eq!(status, StatusCode::OK);
-        assert!(
-            start.elapsed() < BOUND,
-            "still accepted on the other node after {BOUND:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 

@@ -313,3 +313,24 @@ pub async fn error_of(res: Response, status: StatusCode) -> Value {
     );
     body
 }
+
+/// A change made outside a node (another node, another system writing to the database)
+/// reaches the node's kept callers within this; in practice it takes milliseconds.
+pub const BOUND: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Asks `path` with `token` until it is refused, and says how long that took.
+pub async fn refused_within(app: &TestApp, path: &str, token: &str) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    loop {
+        let status = app.get(path, Some(token)).await.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return start.elapsed();
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            start.elapsed() < BOUND,
+            "still accepted on the node after {BOUND:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

@@ -190,7 +190,7 @@ pub async fn end_sessions(
     state: web::Data<AppState>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    staff::end_all_sessions(&mut conn, &principal).await?;
+    staff::end_all_sessions(&mut conn, &state.principals, &principal).await?;
     Ok(HttpResponse::NoContent()
         .cookie(session::removal(&state))
         .finish())
@@ -310,6 +310,7 @@ pub async fn request_deletion(
     let mut conn = state.pool.get().await?;
     let done = crate::accounts::deletion::request(
         &mut conn,
+        &state.principals,
         &principal,
         body.reason.as_deref(),
         Utc::now(),
@@ -373,6 +374,7 @@ pub async fn decide_deletion(
     let mut conn = state.pool.get().await?;
     crate::accounts::deletion::decide(
         &mut conn,
+        &state.principals,
         &principal,
         *id,
         delete,

@@ -81,7 +81,7 @@ pub async fn login(
 )]
 pub async fn logout(principal: Principal, state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    login::logout(&mut conn, &principal.token).await?;
+    login::logout(&mut conn, &state.principals, &principal.token).await?;
     Ok(HttpResponse::NoContent()
         .cookie(session::removal(&state))
         .finish())

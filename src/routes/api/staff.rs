@@ -73,7 +73,15 @@ pub async fn deactivate(
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    staff::set_active(&mut conn, &principal, path.into_inner(), false, Utc::now()).await?;
+    staff::set_active(
+        &mut conn,
+        &state.principals,
+        &principal,
+        path.into_inner(),
+        false,
+        Utc::now(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -93,6 +101,14 @@ pub async fn reactivate(
     path: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    staff::set_active(&mut conn, &principal, path.into_inner(), true, Utc::now()).await?;
+    staff::set_active(
+        &mut conn,
+        &state.principals,
+        &principal,
+        path.into_inner(),
+        true,
+        Utc::now(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -103,7 +103,9 @@ pub async fn logout(
 ) -> PageResult {
     if let Some(user) = &ctx.user {
         let mut conn = state.pool.get().await.or_page(&ctx)?;
-        login::logout(&mut conn, &user.token).await.or_page(&ctx)?;
+        login::logout(&mut conn, &state.principals, &user.token)
+            .await
+            .or_page(&ctx)?;
     }
     let mut response = see_other("/");
     let _ = response.add_cookie(&session::removal(&state));

@@ -59,6 +59,7 @@ pub async fn decide(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     deletion::decide(
         &mut conn,
+        &state.principals,
         ctx.user()?,
         *id,
         form.decision == "delete",

@@ -181,10 +181,10 @@ pub async fn member(
     let mut conn = state.pool.get().await.or_page(&ctx)?;
     let now = Utc::now();
     let done = match form.what.as_str() {
-        "deactivate" => staff::set_active(&mut conn, admin, id, false, now)
+        "deactivate" => staff::set_active(&mut conn, &state.principals, admin, id, false, now)
             .await
             .map(|_| "deactivated"),
-        "reactivate" => staff::set_active(&mut conn, admin, id, true, now)
+        "reactivate" => staff::set_active(&mut conn, &state.principals, admin, id, true, now)
             .await
             .map(|_| "reactivated"),
         _ => staff::resend_invitation(&mut conn, &state, admin, id, ctx.lang, now)

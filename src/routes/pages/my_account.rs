@@ -252,7 +252,7 @@ pub async fn end_sessions(
 ) -> PageResult {
     let user = ctx.user()?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    staff::end_all_sessions(&mut conn, user)
+    staff::end_all_sessions(&mut conn, &state.principals, user)
         .await
         .or_page(&ctx)?;
     let mut response = see_other("/login");
@@ -380,9 +380,15 @@ pub async fn request_deletion(
 ) -> PageResult {
     let user = ctx.user()?;
     let mut conn = state.pool.get().await.or_page(&ctx)?;
-    let done = crate::accounts::deletion::request(&mut conn, user, Some(&form.reason), Utc::now())
-        .await
-        .map_err(|e| PageError::of(e, &ctx).back_to("/account".into()))?;
+    let done = crate::accounts::deletion::request(
+        &mut conn,
+        &state.principals,
+        user,
+        Some(&form.reason),
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| PageError::of(e, &ctx).back_to("/account".into()))?;
     let mut response = page(
         &ctx,
         &DeletionRequested {

@@ -121,7 +121,7 @@ async fn load_in(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Result
     for drop in statements(conn, sql::DDL_DROPS).await? {
         exec(conn, &drop).await?;
     }
-    exec(conn, sql::HEADS_TRIGGER_OFF).await?;
+    exec(conn, sql::HISTORY_TRIGGERS_OFF).await?;
     let history_key = {
         let keys = crate::db::events::keys();
         let id = keys.current_id().to_owned();
@@ -151,7 +151,7 @@ async fn load_in(conn: &mut AsyncPgConnection, size: LoadSize) -> anyhow::Result
             started.elapsed().as_secs_f64()
         );
     }
-    exec(conn, sql::HEADS_TRIGGER_ON).await?;
+    exec(conn, sql::HISTORY_TRIGGERS_ON).await?;
     let load_secs = started.elapsed().as_secs_f64();
     for restore in statements(conn, sql::DDL_RESTORES).await? {
         exec(conn, &restore).await?;

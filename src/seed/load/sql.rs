@@ -263,10 +263,12 @@ pub const DDL_DROPS: &str = "SELECT drop AS stmt FROM load_ddl ORDER BY ord DESC
 /// validation uses them).
 pub const DDL_RESTORES: &str = "SELECT restore AS stmt FROM load_ddl ORDER BY ord";
 
-/// The history-head trigger fires once per statement but upserts a head per new event; for a
-/// bulk load it is switched off (inside the load's transaction) and `CASES` writes each seeded
-/// case's head (its one `filed` event) beside the event.
-pub const HEADS_TRIGGER_OFF: &str =
-    "ALTER TABLE case_events DISABLE TRIGGER case_events_advance_head";
-pub const HEADS_TRIGGER_ON: &str =
-    "ALTER TABLE case_events ENABLE TRIGGER case_events_advance_head";
+/// The history's triggers fire once per statement, but each keeps every new row in a transition
+/// table: the head trigger upserts a head per new event, the webhook trigger joins them with
+/// the county's endpoints. For a bulk load both are switched off (inside the load's
+/// transaction): `CASES` writes each seeded case's head (its one `filed` event) beside the
+/// event, and a province being seeded has no endpoints to tell.
+pub const HISTORY_TRIGGERS_OFF: &str = "ALTER TABLE case_events \
+    DISABLE TRIGGER case_events_advance_head, DISABLE TRIGGER case_events_queue_webhooks";
+pub const HISTORY_TRIGGERS_ON: &str = "ALTER TABLE case_events \
+    ENABLE TRIGGER case_events_advance_head, ENABLE TRIGGER case_events_queue_webhooks";

@@ -1,0 +1,1 @@
+ALTER INDEX case_likeness_words RESET (gin_pending_list_limit);

@@ -7,6 +7,11 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
+/// A temporary file not written to for this long belongs to no upload: a request streaming a
+/// file writes to it continuously, and the proxy ends a body that stalls for five minutes
+/// (`client_body_timeout` in deploy/nginx.conf).
+pub const LEFT_BEHIND_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
 #[derive(Clone, Debug)]
 pub struct Store {
     root: PathBuf,
@@ -21,14 +26,25 @@ impl Store {
         }
     }
 
-    /// Creates the folders and removes temporary files a crash may have left behind.
+    /// Creates the folders and removes temporary files a crash may have left behind: those not
+    /// written to for `LEFT_BEHIND_AFTER`. The folder is shared by every node of a deployment,
+    /// so a file written to more recently may be another node's upload in progress (a node
+    /// restarted during a rolling upgrade removed those, and the uploads failed).
     pub async fn prepare(&self) -> std::io::Result<usize> {
         tokio::fs::create_dir_all(&self.root).await?;
         tokio::fs::create_dir_all(&self.tmp).await?;
         let mut removed = 0;
         let mut entries = tokio::fs::read_dir(&self.tmp).await?;
         while let Some(entry) = entries.next_entry().await? {
-            if tokio::fs::remove_file(entry.path()).await.is_ok() {
+            let idle = entry
+                .metadata()
+                .await
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|at| at.elapsed().ok());
+            if idle.is_some_and(|idle| idle >= LEFT_BEHIND_AFTER)
+                && tokio::fs::remove_file(entry.path()).await.is_ok()
+            {
                 removed += 1;
             }
         }
@@ -74,5 +90,33 @@ impl Store {
             hasher.update(&buf[..n]);
         }
         Ok(hex::encode(hasher.finalize()))
+    }
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests fail loudly")]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_restart_removes_what_was_left_behind_but_not_an_upload_in_progress() {
+        let dir = std::env::temp_dir().join(format!("fq-store-{}", uuid::Uuid::new_v4()));
+        let store = Store::new(&dir);
+        store.prepare().await.unwrap();
+        let left = store.temp_path();
+        let writing = store.temp_path();
+        std::fs::write(&left, b"a crash left this").unwrap();
+        std::fs::write(&writing, b"another node is writing this").unwrap();
+        let long_ago = std::time::SystemTime::now() - LEFT_BEHIND_AFTER * 2;
+        std::fs::File::options()
+            .write(true)
+            .open(&left)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        assert_eq!(store.prepare().await.unwrap(), 1);
+        assert!(!left.exists());
+        assert!(writing.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -14,6 +14,9 @@ SMTP_PORT=18025
 HOOK_PORT=18090
 MN_SECONDS=${MN_SECONDS:-90}
 MN_DUE=${MN_DUE:-1500}
+# Four clients: each filing writes three mails, and at eight the drill's own mail took the
+# nodes' workers longer to send than the drill waited.
+MN_CONCURRENCY=${MN_CONCURRENCY:-4}
 MN_DIR=$(mktemp -d /tmp/fq-nodes.XXXXXX)
 trap 'mn_cleanup; pg_up; cleanup' EXIT
 declare -A NODE_PID=()
@@ -59,9 +62,11 @@ node_tally() { # port
 
 # The seeded province's own backlog first (the clocks that ran out at seeding, their notices
 # and reminders, the indicators), so that what is counted below is the drill's own work.
+# That backlog's mail (some 25 000 at 100 000 cases) is marked sent rather than sent: none of it
+# is counted, and sending it took a quarter of an hour.
 "$BIN" sweep >/dev/null
 "$BIN" rollup >/dev/null
-DATA_DIR="$DATA_DIR" SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" send-mail >/dev/null
+q "UPDATE outbox SET status = 'sent', sent_at = now() WHERE status = 'pending'" >/dev/null
 : >"$MN_DIR/mail.log"
 
 for port in "${NODE_PORTS[@]}"; do node_start "$port"; done
@@ -95,7 +100,7 @@ q "SELECT id FROM cases WHERE committee_id = '$COMMITTEE' AND status = 'in_media
     >"$MN_DIR/cases"
 "$LOADGEN" --base "$PROXY" --cacert "$CACERT" mixed --tokens "$WORK/tokens" \
     --villages "$WORK/villages" --mediator "$MEDIATOR" --cases "$MN_DIR/cases" \
-    --concurrency 8 --seconds "$MN_SECONDS" --ledger "$MN_DIR/ledger" >"$MN_DIR/load.json" &
+    --concurrency "$MN_CONCURRENCY" --seconds "$MN_SECONDS" --ledger "$MN_DIR/ledger" >"$MN_DIR/load.json" &
 LOAD=$!
 
 # The rolling restart: each node in turn, while the load runs.
@@ -114,8 +119,10 @@ for port in "${NODE_PORTS[@]}"; do
 done
 wait "$LOAD" || true
 
-# Let the background work finish: every clock swept, every mail and delivery done.
-for _ in $(seq 1 180); do
+# Let the background work finish: every clock swept, every mail and delivery done. Waited for
+# as long as it moves on (at most 20 minutes); a minute without progress ends the wait.
+best= still=0
+for _ in $(seq 1 1200); do
     left=$(q "SELECT (SELECT count(*) FROM cases c JOIN drill_due d USING (county_id, id)
                        WHERE c.deadline_at <= now() AND c.status NOT IN $FINAL_STATUSES)
                    + (SELECT count(*) FROM outbox WHERE status = 'pending' AND created_at >= '$START')
@@ -123,6 +130,8 @@ for _ in $(seq 1 180); do
                    + (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'
                          AND endpoint_id = '$ENDPOINT')")
     [[ $left == 0 ]] && break
+    if [[ -z $best || $left -lt $best ]]; then best=$left still=0; else still=$((still + 1)); fi
+    ((still >= 60)) && break
     sleep 1
 done
 for port in "${NODE_PORTS[@]}"; do node_tally "$port"; done

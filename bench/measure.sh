@@ -45,20 +45,23 @@ filing_ratio() {
     record filing_ratio "$ratio" "x" ">= 0.6" "$(ge "$ratio" 0.6)"
 }
 
-# The committee with the most open cases, a mediator of it and the judge of its county:
-# sets COMMITTEE, COUNTY_CODE (6 digits), MEDIATOR, JUDGE, OPEN and the paths files.
+# The committee with the most open cases and its county (no server needed): sets COMMITTEE,
+# COUNTY_CODE (6 digits), OPEN and the paths files.
 busiest_committee() {
     read -r COMMITTEE COUNTY_CODE < <(q "SELECT c.committee_id, substr(d.code, 1, 6) FROM (
         SELECT committee_id, count(*) FROM cases WHERE status NOT IN $FINAL_STATUSES
         GROUP BY committee_id ORDER BY 2 DESC LIMIT 1) c
         JOIN committees m ON m.id = c.committee_id JOIN divisions d ON d.id = m.division_id" |
         tr '|' ' ')
-    MEDIATOR=$(login "$(q "SELECT email FROM users WHERE committee_id = '$COMMITTEE' AND role = 'mediator' LIMIT 1")")
-    JUDGE=$(login "judge.${COUNTY_CODE}000000@load.test")
     OPEN=$(q "SELECT count(*) FROM cases WHERE committee_id = '$COMMITTEE' AND status NOT IN $FINAL_STATUSES")
     echo "/api/v1/queue?limit=20" >"$WORK/queue.paths"
     q "SELECT '/api/v1/cases/' || id FROM cases WHERE committee_id = '$COMMITTEE' LIMIT 500" >"$WORK/case.paths"
     echo "/api/v1/cases?limit=20" >"$WORK/judge.paths"
+}
+# Signs in a mediator of $COMMITTEE and the judge of $COUNTY_CODE (the server must be running).
+staff_tokens() {
+    MEDIATOR=$(login "$(q "SELECT email FROM users WHERE committee_id = '$COMMITTEE' AND role = 'mediator' LIMIT 1")")
+    JUDGE=$(login "judge.${COUNTY_CODE}000000@load.test")
 }
 
 reads() { # name token paths budget-ms [rate]: open loop at a steady rate

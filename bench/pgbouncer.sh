@@ -64,6 +64,7 @@ measure_through() { # label, DATABASE_URL for the server
     for i in $(seq 0 7); do login "resident$i@load.test"; done >"$WORK/tokens"
     q "SELECT code FROM divisions WHERE level = 'village' AND code LIKE '99%'" >"$WORK/villages"
     busiest_committee
+    staff_tokens
     q "SELECT '/api/v1/cases/' || id FROM cases WHERE county_id = (SELECT id FROM divisions
        WHERE code = '${COUNTY_CODE}000000') AND level = 'county' ORDER BY id LIMIT 500" \
         >"$WORK/judge_case.paths"

@@ -58,6 +58,18 @@ until [[ $(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid
               WHERE l.locktype = 'advisory' AND l.granted
                 AND a.application_name = 'bench: indicators held'") == 1 ]]; do sleep 0.1; done
 serve_start
+# What the database runs while the figures are taken, sampled once a second: the statements
+# seen running longest are recorded with the figures, since on a database larger than memory
+# they are what explains a slow one (the loop ends when the database is dropped).
+sample_activity() {
+    while q "SELECT round(extract(epoch FROM now() - query_start)::numeric, 1), coalesce(wait_event_type, 'CPU'),
+                    left(regexp_replace(replace(replace(query, '\"', ''), '|', '/'), '\s+', ' ', 'g'), 70)
+             FROM pg_stat_activity WHERE datname = current_database() AND state = 'active'
+               AND backend_type = 'client backend' AND pid <> pg_backend_pid()" \
+        >>"$WORK/activity.txt" 2>/dev/null; do sleep 1; done
+}
+sample_activity &
+SAMPLER_PID=$!
 settled
 for i in $(seq 0 7); do login "resident$i@load.test"; done >"$WORK/tokens"
 q "SELECT code FROM divisions WHERE level = 'village' AND code LIKE '99%'" >"$WORK/villages"
@@ -66,8 +78,13 @@ settled
 staff_tokens
 queue_page_judge_dashboard
 serve_stop
+kill "$SAMPLER_PID" 2>/dev/null || true
 exec 9>&-
 wait "$HOLD_PID"
+# Each statement once, at the longest it was seen running; those over a second.
+sort -t'|' -k1,1 -rn "$WORK/activity.txt" | awk -F'|' '$1 >= 1 && !seen[$3]++ { printf "%s s (%s) %s; ", $1, $2, $3 }' |
+    head -c 900 >"$WORK/longest.txt" || true
+record statements_over_1s "-" "" "- ($(cat "$WORK/longest.txt"))" -
 
 {
     echo "<!-- province:begin -->"

@@ -36,6 +36,13 @@ build() {
 
 q() { psql -X -qAt -d "$DB" -c "$1"; }
 
+# Marks every pending message sent without sending it (a seeded province's backlog, which is
+# not what is measured); prints how many.
+mark_backlog_sent() {
+    q "WITH s AS (UPDATE outbox SET status = 'sent', sent_at = now() WHERE status = 'pending'
+       RETURNING 1) SELECT count(*) FROM s"
+}
+
 # A private PostgreSQL cluster for the figures: the machine's own binaries, a fresh data
 # directory, the settings of bench/postgresql.conf, 127.0.0.1 only. The machine's cluster is not
 # touched (the drills, which kill and restart PostgreSQL, use that one).

@@ -33,8 +33,7 @@ done
 # cases; the mail worker sends some 22 a second per node). A real province never holds such a
 # backlog, and draining it under the measured load would measure the drain: it is counted and
 # marked sent, as the multi-node drill does.
-BACKLOG=$(q "WITH s AS (UPDATE outbox SET status = 'sent', sent_at = now() WHERE status = 'pending'
-             RETURNING 1) SELECT count(*) FROM s")
+BACKLOG=$(mark_backlog_sent)
 record seeded_backlog "$BACKLOG" "messages" "- (written by the catch-up, marked sent, not sent)" -
 q "VACUUM (ANALYZE) outbox" >/dev/null # what autovacuum does after such an update, done now
 busiest_committee
@@ -49,11 +48,12 @@ record rollup_one_county "$(printf %.1f "$(echo "$(date +%s.%N) - $ROLLUP_START"
 # The lock is taken by a psql that then waits idle on a pipe, so it holds no snapshot and
 # vacuum goes on during the measurement as it would on a real server. Closing the pipe ends
 # the session and frees the lock.
+ROLLUP_LOCK=$(printf '%d' "0x$(sed -n 's/^const LOCK_KEY: i64 = 0x\([0-9a-f_]*\);$/\1/p' src/jobs/rollup.rs | tr -d _)")
 mkfifo "$WORK/hold"
 PGAPPNAME="bench: indicators held" psql -X -q -d "$DB" <"$WORK/hold" >/dev/null 2>&1 &
 HOLD_PID=$!
 exec 9>"$WORK/hold"
-echo "SELECT pg_advisory_lock(112637437242476);" >&9
+echo "SELECT pg_advisory_lock($ROLLUP_LOCK);" >&9
 until [[ $(q "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
               WHERE l.locktype = 'advisory' AND l.granted
                 AND a.application_name = 'bench: indicators held'") == 1 ]]; do sleep 0.1; done

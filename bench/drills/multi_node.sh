@@ -66,7 +66,7 @@ node_tally() { # port
 # is counted, and sending it took a quarter of an hour.
 "$BIN" sweep >/dev/null
 "$BIN" rollup >/dev/null
-q "UPDATE outbox SET status = 'sent', sent_at = now() WHERE status = 'pending'" >/dev/null
+mark_backlog_sent >/dev/null
 : >"$MN_DIR/mail.log"
 
 for port in "${NODE_PORTS[@]}"; do node_start "$port"; done

@@ -1,8 +1,8 @@
 # A province's worth (`bench/run --province`): sourced by bench/run once the synthetic province
 # of $CASES cases (default 10 000 000) in $COUNTIES counties is seeded on the private cluster.
 # Records the disk it takes, the fresh server's catch-up (the clocks that ran out while it was
-# seeded), the indicators of the measured county, then the filing ratio and the reads of the
-# normal run, into the `province` section of docs/benchmarks.md.
+# seeded), the nightly history anchors, the indicators of the measured county, then the filing
+# ratio and the reads of the normal run, into the `province` section of docs/benchmarks.md.
 RESULTS="$WORK/results.tsv"
 source bench/measure.sh
 record "seed_load_${CASES}_cases" "$(printf %.1f "$SEED_SECS")" s "- (1M in <= 120 s is the budget)" -
@@ -45,6 +45,14 @@ ROLLUP_START=$(date +%s.%N)
 "$BIN" rollup --county "$COUNTY_CODE" >"$WORK/rollup.txt"
 record rollup_one_county "$(printf %.1f "$(echo "$(date +%s.%N) - $ROLLUP_START" | bc)")" s \
     "- ($(cat "$WORK/rollup.txt"))" -
+# The history anchors of the day that ended: a running province writes them just after midnight,
+# each county's from its whole history, and a fresh server writes the missing ones at once.
+# Written here, just before the server starts, as the nightly run would have; what it takes is
+# recorded.
+ANCHOR_START=$(date +%s.%N)
+"$BIN" anchor >"$WORK/anchor.txt"
+record anchors_all_counties "$(printf %.0f "$(echo "$(date +%s.%N) - $ANCHOR_START" | bc)")" s \
+    "- ($(cat "$WORK/anchor.txt"); the nightly job)" -
 # The lock is taken by a psql that then waits idle on a pipe, so it holds no snapshot and
 # vacuum goes on during the measurement as it would on a real server. Closing the pipe ends
 # the session and frees the lock.

@@ -58,7 +58,7 @@ pub async fn verify_all(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<Stri
 /// One line per anchor that the history no longer matches.
 pub async fn verify_anchors(conn: &mut AsyncPgConnection) -> anyhow::Result<Vec<String>> {
     let mut broken = Vec::new();
-    let names: HashMap<Uuid, String> = db::anchors::counties(conn).await?.into_iter().collect();
+    let names: HashMap<Uuid, String> = db::divisions::counties(conn).await?.into_iter().collect();
     for anchor in db::anchors::all(conn).await? {
         let county = names.get(&anchor.county_id).cloned().unwrap_or_default();
         let Some(key) = db::events::keys().key(&anchor.key_id).copied() else {

@@ -84,14 +84,3 @@ pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Anchor>> {
         .load(conn)
         .await
 }
-
-/// Every county: (id, name).
-pub async fn counties(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid, String)>> {
-    use super::schema::divisions;
-    divisions::table
-        .filter(divisions::level.eq("county"))
-        .order(divisions::code)
-        .select((divisions::id, divisions::name))
-        .load(conn)
-        .await
-}

@@ -43,6 +43,16 @@ pub async fn all(conn: &mut AsyncPgConnection) -> QueryResult<Vec<DivisionRow>> 
         .await
 }
 
+/// Every county: (id, name), by code.
+pub async fn counties(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(Uuid, String)>> {
+    divisions::table
+        .filter(divisions::level.eq("county"))
+        .order(divisions::code)
+        .select((divisions::id, divisions::name))
+        .load(conn)
+        .await
+}
+
 pub async fn committee_of(conn: &mut AsyncPgConnection, division_id: Uuid) -> QueryResult<Uuid> {
     committees::table
         .filter(committees::division_id.eq(division_id))

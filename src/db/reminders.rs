@@ -31,13 +31,20 @@ pub async fn candidates(
             .load::<(Uuid, Uuid)>(conn)
             .await?,
     );
-    // Performance dates sit inside the agreement (its last date, and each obligation's day);
-    // resolved cases not yet performed are few. The engine's rule then picks the exact moments.
+    // Performance dates sit inside the agreement (its last date, and each obligation's day).
+    // The last moment a reminder can be due is indexed (`performance_until(agreement)`, see
+    // the migration `background_jobs_read_by_index`) for agreements not yet performed only:
+    // those with a date still ahead are read, and the engine's rule then picks the moments.
     let zone = crate::workflow::local_zone().name();
     ids.extend(
         cases::table
-            .filter(cases::status.eq(crate::workflow::Status::Resolved.as_str()))
             .filter(cases::performance.is_null())
+            .filter(cases::agreement.is_not_null())
+            .filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("performance_until(agreement) > ")
+                    .bind::<diesel::sql_types::Timestamptz, _>(now),
+            )
+            .filter(cases::status.eq(crate::workflow::Status::Resolved.as_str()))
             .filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>(
                     "((agreement->>'performance_due')::timestamptz > ",

@@ -1,5 +1,7 @@
 //! What retention erases, case by case, in one transaction each (see `jobs::retention`).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -20,52 +22,49 @@ pub struct Due {
     pub ended_at: DateTime<Utc>,
 }
 
-/// (county, case, number, ended at, the county's period in years if it set one).
-type Candidate = (Uuid, Uuid, String, DateTime<Utc>, Option<i32>);
-
 /// Ended cases whose county's period has passed since they ended and that were not purged yet,
-/// oldest first.
+/// at most `limit`: county by county (each statement reads one county, through the partial
+/// index `cases_to_purge`), oldest first within a county. Each county's own period is applied
+/// in the statement, so counties that keep their cases long never crowd out the due cases of
+/// the others.
 pub async fn due(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Due>> {
     // A county that never changed its policy has no row: the default period applies.
-    let candidates: Vec<Candidate> = cases::table
-        .left_join(county_policies::table.on(county_policies::county_id.eq(cases::county_id)))
-        .filter(diesel::dsl::not(super::cases::open()))
-        .filter(cases::updated_at.lt(now - chrono::Duration::days(365)))
-        .filter(diesel::dsl::not(diesel::dsl::exists(
-            retention_purges::table.filter(
-                retention_purges::county_id
-                    .eq(cases::county_id)
-                    .and(retention_purges::case_id.eq(cases::id)),
-            ),
-        )))
-        .order(cases::updated_at)
-        .limit(limit)
-        .select((
-            cases::county_id,
-            cases::id,
-            cases::number,
-            cases::updated_at,
-            county_policies::retention_years.nullable(),
-        ))
+    let periods: HashMap<Uuid, i32> = county_policies::table
+        .select((county_policies::county_id, county_policies::retention_years))
         .load(conn)
-        .await?;
-    Ok(candidates
+        .await?
         .into_iter()
-        .filter(|(_, _, _, ended, years)| {
-            let years = i64::from(years.unwrap_or(DEFAULT_YEARS));
-            *ended < now - chrono::Duration::days(365 * years)
-        })
-        .map(|(county_id, case_id, number, ended_at, _)| Due {
-            county_id,
-            case_id,
-            number,
-            ended_at,
-        })
-        .collect())
+        .collect();
+    let mut due = Vec::new();
+    for (county_id, _) in super::divisions::counties(conn).await? {
+        let left = limit - i64::try_from(due.len()).unwrap_or(i64::MAX);
+        if left <= 0 {
+            break;
+        }
+        let years = i64::from(periods.get(&county_id).copied().unwrap_or(DEFAULT_YEARS));
+        due.extend(
+            cases::table
+                .filter(cases::county_id.eq(county_id))
+                .filter(diesel::dsl::not(super::cases::open()))
+                .filter(cases::purged_at.is_null())
+                .filter(cases::updated_at.lt(now - chrono::Duration::days(365 * years)))
+                .order(cases::updated_at)
+                .limit(left)
+                .select((
+                    cases::county_id,
+                    cases::id,
+                    cases::number,
+                    cases::updated_at,
+                ))
+                .load::<Due>(conn)
+                .await?,
+        );
+    }
+    Ok(due)
 }
 
 /// The period of a county without a policy row of its own (`db::policy::retention_years`).
@@ -91,6 +90,7 @@ pub async fn erase(
             cases::narrative.eq(ERASED_TEXT),
             cases::request.eq(ERASED_TEXT),
             cases::agreement.eq(None::<serde_json::Value>),
+            cases::purged_at.eq(now),
         ))
         .execute(conn)
         .await?;

@@ -121,6 +121,7 @@ diesel::table! {
         filed_by -> Nullable<Uuid>,
         filed_at -> Timestamptz,
         updated_at -> Timestamptz,
+        purged_at -> Nullable<Timestamptz>,
     }
 }
 

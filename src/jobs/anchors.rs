@@ -38,7 +38,7 @@ pub async fn anchor_at(
         return Ok(0);
     };
     let mut written = 0;
-    for (county_id, county) in db::anchors::counties(conn).await? {
+    for (county_id, county) in db::divisions::counties(conn).await? {
         if db::anchors::latest_cutoff(conn, county_id)
             .await?
             .is_some_and(|c| c >= cutoff)

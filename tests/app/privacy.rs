@@ -317,6 +317,64 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
     assert!(String::from_utf8_lossy(&out.stdout).contains("never purged"));
 }
 
+/// Each county's own period decides, in the statement that picks the cases: a county that
+/// keeps its ended cases ten years, with more of them than one run purges, does not keep the
+/// due cases of a county on the default three years from ever being reached.
+#[tokio::test]
+async fn a_county_that_keeps_its_cases_long_does_not_hold_up_the_purge_of_another() {
+    let app = TestApp::spawn().await;
+    fengqiao(&app, &["seed-load", "--cases", "1700", "--counties", "2"]);
+    let sql = app.sql().await;
+    let counties: Vec<(String, String)> = sql
+        .query(
+            "SELECT id::text, code FROM divisions WHERE level = 'county' AND code LIKE '99%' ORDER BY code",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let [(long, _), (short, short_code)] = &counties[..] else {
+        panic!("two counties: {counties:?}")
+    };
+    // The long-keeping county's cases ended longer ago, so they come first in time.
+    sql.batch_execute(&format!(
+        "INSERT INTO county_policies (county_id, retention_years) VALUES ('{long}', 10);
+         UPDATE cases SET updated_at = now() - interval '6 years' WHERE county_id = '{long}';
+         UPDATE cases SET updated_at = now() - interval '4 years' WHERE county_id = '{short}';"
+    ))
+    .await
+    .unwrap();
+    let ended = |county: &str| {
+        format!(
+            "SELECT count(*) FROM cases WHERE county_id = '{county}' \
+             AND status IN ('closed', 'declined', 'referred', 'withdrawn')"
+        )
+    };
+    let batch = fengqiao::jobs::retention::BATCH;
+    assert!(
+        app.count(&ended(long)).await > batch,
+        "more ended cases than one run purges"
+    );
+    let due = app.count(&ended(short)).await;
+    let dry = fengqiao(&app, &["purge", "--dry-run"]);
+    let numbers: Vec<&str> = dry.lines().skip(1).map(str::trim).collect();
+    assert_eq!(
+        numbers.len() as i64,
+        due.min(batch),
+        "{}",
+        &dry[..dry.len().min(300)]
+    );
+    assert!(
+        numbers
+            .iter()
+            .all(|n| n.starts_with(&format!("{}-", &short_code[..6]))),
+        "{}",
+        &dry[..dry.len().min(300)]
+    );
+}
+
 #[tokio::test]
 async fn deleting_an_account_waits_for_its_open_cases_and_the_county_admin() {
     let app = TestApp::spawn().await;

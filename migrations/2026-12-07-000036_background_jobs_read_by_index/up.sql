@@ -21,6 +21,11 @@ CREATE FUNCTION performance_until(agreement jsonb) RETURNS timestamptz
 -- Only agreements not yet performed are in it, and only those with a date still ahead are read.
 CREATE INDEX cases_performance_reminders ON cases (performance_until(agreement))
     WHERE performance IS NULL AND agreement IS NOT NULL;
+-- The planner takes no statistics from a partial index's expression: without these it guessed
+-- a third of the index for "a date still ahead" (900 000 rows at 10M where there were none)
+-- and read the open cases' queue index beside it.
+CREATE STATISTICS cases_performance_until ON (performance_until(agreement)) FROM cases;
+ANALYZE cases;
 
 -- When a case's personal data was erased (`retention_purges` keeps the record of it): the
 -- index of cases still to purge leaves purged cases out, so the oldest ended cases, which

@@ -23,10 +23,10 @@ pub struct Due {
 }
 
 /// Ended cases whose county's period has passed since they ended and that were not purged yet,
-/// at most `limit`: county by county (each statement reads one county, through the partial
-/// index `cases_to_purge`), oldest first within a county. Each county's own period is applied
-/// in the statement, so counties that keep their cases long never crowd out the due cases of
-/// the others.
+/// at most `limit`, in the order they fell due. Each county is read by its own statement with
+/// its own period (through the partial index `cases_to_purge`), so a county that keeps its
+/// cases long never crowds out the due cases of the others, and a county with a backlog does
+/// not hold up cases that fell due earlier elsewhere.
 pub async fn due(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
@@ -39,32 +39,30 @@ pub async fn due(
         .await?
         .into_iter()
         .collect();
-    let mut due = Vec::new();
+    let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
     for (county_id, _) in super::divisions::counties(conn).await? {
-        let left = limit - i64::try_from(due.len()).unwrap_or(i64::MAX);
-        if left <= 0 {
-            break;
-        }
         let years = i64::from(periods.get(&county_id).copied().unwrap_or(DEFAULT_YEARS));
-        due.extend(
-            cases::table
-                .filter(cases::county_id.eq(county_id))
-                .filter(diesel::dsl::not(super::cases::open()))
-                .filter(cases::purged_at.is_null())
-                .filter(cases::updated_at.lt(now - chrono::Duration::days(365 * years)))
-                .order(cases::updated_at)
-                .limit(left)
-                .select((
-                    cases::county_id,
-                    cases::id,
-                    cases::number,
-                    cases::updated_at,
-                ))
-                .load::<Due>(conn)
-                .await?,
-        );
+        let period = chrono::Duration::days(365 * years);
+        let county: Vec<Due> = cases::table
+            .filter(cases::county_id.eq(county_id))
+            .filter(diesel::dsl::not(super::cases::open()))
+            .filter(cases::purged_at.is_null())
+            .filter(cases::updated_at.lt(now - period))
+            .order(cases::updated_at)
+            .limit(limit)
+            .select((
+                cases::county_id,
+                cases::id,
+                cases::number,
+                cases::updated_at,
+            ))
+            .load(conn)
+            .await?;
+        due.extend(county.into_iter().map(|d| (d.ended_at + period, d)));
     }
-    Ok(due)
+    due.sort_by_key(|(fell_due, d)| (*fell_due, d.county_id, d.case_id));
+    due.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(due.into_iter().map(|(_, d)| d).collect())
 }
 
 /// The period of a county without a policy row of its own (`db::policy::retention_years`).

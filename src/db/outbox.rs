@@ -168,6 +168,32 @@ pub async fn mark_sent(
         .map(|_| ())
 }
 
+/// Days a sent message is kept: long enough to answer "did my text arrive?" while a case is
+/// worked on; after that the row is only an address, a sealed number and a copy of a notice
+/// nobody reads again, and the outbox would otherwise grow with every case ever filed.
+pub const SENT_KEPT_DAYS: i64 = 90;
+
+/// Deletes at most `limit` messages of one county sent before `before` (through the partial
+/// index `outbox_sent`); returns how many.
+pub async fn prune_sent(
+    conn: &mut AsyncPgConnection,
+    county_id: Uuid,
+    before: DateTime<Utc>,
+    limit: usize,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{Int8, Timestamptz, Uuid as SqlUuid};
+    diesel::sql_query(
+        "DELETE FROM outbox WHERE county_id = $1 AND id IN (
+             SELECT id FROM outbox WHERE county_id = $1 AND status = 'sent' AND sent_at < $2
+             ORDER BY sent_at LIMIT $3)",
+    )
+    .bind::<SqlUuid, _>(county_id)
+    .bind::<Timestamptz, _>(before)
+    .bind::<Int8, _>(i64::try_from(limit).unwrap_or(i64::MAX))
+    .execute(conn)
+    .await
+}
+
 /// Not sent this time; due again at `next`.
 pub async fn retry_later(
     conn: &mut AsyncPgConnection,

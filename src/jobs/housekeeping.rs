@@ -1,7 +1,8 @@
 //! Bookkeeping that only matters for a while: expired revocations, old login failures, spent
-//! and expired sign-in codes, rate-limit events, ended sessions, expired short links and idempotency keys older than a day,
-//! and the recordings of filings never finished (a day old, with their files). Each
-//! delete is by time alone, so running it on several nodes at once is harmless. The daily
+//! and expired sign-in codes, rate-limit events, ended sessions, expired short links,
+//! idempotency keys older than a day, mail and texts sent more than `SENT_KEPT_DAYS` ago, and
+//! the recordings of filings never finished (a day old, with their files). Each delete is by
+//! time alone, so running it on several nodes at once is harmless. The daily
 //! history anchors (`anchors.rs`) and retention (`retention.rs`) run from the same hourly tick.
 
 use chrono::{DateTime, Utc};
@@ -16,7 +17,33 @@ pub async fn run(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> diesel::Qu
     db::sessions::prune(conn, now).await?;
     db::short_links::prune(conn, now).await?;
     db::idempotency::prune(conn, now).await?;
+    prune_sent_mail(conn, now).await?;
     Ok(())
+}
+
+/// Sent messages deleted per statement, and per county and run at most: a province's first
+/// run after years of mail works off its backlog over several hours, never in one long tick.
+const PRUNE_BATCH: usize = 5_000;
+const PRUNE_BATCHES_PER_RUN: usize = 20;
+
+/// Mail and texts sent more than `db::outbox::SENT_KEPT_DAYS` ago, county by county (each
+/// statement reads one county); returns how many were deleted.
+pub async fn prune_sent_mail(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
+    let before = now - chrono::Duration::days(db::outbox::SENT_KEPT_DAYS);
+    let mut deleted = 0;
+    for (county_id, _) in db::divisions::counties(conn).await? {
+        for _ in 0..PRUNE_BATCHES_PER_RUN {
+            let n = db::outbox::prune_sent(conn, county_id, before, PRUNE_BATCH).await?;
+            deleted += n;
+            if n < PRUNE_BATCH {
+                break;
+            }
+        }
+    }
+    Ok(deleted)
 }
 
 /// Recordings of filings never finished are dropped after a day, with their files unless a case's

@@ -310,3 +310,55 @@ async fn a_sweep_records_its_notices_and_the_worker_tells_everyone_once() {
     assert_eq!(again.rows, 0);
     assert_eq!(app.count(&escalated).await, mailed);
 }
+
+/// A message sent more than `SENT_KEPT_DAYS` ago is deleted by the hourly tick; one sent
+/// lately, one the worker gave up on (the admin's list) and one still due all stay.
+#[tokio::test]
+async fn sent_mail_is_deleted_after_its_days_and_the_rest_stays() {
+    let app = TestApp::spawn().await;
+    app.file().await;
+    let sql = app.sql().await;
+    let kept = fengqiao::db::outbox::SENT_KEPT_DAYS;
+    sql.batch_execute(&format!(
+        "INSERT INTO outbox (county_id, id, case_id, kind, email, language, payload, status,
+                             attempts, next_attempt_at, created_at, sent_at, channel)
+         SELECT o.county_id, gen_random_uuid(), o.case_id, s.kind, o.email, o.language, o.payload,
+                s.status, 1, now(), now() - s.age - interval '1 day',
+                CASE WHEN s.status = 'sent' THEN now() - s.age END, o.channel
+         FROM (SELECT * FROM outbox LIMIT 1) o,
+              (VALUES ('old_sent', 'sent', interval '{old} days'),
+                      ('recent_sent', 'sent', interval '{recent} days'),
+                      ('old_failed', 'failed', interval '{old} days'),
+                      ('old_pending', 'pending', interval '{old} days')) AS s(kind, status, age);",
+        old = kept + 1,
+        recent = kept - 1,
+    ))
+    .await
+    .unwrap();
+    let pool = fengqiao::db::pool(&app.config.database_url, 1).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    let deleted = fengqiao::jobs::housekeeping::prune_sent_mail(&mut conn, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let left = |kind: &str| {
+        let query = format!("SELECT count(*) FROM outbox WHERE kind = '{kind}'");
+        let app = &app;
+        async move { app.count(&query).await }
+    };
+    assert_eq!(left("old_sent").await, 0);
+    for kind in ["recent_sent", "old_failed", "old_pending"] {
+        assert_eq!(left(kind).await, 1, "{kind} stays");
+    }
+    // The hourly tick runs it.
+    sql.batch_execute(&format!(
+        "UPDATE outbox SET sent_at = now() - interval '{} days' WHERE kind = 'recent_sent'",
+        kept + 1
+    ))
+    .await
+    .unwrap();
+    fengqiao::jobs::housekeeping::run(&mut conn, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(left("recent_sent").await, 0);
+}

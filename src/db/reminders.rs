@@ -46,8 +46,9 @@ pub async fn candidates(
             )
             .filter(cases::status.eq(crate::workflow::Status::Resolved.as_str()))
             .filter(
+                // One group: diesel joins a literal to the other filters as it is written.
                 diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "((agreement->>'performance_due')::timestamptz > ",
+                    "(((agreement->>'performance_due')::timestamptz > ",
                 )
                 .bind::<diesel::sql_types::Timestamptz, _>(now)
                 .sql(" AND (agreement->>'performance_due')::timestamptz <= ")
@@ -64,7 +65,7 @@ pub async fn candidates(
                 .bind::<diesel::sql_types::Timestamptz, _>(now + Duration::days(2))
                 .sql(" AT TIME ZONE ")
                 .bind::<diesel::sql_types::Text, _>(zone)
-                .sql(")::date)"),
+                .sql(")::date))"),
             )
             .select((cases::county_id, cases::id))
             .load::<(Uuid, Uuid)>(conn)

@@ -85,3 +85,60 @@ async fn each_obligation_is_reminded_before_its_day() {
     let out = app.sweep_at(Utc::now() + Duration::days(19));
     assert!(out.contains("1 reminder(s)"), "{out}");
 }
+
+/// Only resolved cases not yet performed are searched for performance dates: an ended case
+/// or a performed one with an obligation due tomorrow is no candidate (the search once joined
+/// its date test to the other conditions with a bare OR, and so read every case there is).
+#[tokio::test]
+async fn performance_dates_are_searched_among_unperformed_resolved_cases_only() {
+    let app = TestApp::spawn().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(["seed-load", "--cases", "200", "--counties", "1"])
+        .env("DATABASE_URL", &app.config.database_url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tomorrow = (Utc::now() + Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
+    let sql = app.sql().await;
+    let rows = sql
+        .query(
+            &format!(
+                "UPDATE cases SET agreement = jsonb_set(agreement, '{{obligations}}',
+                     '[{{\"due\": \"{tomorrow}\"}}]'::jsonb)
+                 WHERE id IN (SELECT DISTINCT ON (status, performance IS NULL) id FROM cases
+                              WHERE agreement IS NOT NULL AND status IN ('resolved', 'closed')
+                              ORDER BY status, performance IS NULL, id)
+                 RETURNING id::text, status, performance IS NULL"
+            ),
+            &[],
+        )
+        .await
+        .unwrap();
+    let expected: Vec<String> = rows
+        .iter()
+        .filter(|r| r.get::<_, String>(1) == "resolved" && r.get::<_, bool>(2))
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        expected.len(),
+        1,
+        "a resolved case not performed was given a date"
+    );
+    assert!(rows.len() >= 2, "and an ended one too");
+    let pool = fengqiao::db::pool(&app.config.database_url, 1).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    let found: Vec<String> = fengqiao::db::reminders::candidates(&mut conn, Utc::now())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, case)| case.to_string())
+        .filter(|case| rows.iter().any(|r| r.get::<_, String>(0) == *case))
+        .collect();
+    assert_eq!(found, expected);
+}

@@ -56,15 +56,22 @@ impl TestApp {
 
     /// Runs the real `fengqiao sweep --now` against this test's database.
     pub fn sweep_at(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        self.cli(&["sweep", "--now", &now.to_rfc3339()])
+    }
+
+    /// Runs the real `fengqiao` with `args` against this test's database and data directory;
+    /// returns what it printed, after asserting it succeeded.
+    pub fn cli(&self, args: &[&str]) -> String {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
-            .args(["sweep", "--now", &now.to_rfc3339()])
+            .args(args)
             .env("DATABASE_URL", &self.config.database_url)
+            .env("DATA_DIR", &self.config.data_dir)
             .env_remove("FENGQIAO_ENV")
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "sweep failed: {}",
+            "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8_lossy(&out.stdout).into_owned()

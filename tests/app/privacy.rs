@@ -133,19 +133,7 @@ async fn a_person_downloads_everything_held_about_them() {
 }
 
 fn fengqiao(app: &TestApp, args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
-        .args(args)
-        .env("DATABASE_URL", &app.config.database_url)
-        .env("DATA_DIR", &app.config.data_dir)
-        .env_remove("FENGQIAO_ENV")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    app.cli(args)
 }
 
 #[tokio::test]

@@ -92,16 +92,7 @@ async fn each_obligation_is_reminded_before_its_day() {
 #[tokio::test]
 async fn performance_dates_are_searched_among_unperformed_resolved_cases_only() {
     let app = TestApp::spawn().await;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fengqiao"))
-        .args(["seed-load", "--cases", "200", "--counties", "1"])
-        .env("DATABASE_URL", &app.config.database_url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    app.cli(&["seed-load", "--cases", "200", "--counties", "1"]);
     let tomorrow = (Utc::now() + Duration::days(1))
         .format("%Y-%m-%d")
         .to_string();

@@ -36,6 +36,9 @@ build() {
 
 q() { psql -X -qAt -d "$DB" -c "$1"; }
 
+# Seconds since a start taken with `date +%s.%N`, to DIGITS decimals: secs_since START DIGITS.
+secs_since() { printf "%.${2}f" "$(echo "$(date +%s.%N) - $1" | bc)"; }
+
 # Marks every pending message sent without sending it (a seeded province's backlog, which is
 # not what is measured); prints how many.
 mark_backlog_sent() {

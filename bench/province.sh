@@ -21,7 +21,7 @@ record largest_tables "-" "" "$(cat "$WORK/largest.txt")" -
 # What a fresh server would do first: every clock that ran out while the province was seeded.
 CATCH_START=$(date +%s.%N)
 "$BIN" sweep >"$WORK/catch-up.txt"
-record catch_up_sweep "$(printf %.0f "$(echo "$(date +%s.%N) - $CATCH_START" | bc)")" s \
+record catch_up_sweep "$(secs_since "$CATCH_START" 0)" s \
     "- ($(tr '\n' ' ' <"$WORK/catch-up.txt" | cut -c1-200))" -
 # Sent messages and in-app notices stay until their case is purged: what they take per row.
 for table in outbox notifications; do
@@ -43,7 +43,7 @@ busiest_committee
 # work only, as in the normal run.
 ROLLUP_START=$(date +%s.%N)
 "$BIN" rollup --county "$COUNTY_CODE" >"$WORK/rollup.txt"
-record rollup_one_county "$(printf %.1f "$(echo "$(date +%s.%N) - $ROLLUP_START" | bc)")" s \
+record rollup_one_county "$(secs_since "$ROLLUP_START" 1)" s \
     "- ($(cat "$WORK/rollup.txt"))" -
 # The history anchors of the day that ended: a running province writes them just after midnight,
 # each county's from its whole history, and a fresh server writes the missing ones at once.
@@ -51,7 +51,7 @@ record rollup_one_county "$(printf %.1f "$(echo "$(date +%s.%N) - $ROLLUP_START"
 # recorded.
 ANCHOR_START=$(date +%s.%N)
 "$BIN" anchor >"$WORK/anchor.txt"
-record anchors_all_counties "$(printf %.0f "$(echo "$(date +%s.%N) - $ANCHOR_START" | bc)")" s \
+record anchors_all_counties "$(secs_since "$ANCHOR_START" 0)" s \
     "- ($(cat "$WORK/anchor.txt"); the nightly job)" -
 # The lock is taken by a psql that then waits idle on a pipe, so it holds no snapshot and
 # vacuum goes on during the measurement as it would on a real server. Closing the pipe ends

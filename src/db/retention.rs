@@ -1,7 +1,5 @@
 //! What retention erases, case by case, in one transaction each (see `jobs::retention`).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -9,8 +7,8 @@ use uuid::Uuid;
 
 use super::events;
 use super::schema::{
-    case_events, case_messages, case_parties, case_ratings, case_sessions, cases, county_policies,
-    evidence, outbox, retention_purges,
+    case_events, case_messages, case_parties, case_ratings, case_sessions, cases, evidence, outbox,
+    retention_purges,
 };
 
 /// A case whose personal data is due for erasure.
@@ -32,16 +30,9 @@ pub async fn due(
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Due>> {
-    // A county that never changed its policy has no row: the default period applies.
-    let periods: HashMap<Uuid, i32> = county_policies::table
-        .select((county_policies::county_id, county_policies::retention_years))
-        .load(conn)
-        .await?
-        .into_iter()
-        .collect();
     let mut due: Vec<(DateTime<Utc>, Due)> = Vec::new();
     for (county_id, _) in super::divisions::counties(conn).await? {
-        let years = i64::from(periods.get(&county_id).copied().unwrap_or(DEFAULT_YEARS));
+        let years = i64::from(super::policy::retention_years(conn, county_id).await?);
         let period = chrono::Duration::days(365 * years);
         let county: Vec<Due> = cases::table
             .filter(cases::county_id.eq(county_id))

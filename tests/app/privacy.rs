@@ -132,10 +132,6 @@ async fn a_person_downloads_everything_held_about_them() {
     .await;
 }
 
-fn fengqiao(app: &TestApp, args: &[&str]) -> String {
-    app.cli(args)
-}
-
 #[tokio::test]
 async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_history() {
     let app = TestApp::spawn().await;
@@ -181,8 +177,11 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
     let in_years = |y: i64| (chrono::Utc::now() + chrono::Duration::days(365 * y + 2)).to_rfc3339();
 
     // Within the period (3 years by default) nothing goes; a dry run changes nothing.
-    assert!(fengqiao(&app, &["purge", "--now", &in_years(2)]).starts_with("0 case(s) purged"));
-    let dry = fengqiao(&app, &["purge", "--dry-run", "--now", &in_years(4)]);
+    assert!(
+        app.cli(&["purge", "--now", &in_years(2)])
+            .starts_with("0 case(s) purged")
+    );
+    let dry = app.cli(&["purge", "--dry-run", "--now", &in_years(4)]);
     assert!(
         dry.contains("1 case(s) would be purged")
             && dry.contains(ended["number"].as_str().unwrap()),
@@ -190,7 +189,7 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
     );
     assert_eq!(app.count("SELECT count(*) FROM retention_purges").await, 0);
 
-    let done = fengqiao(&app, &["purge", "--now", &in_years(4)]);
+    let done = app.cli(&["purge", "--now", &in_years(4)]);
     assert!(done.starts_with("1 case(s) purged"), "{done}");
     assert!(done.contains("1 evidence file(s) deleted"), "{done}");
     let sql = app.sql().await;
@@ -286,8 +285,14 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
         .unwrap()
         .get(0);
     assert!(narrative.contains("排水管"));
-    assert!(fengqiao(&app, &["verify-audit"]).contains("every case history verifies"));
-    assert!(fengqiao(&app, &["purge", "--now", &in_years(4)]).starts_with("0 case(s) purged"));
+    assert!(
+        app.cli(&["verify-audit"])
+            .contains("every case history verifies")
+    );
+    assert!(
+        app.cli(&["purge", "--now", &in_years(4)])
+            .starts_with("0 case(s) purged")
+    );
     // Erasing history data outside a purge is tampering, and said so.
     sql.batch_execute(&format!(
         "ALTER TABLE case_events DISABLE TRIGGER case_events_no_update_delete;
@@ -311,7 +316,7 @@ async fn retention_erases_personal_data_and_keeps_statistics_and_a_verifiable_hi
 #[tokio::test]
 async fn a_county_that_keeps_its_cases_long_does_not_hold_up_the_purge_of_another() {
     let app = TestApp::spawn().await;
-    fengqiao(&app, &["seed-load", "--cases", "1700", "--counties", "2"]);
+    app.cli(&["seed-load", "--cases", "1700", "--counties", "2"]);
     let sql = app.sql().await;
     let counties: Vec<(String, String)> = sql
         .query(
@@ -346,7 +351,7 @@ async fn a_county_that_keeps_its_cases_long_does_not_hold_up_the_purge_of_anothe
         "more ended cases than one run purges"
     );
     let due = app.count(&ended(short)).await;
-    let dry = fengqiao(&app, &["purge", "--dry-run"]);
+    let dry = app.cli(&["purge", "--dry-run"]);
     let numbers: Vec<&str> = dry.lines().skip(1).map(str::trim).collect();
     assert_eq!(
         numbers.len() as i64,

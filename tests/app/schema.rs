@@ -129,3 +129,28 @@ async fn schema_rs_matches_the_migrated_database() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The index retention reads names the engine's final statuses in SQL: a status added to the
+/// engine and not to the index would leave retention with no index to read.
+#[tokio::test]
+async fn the_index_of_cases_to_purge_holds_exactly_the_final_statuses() {
+    let app = TestApp::spawn().await;
+    let definition: String = app
+        .sql()
+        .await
+        .query_one(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_to_purge'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    for status in fengqiao::workflow::Status::ALL {
+        assert_eq!(
+            definition.contains(&format!("'{}'", status.as_str())),
+            status.is_final(),
+            "{} in {definition}",
+            status.as_str()
+        );
+    }
+}
